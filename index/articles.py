@@ -1,0 +1,366 @@
+"""The Article model and the normalisation every loader shares.
+
+Loaders turn raw records into :class:`Article` through :func:`article_from_record`, so
+field-name mapping, date parsing, text cleaning and publisher naming happen in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+import warnings
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from dateutil import parser as date_parser
+from pydantic import BaseModel, ConfigDict, Field
+
+from index.errors import IngestError
+
+# Field names seen in real archives, best first. The first non-empty one wins.
+TEXT_FIELDS = ("text", "body", "content", "article", "article_text", "full_text", "description", "summary")
+TITLE_FIELDS = ("title", "headline", "name")
+DATE_FIELDS = ("published_at", "publish_date", "published", "pubdate", "date", "datetime", "timestamp", "created_at")
+SOURCE_FIELDS = ("source", "publisher", "site", "site_name", "outlet", "source_name")
+URL_FIELDS = ("url", "link", "href", "permalink")
+AUTHOR_FIELDS = ("authors", "author", "byline", "creator")
+ID_FIELDS = ("article_id", "id", "doc_id", "newid", "guid")
+LANGUAGE_FIELDS = ("language", "lang")
+_KNOWN_FIELDS = {
+    *TEXT_FIELDS,
+    *TITLE_FIELDS,
+    *DATE_FIELDS,
+    *SOURCE_FIELDS,
+    *URL_FIELDS,
+    *AUTHOR_FIELDS,
+    *ID_FIELDS,
+    *LANGUAGE_FIELDS,
+}
+
+# Publishers whose name is not just their domain in capitals.
+KNOWN_PUBLISHERS = {
+    "cnn.com": "CNN",
+    "usatoday.com": "USA Today",
+    "theweek.co.uk": "The Week",
+    "theweek.com": "The Week",
+    "reuters.com": "Reuters",
+    "apnews.com": "AP",
+    "bbc.com": "BBC",
+    "bbc.co.uk": "BBC",
+    "nytimes.com": "The New York Times",
+    "washingtonpost.com": "The Washington Post",
+    "theguardian.com": "The Guardian",
+    "wsj.com": "The Wall Street Journal",
+    "ft.com": "Financial Times",
+    "bloomberg.com": "Bloomberg",
+    "aljazeera.com": "Al Jazeera",
+    "foxnews.com": "Fox News",
+    "nbcnews.com": "NBC News",
+    "cbsnews.com": "CBS News",
+    "abcnews.go.com": "ABC News",
+    "npr.org": "NPR",
+    "politico.com": "Politico",
+    "axios.com": "Axios",
+    "tass.com": "TASS",
+    "tass.ru": "TASS",
+    "themoscowtimes.com": "The Moscow Times",
+    "france24.com": "France 24",
+    "dw.com": "DW",
+    "latimes.com": "Los Angeles Times",
+    "economist.com": "The Economist",
+    "independent.co.uk": "The Independent",
+    "telegraph.co.uk": "The Telegraph",
+    "thehill.com": "The Hill",
+    "cnbc.com": "CNBC",
+}
+# Second-level labels under which a country-code domain registers names (bbc.co.uk, abc.net.au).
+_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "go", "ne", "or"}
+
+# Lines that are page furniture rather than reporting.
+_BOILERPLATE = re.compile(
+    r"^(advertisement|story continues below advertisement|skip to main content|share this article|"
+    r"share on (facebook|twitter)|sign up for .{0,80}newsletter.*|read more:?.{0,120}|related:.{0,120}|"
+    r"click here to .{0,80}|subscribe( now)?|watch:?.{0,80}video|copyright .{0,80}|all rights reserved\.?|reuter|"
+    r"(\d+\.\s*)?how relevant is this ad to you\??|ad feedback|video player was slow to load content.*)$",
+    re.IGNORECASE,
+)
+_SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+# Reuters-21578 stamps: "26-FEB-1987 15:01:01.79", often followed by desk codes ("RM", "T C") or notes.
+_WIRE_STAMP = re.compile(r"^(\d{1,2}-[A-Za-z]{3}-\d{4})(?:\s+(\d{1,3}:\d\d:\d\d(?:\.\d+)?))?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Reuters-21578 marks paragraphs with a literal "&\t" left over from its SGML.
+_WIRE_PARAGRAPH = re.compile(r"\s*&\\t")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+
+class Article(BaseModel):
+    """One news item, normalised.
+
+    Example:
+        >>> a = Article(article_id="a1", text="Markets rose.", url="https://www.cnn.com/x")
+        >>> a.source is None
+        True
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str = Field(description="Stable id: the record's own id, else a hash of the URL, else of the text.")
+    title: str | None = Field(default=None, description="Headline, if the record has one.")
+    text: str = Field(description="Cleaned body text; paragraphs separated by blank lines.")
+    source: str | None = Field(default=None, description="Publisher name, e.g. 'CNN'.")
+    url: str | None = Field(default=None, description="Where the article was published.")
+    published_at: datetime | None = Field(default=None, description="Publication time, timezone-aware UTC.")
+    authors: tuple[str, ...] = Field(default=(), description="Bylines, in record order.")
+    language: str | None = Field(default=None, description="Language code if the record gives one.")
+    metadata: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Other scalar fields of the record, kept for filtering."
+    )
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the normalised text: two articles with the same one are exact duplicates."""
+        return _sha(" ".join(self.text.lower().split()))
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything stored: a change means the article must be re-indexed."""
+        return _sha(self.model_dump_json())
+
+
+def _sha(value: str) -> str:
+    return hashlib.sha1(value.encode("utf-8")).hexdigest()
+
+
+def clean_text(raw: str) -> str:
+    """Normalise whitespace, entities and page furniture, keeping paragraph breaks.
+
+    Example:
+        >>> clean_text("Hello&nbsp; world\\n\\n\\nAdvertisement\\n Next  line ")
+        'Hello world\\n\\nNext line'
+    """
+    text = unicodedata.normalize("NFC", html.unescape(raw)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text)
+    text = _WIRE_PARAGRAPH.sub("\n\n", text)
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
+        lines = [line for line in lines if line and not _BOILERPLATE.match(line)]
+        if lines:
+            paragraphs.append(_join_wrapped(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    # Hard-wrapped copy (Reuters) breaks sentences mid-line: a line that does not end a sentence
+    # continues on the next one. Lines that do end one stay separate (lists, datelines).
+    out = lines[0]
+    for line in lines[1:]:
+        out += ("\n" if out.endswith(_SENTENCE_END) else " ") + line
+    return out
+
+
+_SENTENCE_END = (".", "!", "?", ":", '"', "”", ")", "'")
+
+
+def parse_date(value: Any) -> datetime | None:
+    """Parse the date styles of real archives to timezone-aware UTC.
+
+    Accepts ``2022/06/12``, ISO 8601, RFC 822 (feeds), Reuters' ``26-FEB-1987 15:01:01.79``,
+    epoch seconds and ``datetime``. Naive times are taken as UTC.
+
+    Raises:
+        ValueError: the value is not a date newsdesk can read.
+
+    Example:
+        >>> parse_date("26-FEB-1987 15:01:01.79").isoformat()
+        '1987-02-26T15:01:01.790000+00:00'
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in JSON exports
+        parsed = datetime.fromtimestamp(seconds, tz=UTC)
+    elif isinstance(value, str):
+        parsed = _parse_date_string(value.strip())
+    else:
+        raise ValueError(f"unparseable date {value!r}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _parse_date_string(value: str) -> datetime:
+    if re.fullmatch(r"\d{9,13}(\.\d+)?", value):
+        return parse_date(float(value))  # type: ignore[return-value]
+    if match := _SLASHED_DATE.fullmatch(value):  # the fast path for archives like RealTimeQA
+        return datetime(*map(int, match.groups()))
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value)  # RFC 822, as in RSS
+    except (TypeError, ValueError, IndexError):
+        pass
+    if wire := _WIRE_STAMP.match(value):
+        day, clock = wire.groups()
+        try:
+            return datetime.strptime(f"{day} {clock}", "%d-%b-%Y %H:%M:%S.%f")
+        except (TypeError, ValueError):
+            return datetime.strptime(day, "%d-%b-%Y")  # a garbled clock ("605:12:19") still has its day
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            return date_parser.parse(value, dayfirst=False, yearfirst=True)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"unparseable date {value!r}") from exc
+
+
+def source_from_url(url: str | None) -> str | None:
+    """Name the publisher from a URL's domain.
+
+    Example:
+        >>> source_from_url("https://www.cnn.com/2022/06/12/world/x.html")
+        'CNN'
+        >>> source_from_url("https://www.theweek.co.uk/news")
+        'The Week'
+    """
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower().rstrip(".")
+    if not host or "." not in host:
+        return None
+    labels = host.split(".")
+    for size in range(len(labels), 1, -1):
+        if (known := KNOWN_PUBLISHERS.get(".".join(labels[-size:]))) is not None:
+            return known
+    registered = labels[-3] if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else labels[-2]
+    return registered.upper() if len(registered) <= 4 else registered.replace("-", " ").title()
+
+
+_SLUG_NOISE = re.compile(r"^(index|story|article|amp|\d+|[0-9a-f]{8,}|.{1,2})(\.\w+)?$", re.IGNORECASE)
+
+
+def title_from_url(url: str | None) -> str | None:
+    """A headline guessed from a news URL's slug, or None when the URL has no wordy segment.
+
+    Example:
+        >>> title_from_url("https://www.cnn.com/2022/06/15/business/ford-recall/index.html")
+        'Ford recall'
+    """
+    if not url:
+        return None
+    segments = [s for s in urlsplit(url if "//" in url else f"//{url}").path.split("/") if s]
+    for segment in reversed(segments):
+        words = re.sub(r"\.s?html?$", "", segment).split("-")
+        if len(words) >= 2 and not _SLUG_NOISE.match(segment):
+            return " ".join(words).capitalize()
+    return None
+
+
+def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str | None, Any]:
+    lowered = {str(k).lower(): k for k in record}
+    for name in names:
+        key = lowered.get(name)
+        if key is not None and record[key] not in (None, "", [], {}):
+            return str(key), record[key]
+    return None, None
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, Mapping):  # feeds and some exports nest {"value": ...} or {"name": ...}
+        value = value.get("value") or value.get("name") or value.get("title") or ""
+    if isinstance(value, (list, tuple)):
+        return "\n\n".join(_as_text(v) for v in value if v)
+    return str(value)
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = (
+        value
+        if isinstance(value, (list, tuple))
+        else re.split(r"\s*(?:;|\band\b|,(?=\s*[A-Z][a-z]+\s))\s*", _as_text(value))
+    )
+    names = (re.sub(r"^by\s+", "", _as_text(v).strip(), flags=re.IGNORECASE) for v in items)
+    return tuple(n for n in names if n)
+
+
+def article_from_record(record: Mapping[str, Any], *, default_source: str | None = None) -> Article:
+    """Build an Article from one raw record, mapping the common field names.
+
+    Args:
+        record: a JSON object, CSV row or feed entry.
+        default_source: publisher to use when neither the record nor its URL names one.
+
+    Raises:
+        IngestError: the record holds no article text, or its date cannot be read.
+
+    Example:
+        >>> a = article_from_record({"headline": "Hi", "body": "Text.", "date": "2022/06/12"})
+        >>> (a.title, a.published_at.isoformat())
+        ('Hi', '2022-06-12T00:00:00+00:00')
+    """
+    if not isinstance(record, Mapping):
+        raise IngestError(f"expected a JSON object per article, got {type(record).__name__}")
+    _, raw_text = _first(record, TEXT_FIELDS)
+    _, raw_title = _first(record, TITLE_FIELDS)
+    title = clean_text(_as_text(raw_title)) or None if raw_title is not None else None
+    text = clean_text(_as_text(raw_text)) if raw_text is not None else ""
+    _, url = _first(record, URL_FIELDS)
+    url = _as_text(url).strip() if url is not None else None
+    # News URLs carry the headline in their slug; an untitled record still gets a searchable title.
+    title = title or title_from_url(url)
+    if not text and title:
+        text = title  # headline-only items (Reuters briefs, pages whose body was all furniture) are still news
+    if not text:
+        fields = ", ".join(sorted(map(str, record))[:8]) or "none"
+        raise IngestError(
+            f"no article text (fields: {fields}); expected one of {', '.join(TEXT_FIELDS[:4])} or a title"
+        )
+    date_key, raw_date = _first(record, DATE_FIELDS)
+    try:
+        published_at = parse_date(raw_date)
+    except ValueError as exc:
+        raise IngestError(f"{exc} in field '{date_key}'; use ISO 8601 like 2022-06-12 or remove the field") from exc
+    _, source = _first(record, SOURCE_FIELDS)
+    source_name = clean_text(_as_text(source)) if source is not None else None
+    _, raw_id = _first(record, ID_FIELDS)
+    article_id = str(raw_id).strip() if raw_id is not None else _sha(url or text)[:16]
+    _, language = _first(record, LANGUAGE_FIELDS)
+    _, authors = _first(record, AUTHOR_FIELDS)
+    return Article(
+        article_id=article_id,
+        title=title,
+        text=text,
+        source=source_name or source_from_url(url) or default_source,
+        url=url or None,
+        published_at=published_at,
+        authors=_authors(authors),
+        language=str(language) if language is not None else None,
+        metadata=_extra_metadata(record),
+    )
+
+
+def _extra_metadata(record: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
+    extra: dict[str, str | int | float | bool] = {}
+    for key, value in record.items():
+        name = str(key)
+        if name.lower() in _KNOWN_FIELDS or value in (None, "", [], {}):
+            continue
+        if isinstance(value, (str, int, float, bool)):
+            extra[name] = value if not isinstance(value, str) else value[:500]
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            extra[name] = ", ".join(value)[:500]  # chroma metadata holds scalars only
+        else:
+            extra[name] = json.dumps(value, ensure_ascii=False, default=str)[:500]
+    return extra

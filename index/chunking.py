@@ -1,0 +1,94 @@
+"""Sentence-aware, token-sized chunks of an article, with char offsets back into its text."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from index.articles import Article
+
+
+class Chunk(BaseModel):
+    """A passage of one article, with the article's metadata needed for filtering and citing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str = Field(description="f'{article_id}:{n}'")
+    article_id: str
+    n: int = Field(description="Position of the chunk in its article, from 0.")
+    text: str
+    start: int = Field(description="Char offset of the chunk in the article text.")
+    end: int = Field(description="Char offset just past the chunk.")
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published_ts: int | None = Field(None, description="Publication time as epoch seconds (chroma filters numbers).")
+
+
+@lru_cache(maxsize=4)
+def _splitter(chunk_size: int, chunk_overlap: int):  # type: ignore[no-untyped-def]
+    # llama-index ships tiktoken's cl100k files and nltk's punkt in its package, so both work offline.
+    from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.core.utils import get_tokenizer
+
+    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=get_tokenizer())
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in ``text`` by cl100k, the tokenizer every budget in newsdesk uses."""
+    from llama_index.core.utils import get_tokenizer
+
+    return len(get_tokenizer()(text))
+
+
+def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 30) -> list[Chunk]:
+    """Split an article into chunks of at most ``chunk_size`` tokens, on sentence boundaries where possible.
+
+    Example:
+        >>> a = Article(article_id="a", text="One sentence. " * 200)
+        >>> chunks = chunk_article(a, chunk_size=50, chunk_overlap=0)
+        >>> chunks[0].chunk_id, chunks[0].start, a.text[chunks[1].start:chunks[1].end] == chunks[1].text
+        ('a:0', 0, True)
+    """
+    if chunk_overlap >= chunk_size:
+        raise ValueError(f"chunk_overlap must be smaller than chunk_size, got {chunk_overlap} >= {chunk_size}")
+    pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
+    published_ts = int(article.published_at.timestamp()) if article.published_at else None
+    chunks: list[Chunk] = []
+    cursor = 0
+    for piece in pieces:
+        start = _locate(article.text, piece, cursor)
+        end = start + len(piece)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{article.article_id}:{len(chunks)}",
+                article_id=article.article_id,
+                n=len(chunks),
+                text=article.text[start:end],
+                start=start,
+                end=end,
+                title=article.title,
+                source=article.source,
+                url=article.url,
+                published_ts=published_ts,
+            )
+        )
+        # Overlap means the next chunk starts before this one ends, never before this one starts.
+        cursor = start + 1
+    return chunks
+
+
+def _locate(text: str, piece: str, cursor: int) -> int:
+    found = text.find(piece, cursor)
+    if found >= 0:
+        return found
+    # The splitter may trim or re-join whitespace; anchor on the piece's opening words instead.
+    head = piece[:40]
+    found = text.find(head, cursor)
+    return found if found >= 0 else min(cursor, len(text))
+
+
+def embedded_text(chunk: Chunk, with_title: bool) -> str:
+    """What the embedding model reads for a chunk: the title gives a bare paragraph its topic."""
+    return f"{chunk.title}\n{chunk.text}" if with_title and chunk.title else chunk.text

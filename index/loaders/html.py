@@ -1,0 +1,41 @@
+"""Reader for saved HTML pages: main text and metadata extracted by trafilatura."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from index.loaders.base import GZIP_ERRORS, Loaded, LoadProblem, damaged_gzip, decode, read_bytes, to_loaded
+
+
+def read_html(path: Path) -> Iterator[Loaded | LoadProblem]:
+    """One article per page; boilerplate (menus, footers, ads) is left out by trafilatura."""
+    try:
+        page = decode(read_bytes(path))
+    except GZIP_ERRORS as exc:
+        yield damaged_gzip(path, exc)
+        return
+    except OSError as exc:
+        yield LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
+        return
+    extracted = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, favor_precision=True)
+    fields: dict[str, Any] = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted or {})
+    if not fields.get("text"):
+        yield LoadProblem(str(path), None, "no article text found in the HTML page (is it an index or a login page?)")
+        return
+    yield to_loaded(
+        path,
+        {
+            "text": fields.get("text"),
+            "title": fields.get("title"),
+            "date": fields.get("date"),
+            "source": fields.get("sitename"),
+            "url": fields.get("url"),
+            "author": fields.get("author"),
+            "language": fields.get("language"),
+        },
+        None,
+    )

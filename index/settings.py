@@ -1,0 +1,34 @@
+"""Settings that shape an index: changing any of them means re-ingesting."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class IndexSettings(BaseModel):
+    """How articles are chunked, embedded and stored.
+
+    ``chunk_size`` is in tiktoken (cl100k) tokens; 200 keeps title plus chunk inside the 256
+    wordpieces all-MiniLM-L6-v2 reads, so nothing stored goes unembedded.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    chunk_size: int = Field(200, gt=20, description="Chunk length in tokens (cl100k).")
+    chunk_overlap: int = Field(30, ge=0, description="Tokens shared by neighbouring chunks.")
+    embed_title: bool = Field(True, description="Prefix each chunk's embedded text with its article's title.")
+    embedding_model: str = Field("all-MiniLM-L6-v2", description="'all-MiniLM-L6-v2' (bundled) or 'hash' (tests).")
+    embed_batch_size: int = Field(32, gt=0, description="Texts per embedding batch.")
+    collection: str = Field("newsdesk", description="Chroma collection name of the archive.")
+    chroma_host: str | None = Field(None, description="Chroma server host; None uses the embedded store.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+    upsert_batch_size: int = Field(256, gt=0, description="Articles per write batch (one transaction each).")
+
+    def shape(self) -> dict[str, object]:
+        """The fields that decide what is stored: an archive built with other values must be rebuilt."""
+        return {
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "embed_title": self.embed_title,
+            "embedding_model": self.embedding_model,
+        }

@@ -1,0 +1,395 @@
+"""An archive on disk: chunks and vectors in chromadb; articles and a lexical (FTS5, BM25) index of the
+chunks in a SQLite manifest beside it.
+
+The manifest and the lexical index are written after chroma, in one transaction per batch, so an
+interrupted ingest never records an article whose chunks are not stored; a re-run redoes that batch.
+SQLite's FTS5 gives a persisted BM25 index that is kept in step with the manifest by that same
+transaction, on every upsert and delete, with no second store to keep consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from index.articles import Article
+from index.chunking import Chunk
+from index.errors import ArchiveNotFoundError, EmptyIndexError, NewsDeskError
+from index.settings import IndexSettings
+
+MANIFEST = "manifest.sqlite3"
+META = "archive.json"
+FORMAT_VERSION = 1
+# chromadb's get() binds one SQL variable per id; pages keep it under SQLite's limit.
+PAGE_SIZE = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    title TEXT, source TEXT, url TEXT, published_ts INTEGER,
+    authors TEXT NOT NULL, language TEXT, metadata TEXT NOT NULL,
+    text TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL,
+    origin TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, text,
+    chunk_id UNINDEXED, article_id UNINDEXED, n UNINDEXED, start UNINDEXED, "end" UNINDEXED,
+    source UNINDEXED, url UNINDEXED, published_ts UNINDEXED,
+    tokenize = 'porter unicode61'
+);
+"""
+# Words too common to help a lexical match.
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by did do does for from had has have how in is it its not of on or that the "
+    "their this to was were what when where which who whom why will with this these those about after before".split()
+)
+
+
+class ArchiveStats(BaseModel):
+    """What an archive holds."""
+
+    path: str
+    articles: int
+    chunks: int
+    earliest: datetime | None = Field(None, description="Oldest publication date.")
+    latest: datetime | None = Field(None, description="Newest publication date.")
+    undated: int = Field(0, description="Articles with no publication date.")
+    sources: dict[str, int] = Field(default_factory=dict, description="Articles per publisher, most first.")
+    settings: dict[str, object] = Field(default_factory=dict, description="The settings that shaped the index.")
+
+
+class StoredChunk(BaseModel):
+    """A chunk as read back from the vector store, with its cosine similarity to the query if any."""
+
+    chunk: Chunk
+    similarity: float | None = None
+
+
+class ArchiveStore:
+    """Chunks, vectors and articles of one archive.
+
+    Args:
+        path: the archive folder.
+        settings: chunking, embedding and storage settings.
+        create: make the folder if missing; otherwise a missing archive raises ArchiveNotFoundError.
+    """
+
+    def __init__(self, path: Path, settings: IndexSettings, *, create: bool = False) -> None:
+        self.path = Path(path).expanduser()
+        self.settings = settings
+        meta_file = self.path / META
+        if not meta_file.exists():
+            if not create:
+                raise ArchiveNotFoundError(
+                    f"no newsdesk archive at {self.path}; run `newsdesk ingest FILES --archive {self.path}` first"
+                )
+            self.path.mkdir(parents=True, exist_ok=True)
+            meta_file.write_text(json.dumps({"format": FORMAT_VERSION, **settings.shape()}, indent=2))
+        built_with = json.loads(meta_file.read_text())
+        mismatched = {k: v for k, v in settings.shape().items() if built_with.get(k) != v}
+        if mismatched:
+            raise NewsDeskError(
+                f"archive {self.path} was built with {', '.join(f'{k}={built_with.get(k)!r}' for k in mismatched)}; "
+                f"use the same settings or ingest into a new --archive"
+            )
+        self._db = sqlite3.connect(self.path / MANIFEST, check_same_thread=False)
+        self._db.executescript(_SCHEMA)
+        self._collection_handle: Any = None
+
+    # -- chroma -----------------------------------------------------------------------------
+
+    @property
+    def _collection(self) -> Any:
+        if self._collection_handle is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            if self.settings.chroma_host:
+                client = chromadb.HttpClient(
+                    host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
+                )
+            else:
+                client = chromadb.PersistentClient(path=str(self.path / "chroma"), settings=chroma_settings)
+            # embedding_function=None: we always pass vectors; chroma's default would download a model.
+            self._collection_handle = client.get_or_create_collection(
+                self.settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        return self._collection_handle
+
+    def write(self, batch: Sequence[tuple[Article, list[Chunk], list[list[float]], str | None]]) -> None:
+        """Store articles with their chunks and vectors, replacing any earlier version of each.
+
+        Args:
+            batch: (article, its chunks, one vector per chunk, origin file) tuples.
+        """
+        if not batch:
+            return
+        stale = [a.article_id for a, _, _, _ in batch if self.content_hash(a.article_id) is not None]
+        for start in range(0, len(stale), 100):
+            self._collection.delete(where={"article_id": {"$in": stale[start : start + 100]}})
+        ids: list[str] = []
+        vectors: list[list[float]] = []
+        documents: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        for article, chunks, chunk_vectors, _ in batch:
+            for chunk, vector in zip(chunks, chunk_vectors, strict=True):
+                ids.append(chunk.chunk_id)
+                vectors.append(vector)
+                documents.append(chunk.text)
+                metadatas.append(_chunk_metadata(chunk, article))
+        limit = max(1, min(PAGE_SIZE * 5, self._collection._client.get_max_batch_size()))
+        for start in range(0, len(ids), limit):
+            end = start + limit
+            self._collection.upsert(
+                ids=ids[start:end],
+                embeddings=vectors[start:end],
+                documents=documents[start:end],
+                metadatas=metadatas[start:end],
+            )
+        now = datetime.now(timezone.utc).isoformat()
+        with self._db:
+            self._db.executemany("DELETE FROM chunks_fts WHERE article_id = ?", [(a.article_id,) for a, *_ in batch])
+            self._db.executemany(
+                "INSERT INTO chunks_fts VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        c.title or "",
+                        c.text,
+                        c.chunk_id,
+                        c.article_id,
+                        c.n,
+                        c.start,
+                        c.end,
+                        c.source or "",
+                        c.url or "",
+                        c.published_ts,
+                    )
+                    for _, chunks, _, _ in batch
+                    for c in chunks
+                ],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_article_row(a, len(c), origin, now) for a, c, _, origin in batch],
+            )
+
+    def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
+        """The ``k`` chunks nearest to ``vector`` that match ``where`` (a chroma filter)."""
+        total = self._collection.count()
+        if total == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[vector],
+            n_results=min(k, total),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            StoredChunk(chunk=_chunk_from(cid, doc, meta), similarity=1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+        ]
+
+    def lexical_query(
+        self,
+        query: str,
+        k: int,
+        *,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+        sources: Sequence[str] = (),
+    ) -> list[tuple[Chunk, float]]:
+        """The ``k`` chunks that best match ``query``'s words by BM25 (higher score is better)."""
+        words = [w for w in dict.fromkeys(re.findall(r"\w+", query.lower())) if w not in _STOPWORDS]
+        if not words:
+            return []
+        # Each word quoted: FTS5 query syntax must never see user text as operators.
+        match = " OR ".join(f'"{w}"' for w in words)
+        sql = (
+            'SELECT chunk_id, article_id, n, start, "end", title, source, url, published_ts, text, bm25(chunks_fts) '
+            "FROM chunks_fts WHERE chunks_fts MATCH ?"
+        )
+        params: list[Any] = [match]
+        if since_ts is not None:
+            sql += " AND published_ts IS NOT NULL AND published_ts >= ?"
+            params.append(since_ts)
+        if until_ts is not None:
+            sql += " AND published_ts IS NOT NULL AND published_ts <= ?"
+            params.append(until_ts)
+        if sources:
+            sql += f" AND source IN ({','.join('?' * len(sources))})"
+            params.extend(sources)
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        params.append(k)
+        return [
+            (
+                Chunk(
+                    chunk_id=cid,
+                    article_id=aid,
+                    n=n,
+                    start=start,
+                    end=end,
+                    title=title or None,
+                    source=source or None,
+                    url=url or None,
+                    published_ts=ts,
+                    text=text,
+                ),
+                -float(score),  # FTS5's bm25() is lower-is-better
+            )
+            for cid, aid, n, start, end, title, source, url, ts, text, score in self._db.execute(sql, params)
+        ]
+
+    def iter_chunks(self, page_size: int = PAGE_SIZE) -> Iterator[Chunk]:
+        """Every stored chunk, read in pages (a single unbounded get() fails on large archives)."""
+        offset = 0
+        while True:
+            page = self._collection.get(limit=page_size, offset=offset, include=["documents", "metadatas"])
+            if not page["ids"]:
+                return
+            for cid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                yield _chunk_from(cid, doc, meta)
+            offset += len(page["ids"])
+
+    def chunk_count(self) -> int:
+        """How many chunks the vector store holds."""
+        return int(self._collection.count())
+
+    # -- manifest ---------------------------------------------------------------------------
+
+    def content_hash(self, article_id: str) -> str | None:
+        """The stored version's content hash, or None if the article is new."""
+        row = self._db.execute("SELECT content_hash FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def article_with_text(self, text_hash: str) -> str | None:
+        """The id of a stored article with exactly this normalised text, if any."""
+        row = self._db.execute("SELECT article_id FROM articles WHERE text_hash = ? LIMIT 1", (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article, or None."""
+        row = self._db.execute(
+            "SELECT article_id, title, text, source, url, published_ts, authors, language, metadata "
+            "FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        aid, title, text, source, url, ts, authors, language, metadata = row
+        return Article(
+            article_id=aid,
+            title=title,
+            text=text,
+            source=source,
+            url=url,
+            published_at=datetime.fromtimestamp(ts, tz=timezone.utc) if ts is not None else None,
+            authors=tuple(json.loads(authors)),
+            language=language,
+            metadata=json.loads(metadata),
+        )
+
+    def article_count(self) -> int:
+        """How many articles the manifest holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def sources(self) -> dict[str, int]:
+        """Articles per publisher, most first."""
+        rows = self._db.execute(
+            "SELECT COALESCE(source, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return {name: count for name, count in rows}
+
+    def stats(self) -> ArchiveStats:
+        """Counts, date range and sources of the archive."""
+        articles, chunks, first, last, undated = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(n_chunks), 0), MIN(published_ts), MAX(published_ts), "
+            "SUM(published_ts IS NULL) FROM articles"
+        ).fetchone()
+        as_date = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc) if ts is not None else None  # noqa: E731
+        return ArchiveStats(
+            path=str(self.path),
+            articles=articles,
+            chunks=chunks,
+            earliest=as_date(first),
+            latest=as_date(last),
+            undated=undated or 0,
+            sources=self.sources(),
+            settings=self.settings.shape(),
+        )
+
+    def require_articles(self) -> None:
+        """Raise EmptyIndexError if nothing has been ingested yet."""
+        if self.article_count() == 0:
+            raise EmptyIndexError(f"archive {self.path} holds no articles yet; run `newsdesk ingest FILES` first")
+
+    def close(self) -> None:
+        """Release the manifest connection."""
+        self._db.close()
+
+
+def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "article_id": chunk.article_id,
+        "n": chunk.n,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": chunk.title or "",
+        "source": chunk.source or "",
+        "url": chunk.url or "",
+    }
+    if chunk.published_ts is not None:
+        meta["published_ts"] = chunk.published_ts  # absent (not 0) when undated, so date filters skip it
+    for key, value in article.metadata.items():
+        meta[f"meta.{key}"] = value
+    return meta
+
+
+def _chunk_from(chunk_id: str, document: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        article_id=meta["article_id"],
+        n=meta["n"],
+        text=document,
+        start=meta["start"],
+        end=meta["end"],
+        title=meta.get("title") or None,
+        source=meta.get("source") or None,
+        url=meta.get("url") or None,
+        published_ts=meta.get("published_ts"),
+    )
+
+
+def _article_row(article: Article, n_chunks: int, origin: str | None, now: str) -> tuple[Any, ...]:
+    ts = int(article.published_at.timestamp()) if article.published_at else None
+    return (
+        article.article_id,
+        article.content_hash,
+        article.text_hash,
+        article.title,
+        article.source,
+        article.url,
+        ts,
+        json.dumps(list(article.authors)),
+        article.language,
+        json.dumps(article.metadata),
+        article.text,
+        n_chunks,
+        origin,
+        now,
+    )

@@ -1,0 +1,52 @@
+"""Questions to cited answers over a news archive.
+
+Example:
+    >>> from qa import Desk
+    >>> Desk.__name__
+    'Desk'
+"""
+
+from qa.api import Desk
+from qa.errors import (
+    ArchiveNotFoundError,
+    CitationError,
+    EmptyIndexError,
+    EmptyQuestionError,
+    IngestError,
+    LLMError,
+    ModelError,
+    NewsDeskError,
+)
+from qa.llm import LLM, Completion, FakeLLM, LocalLLM, Message, OpenAICompatibleLLM
+from qa.retrieve import SearchFilters
+from qa.sample import EXAMPLE_QUESTION, sample_archive_path
+from qa.settings import AnswerSettings, LLMSettings, Settings
+from qa.types import Answer, Citation, Hit, Timings
+
+__all__ = [
+    "Desk",
+    "Settings",
+    "LLMSettings",
+    "AnswerSettings",
+    "SearchFilters",
+    "Answer",
+    "Citation",
+    "Hit",
+    "Timings",
+    "LLM",
+    "Completion",
+    "FakeLLM",
+    "LocalLLM",
+    "Message",
+    "OpenAICompatibleLLM",
+    "NewsDeskError",
+    "IngestError",
+    "ArchiveNotFoundError",
+    "EmptyIndexError",
+    "ModelError",
+    "LLMError",
+    "CitationError",
+    "EmptyQuestionError",
+    "EXAMPLE_QUESTION",
+    "sample_archive_path",
+]

@@ -1,0 +1,77 @@
+"""All of newsdesk's settings in one nested object, read from ``NEWSDESK_*`` environment variables.
+
+This is the only module that reads the environment: ``NEWSDESK_ARCHIVE``, ``NEWSDESK_CACHE_DIR``,
+``NEWSDESK_LLM__BACKEND``, ``NEWSDESK_LLM__BASE_URL``, ``NEWSDESK_INDEX__CHUNK_SIZE`` and so on.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.settings import IndexSettings
+
+
+class LLMSettings(BaseModel):
+    """Which language model writes answers, and how it is called."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["local", "openai", "fake"] = Field(
+        "local", description="'local' runs a bundled GGUF in-process; 'openai' calls an OpenAI-compatible endpoint."
+    )
+    model: str = Field(
+        "qwen2.5-coder-0.5b", description="Bundled model name (local) or the endpoint's model name (openai)."
+    )
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    api_key: str | None = Field(None, description="Key for the endpoint, if it needs one.")
+    timeout_s: float = Field(120.0, gt=0, description="Seconds to wait for one completion.")
+    max_tokens: int = Field(256, gt=0, description="Longest answer, in tokens.")
+    temperature: float = Field(0.0, ge=0, description="0 makes answers repeatable.")
+    n_ctx: int = Field(4096, gt=0, description="Context window of the local model.")
+    threads: int = Field(max(1, min(4, os.cpu_count() or 1)), gt=0, description="CPU threads for the local model.")
+
+
+class AnswerSettings(BaseModel):
+    """How passages are chosen and answers are written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    top_k: int = Field(10, gt=0, description="Passages retrieved per question.")
+    context_passages: int = Field(5, gt=0, description="Passages given to the LLM.")
+    max_context_tokens: int = Field(1400, gt=100, description="Token budget of the passages in the prompt.")
+    min_similarity: float = Field(
+        0.30, description="Below this cosine similarity of the best passage, newsdesk abstains without asking the LLM."
+    )
+
+
+def default_archive() -> Path:
+    """The user's data folder, where archives live unless ``--archive`` or ``NEWSDESK_ARCHIVE`` says otherwise."""
+    return Path("~/.newsdesk").expanduser()
+
+
+def default_cache() -> Path:
+    """Where joined model files are kept."""
+    return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "newsdesk"
+
+
+class Settings(BaseSettings):
+    """Everything configurable, nested by layer.
+
+    Example:
+        >>> Settings(llm={"backend": "fake"}).llm.backend
+        'fake'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_nested_delimiter="__", extra="forbid")
+
+    archive: Path = Field(default_factory=default_archive, description="Archive folder (NEWSDESK_ARCHIVE).")
+    cache_dir: Path = Field(default_factory=default_cache, description="Cache for joined model files.")
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    debug: bool = Field(False, description="Show tracebacks instead of one-line errors (NEWSDESK_DEBUG=1).")

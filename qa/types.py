@@ -1,0 +1,73 @@
+"""Typed results of the answering layer: one shape each, frozen, with described fields."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Hit(BaseModel):
+    """A retrieved passage with its scores and rank."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rank: int = Field(description="1-based position in the results.")
+    chunk_id: str
+    article_id: str
+    text: str = Field(description="The passage.")
+    start: int = Field(description="Char offset of the passage in its article.")
+    end: int
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    score: float = Field(description="The score results are ordered by (higher is better).")
+    dense_score: float | None = Field(None, description="Cosine similarity of query and passage.")
+
+    @property
+    def date(self) -> str:
+        """Publication date as YYYY-MM-DD, or 'undated'."""
+        return self.published_at.strftime("%Y-%m-%d") if self.published_at else "undated"
+
+
+class Citation(BaseModel):
+    """Marker ``[n]`` in an answer, resolved to the passage and article it points at."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marker: int = Field(description="The n of [n] in the answer text.")
+    chunk_id: str
+    article_id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    quote: str = Field(description="The passage the marker points at.")
+    start: int = Field(description="Char offset of the quote in the article text.")
+    end: int
+
+
+class Timings(BaseModel):
+    """Milliseconds spent per stage."""
+
+    retrieve_ms: float = 0.0
+    generate_ms: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Answer(BaseModel):
+    """An answer with its citations, the passages considered, and whether newsdesk abstained."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    text: str = Field(description="The answer, with [n] citation markers.")
+    citations: list[Citation] = Field(default_factory=list, description="One per distinct marker, in marker order.")
+    hits: list[Hit] = Field(default_factory=list, description="Passages retrieved for the question, best first.")
+    abstained: bool = Field(False, description="True when the archive does not hold the answer.")
+    reason: str | None = Field(None, description="Why newsdesk abstained.")
+    as_of: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="The 'now' of the query.")
+    timings: Timings = Field(default_factory=Timings)
+    model: str = Field("", description="The LLM that wrote the answer.")

@@ -1,0 +1,43 @@
+"""A small, deterministic slice of RealTimeQA 2022 for end-to-end tests (read from ../shared by path)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rtqa2022"
+ARTICLES = DATA / "articles.jsonl.gz"
+QUESTIONS = DATA / "questions-dev.jsonl"
+
+
+def question_as_of(question: dict) -> datetime:
+    """The end of the question's day: it is asked about the news before then."""
+    day = datetime.strptime(question["question_date"], "%Y/%m/%d")
+    return day.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
+
+
+def write_subset(folder: Path, questions: int = 10, others: int = 250) -> tuple[Path, list[dict]]:
+    """Write the gold articles of the first ``questions`` answerable dev questions plus ``others`` articles.
+
+    Returns:
+        The JSONL file written and the chosen questions.
+    """
+    articles = [json.loads(line) for line in gzip.open(ARTICLES, "rt", encoding="utf-8")]
+    with_text = {a["article_id"] for a in articles if a.get("text")}
+    chosen = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        if q["gold_article_ids"] and all(g in with_text for g in q["gold_article_ids"]):
+            chosen.append(q)
+        if len(chosen) == questions:
+            break
+    gold = {g for q in chosen for g in q["gold_article_ids"]}
+    # Every 10th other article: a spread over the whole archive, the same every run.
+    rest = [a for a in articles if a["article_id"] not in gold and a.get("text")][::10][:others]
+    path = folder / "rtqa-subset.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for article in [a for a in articles if a["article_id"] in gold] + rest:
+            out.write(json.dumps(article) + "\n")
+    return path, chosen

@@ -1,0 +1,41 @@
+import pytest
+
+from qa import Desk, FakeLLM, Settings
+from ui.app import build_app, respond
+
+
+@pytest.fixture
+def desk(tmp_path, fixture_articles):
+    d = Desk.open(
+        tmp_path / "arch", Settings(index={"embedding_model": "hash"}, answer={"min_similarity": 0.3}), create=True
+    )
+    d.ingest([fixture_articles])
+    d.llm = FakeLLM(["The council capped rents at 4 percent [1]."])
+    return d
+
+
+def test_respond_appends_answer_and_source_cards(desk):
+    history, panel = respond(desk, "What did the Harbor city council decide on rents?", [])
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert history[1]["content"] == "The council capped rents at 4 percent [1]."
+    assert "**[1]**" in panel and "Harbor Herald" in panel and "harborherald.example" in panel
+
+
+def test_respond_shows_errors_in_chat(desk):
+    history, panel = respond(desk, "   ", [])
+    assert history[-1]["content"].startswith("⚠️ the question is empty")
+    assert panel == ""
+
+
+def test_served_app_answers_over_http(desk):
+    from gradio_client import Client
+
+    app = build_app(desk)
+    app.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(app.local_url, verbose=False)
+        result = client.predict("What did the Harbor city council decide on rents?", api_name="/ask")
+        assert result["citations"][0]["source"] == "Harbor Herald"
+        assert not result["abstained"]
+    finally:
+        app.close()

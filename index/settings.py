@@ -22,7 +22,7 @@ class IndexSettings(BaseModel):
     collection: str = Field("newsdesk", description="Chroma collection name of the archive.")
     chroma_host: str | None = Field(None, description="Chroma server host; None uses the embedded store.")
     chroma_port: int = Field(8000, description="Chroma server port.")
-    upsert_batch_size: int = Field(256, gt=0, description="Articles per write batch (one transaction each).")
+    upsert_batch_size: int = Field(64, gt=0, description="Articles per write batch (one transaction each).")
 
     def shape(self) -> dict[str, object]:
         """The fields that decide what is stored: an archive built with other values must be rebuilt."""

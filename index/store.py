@@ -109,6 +109,11 @@ class ArchiveStore:
         self._db.executescript(_SCHEMA)
         self._collection_handle: Any = None
 
+    @staticmethod
+    def exists(path: Path) -> bool:
+        """Whether ``path`` holds a newsdesk archive."""
+        return (Path(path).expanduser() / META).exists()
+
     # -- chroma -----------------------------------------------------------------------------
 
     @property
@@ -213,6 +218,7 @@ class ArchiveStore:
         since_ts: int | None = None,
         until_ts: int | None = None,
         sources: Sequence[str] = (),
+        metadata: dict[str, Any] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """The ``k`` chunks that best match ``query``'s words by BM25 (higher score is better)."""
         words = [w for w in dict.fromkeys(re.findall(r"\w+", query.lower())) if w not in _STOPWORDS]
@@ -234,6 +240,9 @@ class ArchiveStore:
         if sources:
             sql += f" AND source IN ({','.join('?' * len(sources))})"
             params.extend(sources)
+        for key, value in (metadata or {}).items():
+            sql += " AND article_id IN (SELECT article_id FROM articles WHERE json_extract(metadata, ?) = ?)"
+            params.extend([f'$."{key}"', value])
         sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
         params.append(k)
         return [

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -39,34 +40,52 @@ class Desk:
     Constructing a Desk only stores its collaborators; models load on first use.
 
     Args:
-        store: the archive.
+        store: the archive, or the folder of one that ``ingest`` will create.
         embedder: the embedding model the archive was built with.
         llm: writes answers.
         settings: retrieval and answering settings.
     """
 
-    def __init__(self, store: ArchiveStore, embedder: Embedder, llm: LLM, settings: Settings) -> None:
-        self.store = store
+    def __init__(self, store: ArchiveStore | Path, embedder: Embedder, llm: LLM, settings: Settings) -> None:
+        self._store = store if isinstance(store, ArchiveStore) else None
+        self.path = store.path if isinstance(store, ArchiveStore) else Path(store)
         self.embedder = embedder
         self.llm = llm
         self.settings = settings
-        self.retriever = Retriever(store, embedder)
+
+    @property
+    def store(self) -> ArchiveStore:
+        """The archive on disk.
+
+        Raises:
+            ArchiveNotFoundError: nothing has been ingested at this path yet.
+        """
+        if self._store is None:
+            self._store = ArchiveStore(self.path, self.settings.index)
+        return self._store
+
+    @property
+    def retriever(self) -> Retriever:
+        """Hybrid retrieval over the archive."""
+        return Retriever(self.store, self.embedder, self.settings.retrieval)
 
     @classmethod
     def open(cls, path: str | Path | None = None, settings: Settings | None = None, *, create: bool = False) -> Desk:
         """Open the archive at ``path`` (default: ``settings.archive``, i.e. ``~/.newsdesk`` or NEWSDESK_ARCHIVE).
 
+        A missing archive is created by the first ``ingest``; searching it before then raises
+        ArchiveNotFoundError.
+
         Args:
             path: the archive folder.
             settings: all settings; read from the environment when omitted.
-            create: create the archive if it does not exist (ingest does this for you).
-
-        Raises:
-            ArchiveNotFoundError: no archive at ``path`` and ``create`` is false.
+            create: create the (empty) archive now rather than on first ingest.
         """
         settings = settings or Settings()
         archive = Path(path).expanduser() if path is not None else settings.archive
-        store = ArchiveStore(archive, settings.index, create=create)
+        store: ArchiveStore | Path = archive
+        if create or ArchiveStore.exists(archive):
+            store = ArchiveStore(archive, settings.index, create=create)
         embedder = make_embedder(settings.index.embedding_model, settings.index.embed_batch_size)
         return cls(store, embedder, make_llm(settings.llm, settings.cache_dir), settings)
 
@@ -75,7 +94,9 @@ class Desk:
 
         Bad files and records are listed in the report; everything valid is still ingested.
         """
-        return ingest(paths, self.store, self.embedder, progress=progress)
+        if self._store is None:
+            self._store = ArchiveStore(self.path, self.settings.index, create=True)
+        return ingest(paths, self._store, self.embedder, progress=progress)
 
     def search(
         self,
@@ -85,9 +106,20 @@ class Desk:
         since: datetime | None = None,
         until: datetime | None = None,
         sources: Iterable[str] | None = None,
+        metadata: dict[str, str | int | float | bool] | None = None,
         as_of: datetime | None = None,
     ) -> list[Hit]:
-        """Passages for ``query``, best first.
+        """Passages for ``query``, best first; an empty list when nothing passes the filters.
+
+        Args:
+            query: what to look for.
+            k: how many passages (default ``settings.answer.top_k``).
+            since: earliest publication time.
+            until: latest publication time.
+            sources: publishers to keep (case-insensitive).
+            metadata: article fields that must equal these values (e.g. ``{"topics": "cocoa"}``).
+            as_of: the query's "now" (default: now); later articles are never returned, and relative
+                words in the query ("this week", "in June 2022") are read against it.
 
         Raises:
             EmptyQuestionError: the query is blank.
@@ -95,7 +127,13 @@ class Desk:
         """
         query = _require_text(query)
         self.store.require_articles()
-        filters = SearchFilters(since=since, until=until, sources=tuple(sources or ()), as_of=as_of)
+        filters = SearchFilters(
+            since=since,
+            until=until,
+            sources=tuple(sources or ()),
+            metadata=metadata or {},
+            as_of=as_of or datetime.now(timezone.utc),
+        )
         return self.retriever.search(query, k or self.settings.answer.top_k, filters)
 
     def ask(
@@ -105,6 +143,7 @@ class Desk:
         since: datetime | None = None,
         until: datetime | None = None,
         sources: Iterable[str] | None = None,
+        metadata: dict[str, str | int | float | bool] | None = None,
         as_of: datetime | None = None,
     ) -> Answer:
         """Answer ``question`` from the archive, citing passages with [n]; abstain when they do not answer it.
@@ -117,21 +156,24 @@ class Desk:
         question = _require_text(question)
         as_of = as_of or datetime.now(timezone.utc)
         started = time.perf_counter()
-        hits = self.search(question, since=since, until=until, sources=sources, as_of=as_of)
+        hits = self.search(question, since=since, until=until, sources=sources, metadata=metadata, as_of=as_of)
         retrieve_ms = (time.perf_counter() - started) * 1000
         cfg = self.settings.answer
+        answer = functools.partial(Answer, question=question, hits=hits, as_of=as_of, model=self.llm.name)
+        abstain = functools.partial(answer, text=ABSTAIN_TEXT, abstained=True)
+        if not hits:
+            window = SearchFilters(
+                since=since, until=until, sources=tuple(sources or ()), metadata=metadata or {}, as_of=as_of
+            )
+            return abstain(
+                reason=f"no articles match the filters ({window.describe()})", timings=Timings(retrieve_ms=retrieve_ms)
+            )
         closeness = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if closeness is None or closeness < cfg.min_similarity:
             best = f"{closeness:.2f}" if closeness is not None else "none"
-            return Answer(
-                question=question,
-                text=ABSTAIN_TEXT,
-                hits=hits,
-                abstained=True,
-                as_of=as_of,
+            return abstain(
                 reason=f"no passage is close enough to the question (best similarity {best} < {cfg.min_similarity})",
                 timings=Timings(retrieve_ms=retrieve_ms),
-                model=self.llm.name,
             )
         passages = format_passages(hits[: cfg.context_passages], cfg.max_context_tokens)
         started = time.perf_counter()
@@ -143,37 +185,14 @@ class Desk:
             completion_tokens=completion.completion_tokens,
         )
         if is_abstention(completion.text):
-            return Answer(
-                question=question,
-                text=ABSTAIN_TEXT,
-                hits=hits,
-                abstained=True,
-                as_of=as_of,
-                timings=timings,
-                reason="the passages retrieved do not answer the question",
-                model=self.llm.name,
-            )
+            return abstain(reason="the passages retrieved do not answer the question", timings=timings)
         text, citations = resolve_citations(completion.text, passages)
         if not citations:
-            return Answer(
-                question=question,
-                text=ABSTAIN_TEXT,
-                hits=hits,
-                abstained=True,
-                as_of=as_of,
-                timings=timings,
+            return abstain(
                 reason=f"the model's answer could not be tied to any passage: {completion.text[:200]!r}",
-                model=self.llm.name,
+                timings=timings,
             )
-        return Answer(
-            question=question,
-            text=text,
-            citations=citations,
-            hits=hits,
-            as_of=as_of,
-            timings=timings,
-            model=self.llm.name,
-        )
+        return answer(text=text, citations=citations, timings=timings)
 
     def stats(self) -> ArchiveStats:
         """Articles, chunks, date range and sources of the archive."""
@@ -185,7 +204,8 @@ class Desk:
 
     def close(self) -> None:
         """Release the archive's files."""
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
 
 
 def _require_text(question: str) -> str:

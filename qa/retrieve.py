@@ -1,8 +1,14 @@
-"""From a query to ranked passages: dense (chromadb) and lexical (BM25) retrieval fused by reciprocal rank,
-with date and source filters and a cap on passages per article."""
+"""From a query to ranked passages.
+
+Dense (chromadb) and lexical (BM25 over SQLite FTS5) candidates are fused by weighted reciprocal rank,
+re-ranked by time (a period the question names, a preference for recent news), folded where several
+articles carry the same passage (wire copies), and capped per article so the top covers several stories.
+Hard filters (dates, ``as_of``, sources, metadata) apply inside both indexes, never after the fact.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -11,13 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from index.chunking import Chunk
 from index.embedding import Embedder
 from index.errors import NewsDeskError
-from index.store import ArchiveStore, StoredChunk
+from index.store import ArchiveStore
+from qa.settings import RetrievalSettings
+from qa.timeparse import TimeScope, resolve_time
 from qa.types import Hit
 
-# At most this many passages of one article among the results, so the top covers several articles.
-MAX_PASSAGES_PER_ARTICLE = 2
-# Reciprocal rank fusion's damping constant; 60 is the value of the original RRF paper.
-RRF_K = 60
+Scalar = str | int | float | bool
 
 
 class SearchFilters(BaseModel):
@@ -31,6 +36,7 @@ class SearchFilters(BaseModel):
     since: datetime | None = Field(None, description="Earliest publication time (inclusive).")
     until: datetime | None = Field(None, description="Latest publication time (inclusive).")
     sources: tuple[str, ...] = Field((), description="Publishers to keep; empty keeps all.")
+    metadata: dict[str, Scalar] = Field(default_factory=dict, description="Article fields that must equal these.")
     as_of: datetime | None = Field(None, description="Query time; later articles are never returned.")
 
     def latest(self) -> datetime | None:
@@ -38,28 +44,47 @@ class SearchFilters(BaseModel):
         bounds = [_utc(d) for d in (self.until, self.as_of) if d is not None]
         return min(bounds) if bounds else None
 
+    def describe(self) -> str:
+        """The filters in words, for messages."""
+        parts = []
+        if self.since:
+            parts.append(f"since {self.since:%Y-%m-%d}")
+        if (latest := self.latest()) is not None:
+            parts.append(f"until {latest:%Y-%m-%d}")
+        if self.sources:
+            parts.append(f"from {', '.join(self.sources)}")
+        parts.extend(f"{k}={v!r}" for k, v in self.metadata.items())
+        return ", ".join(parts) or "no filters"
+
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+class _Candidate(BaseModel):
+    chunk: Chunk
+    score: float = 0.0
+    dense: float | None = None
+    lexical: float | None = None
+    copies: list[str] = Field(default_factory=list)
+
+
 class Retriever:
-    """Hybrid retrieval with filters and a per-article cap.
+    """Hybrid, time-aware retrieval with filters, duplicate folding and a per-article cap.
 
     Args:
         store: the archive.
         embedder: the model the archive was embedded with.
+        settings: fusion and re-ranking knobs.
     """
 
-    def __init__(self, store: ArchiveStore, embedder: Embedder) -> None:
+    def __init__(self, store: ArchiveStore, embedder: Embedder, settings: RetrievalSettings | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self.settings = settings or RetrievalSettings()
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
-        """The ``k`` best passages for ``query`` that pass ``filters``.
-
-        Dense and lexical candidates are fused by reciprocal rank: a passage found by both ranks high,
-        and names or numbers that embeddings blur are still found by their words.
+        """The ``k`` best passages for ``query`` that pass ``filters`` (an empty list if none do).
 
         Raises:
             ValueError: ``k`` is not positive, or ``since`` is after the effective end date.
@@ -68,9 +93,9 @@ class Retriever:
         if k <= 0:
             raise ValueError(f"k must be > 0, got {k}")
         filters = filters or SearchFilters()
-        where = self._where(filters)
-        pool = k * 3  # over-fetch so fusion and the per-article cap still leave k passages
-        dense = self.store.query(self.embedder.embed_query(query), pool, where)
+        cfg = self.settings
+        pool = max(cfg.candidates, k * 3)
+        dense = self.store.query(self.embedder.embed_query(query), pool, self._where(filters))
         latest = filters.latest()
         lexical = self.store.lexical_query(
             query,
@@ -78,9 +103,40 @@ class Retriever:
             since_ts=int(_utc(filters.since).timestamp()) if filters.since else None,
             until_ts=int(latest.timestamp()) if latest else None,
             sources=self._resolve_sources(filters.sources) if filters.sources else (),
+            metadata=filters.metadata,
         )
-        fused = _fuse(dense, lexical)
-        return _to_hits(_cap_per_article(fused, MAX_PASSAGES_PER_ARTICLE)[:k])
+        candidates: dict[str, _Candidate] = {}
+        for rank, item in enumerate(dense, start=1):
+            candidate = candidates.setdefault(item.chunk.chunk_id, _Candidate(chunk=item.chunk))
+            candidate.dense = item.similarity
+            candidate.score += cfg.dense_weight / (cfg.rrf_k + rank)
+        for rank, (chunk, bm25) in enumerate(lexical, start=1):
+            candidate = candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
+            candidate.lexical = bm25
+            candidate.score += cfg.lexical_weight / (cfg.rrf_k + rank)
+        as_of = _utc(filters.as_of) if filters.as_of else datetime.now(timezone.utc)
+        scope = resolve_time(query, as_of)
+        for candidate in candidates.values():
+            candidate.score *= self._time_factor(candidate.chunk.published_ts, scope, as_of)
+        ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.chunk.chunk_id))
+        if cfg.collapse_duplicates:
+            ranked = _fold_copies(ranked, cfg.duplicate_similarity)
+        return _to_hits(_cap_per_article(ranked, cfg.max_passages_per_article)[:k])
+
+    def _time_factor(self, published_ts: int | None, scope: TimeScope, as_of: datetime) -> float:
+        if published_ts is None:
+            return 1.0
+        cfg = self.settings
+        factor = 1.0
+        if scope.since is not None and scope.until is not None:
+            # A period named in the question is about the events, which articles often report later,
+            # so it is a preference, not a filter.
+            if scope.since.timestamp() <= published_ts <= scope.until.timestamp():
+                factor *= 1.0 + cfg.window_weight
+        if cfg.recency == "always" or (cfg.recency == "cue" and scope.prefers_recent):
+            age_days = max(0.0, (as_of.timestamp() - published_ts) / 86400)
+            factor *= 1.0 + cfg.recency_weight * 0.5 ** (age_days / cfg.recency_half_life_days)
+        return factor
 
     def _where(self, filters: SearchFilters) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -93,6 +149,7 @@ class Retriever:
             raise ValueError(f"since ({filters.since:%Y-%m-%d}) is after the end of the window ({latest:%Y-%m-%d})")
         if filters.sources:
             clauses.append({"source": {"$in": self._resolve_sources(filters.sources)}})
+        clauses.extend({f"meta.{key}": value} for key, value in filters.metadata.items())
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -108,20 +165,34 @@ class Retriever:
         return resolved
 
 
-class _Candidate(BaseModel):
-    chunk: Chunk
-    score: float
-    dense: float | None = None
+_WORDS = re.compile(r"\w+")
 
 
-def _fuse(dense: list[StoredChunk], lexical: list[tuple[Chunk, float]]) -> list[_Candidate]:
-    scores: dict[str, _Candidate] = {}
-    for rank, item in enumerate(dense, start=1):
-        scores[item.chunk.chunk_id] = _Candidate(chunk=item.chunk, score=1 / (RRF_K + rank), dense=item.similarity)
-    for rank, (chunk, _) in enumerate(lexical, start=1):
-        found = scores.setdefault(chunk.chunk_id, _Candidate(chunk=chunk, score=0.0))
-        found.score += 1 / (RRF_K + rank)
-    return sorted(scores.values(), key=lambda c: (-c.score, c.chunk.chunk_id))
+def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = _WORDS.findall(text.lower())
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def _fold_copies(ranked: list[_Candidate], threshold: float) -> list[_Candidate]:
+    # Wire copies and updated versions repeat a passage nearly word for word; keep the best-ranked one
+    # and list the others as its copies, so the top results cover different reporting.
+    kept: list[tuple[_Candidate, set[tuple[str, ...]]]] = []
+    for candidate in ranked:
+        shingles = _shingles(candidate.chunk.text)
+        twin = next(
+            (
+                k
+                for k, k_shingles in kept
+                if k.chunk.article_id != candidate.chunk.article_id
+                and len(shingles & k_shingles) / max(1, len(shingles | k_shingles)) >= threshold
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append((candidate, shingles))
+        elif candidate.chunk.article_id not in twin.copies:
+            twin.copies.append(candidate.chunk.article_id)
+    return [candidate for candidate, _ in kept]
 
 
 def _cap_per_article(candidates: list[_Candidate], cap: int) -> list[_Candidate]:
@@ -152,6 +223,8 @@ def _to_hits(candidates: list[_Candidate]) -> list[Hit]:
             else None,
             score=c.score,
             dense_score=c.dense,
+            lexical_score=c.lexical,
+            copies=tuple(c.copies),
         )
         for rank, c in enumerate(candidates, start=1)
     ]

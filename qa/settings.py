@@ -36,6 +36,27 @@ class LLMSettings(BaseModel):
     threads: int = Field(max(1, min(4, os.cpu_count() or 1)), gt=0, description="CPU threads for the local model.")
 
 
+class RetrievalSettings(BaseModel):
+    """How candidates from the dense and lexical indexes are fused and re-ranked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidates: int = Field(40, gt=0, description="Passages each retriever (dense, lexical) proposes.")
+    rrf_k: int = Field(60, gt=0, description="Reciprocal rank fusion damping; 60 as in the original paper.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    max_passages_per_article: int = Field(2, gt=0, description="Passages of one article among the results.")
+    recency: Literal["off", "cue", "always"] = Field(
+        "cue",
+        description="Prefer recent articles: never, when the question says so ('this week', 'recently'), or always.",
+    )
+    recency_half_life_days: float = Field(7.0, gt=0, description="Age at which the recency boost halves.")
+    recency_weight: float = Field(1.0, ge=0, description="Score multiplier for an article published at as_of.")
+    window_weight: float = Field(1.0, ge=0, description="Boost for articles inside a period the question names.")
+    collapse_duplicates: bool = Field(True, description="Fold near-identical passages of different articles.")
+    duplicate_similarity: float = Field(0.8, gt=0, le=1, description="Word-shingle Jaccard that makes a copy.")
+
+
 class AnswerSettings(BaseModel):
     """How passages are chosen and answers are written."""
 
@@ -72,6 +93,7 @@ class Settings(BaseSettings):
     archive: Path = Field(default_factory=default_archive, description="Archive folder (NEWSDESK_ARCHIVE).")
     cache_dir: Path = Field(default_factory=default_cache, description="Cache for joined model files.")
     index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     debug: bool = Field(False, description="Show tracebacks instead of one-line errors (NEWSDESK_DEBUG=1).")

@@ -24,6 +24,8 @@ class Hit(BaseModel):
     published_at: datetime | None = None
     score: float = Field(description="The score results are ordered by (higher is better).")
     dense_score: float | None = Field(None, description="Cosine similarity of query and passage.")
+    lexical_score: float | None = Field(None, description="BM25 score of the passage, if it matched by words.")
+    copies: tuple[str, ...] = Field((), description="Ids of other articles carrying the same passage (wire copies).")
 
     @property
     def date(self) -> str:

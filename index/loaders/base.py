@@ -57,6 +57,16 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def read_whole(path: Path) -> bytes | LoadProblem:
+    """The file's bytes (gunzipped), or the problem that stopped reading them."""
+    try:
+        return read_bytes(path)
+    except GZIP_ERRORS as exc:
+        return damaged_gzip(path, exc)
+    except OSError as exc:
+        return LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
+
+
 def decode(data: bytes) -> str:
     """Text from bytes: UTF-8 (with or without BOM), else Latin-1, which never fails."""
     try:

@@ -8,19 +8,16 @@ from typing import Any
 
 import feedparser
 
-from index.loaders.base import GZIP_ERRORS, Loaded, LoadProblem, damaged_gzip, read_bytes, to_loaded
+from index.loaders.base import Loaded, LoadProblem, read_whole, to_loaded
 
 
 def read_feed(path: Path) -> Iterator[Loaded | LoadProblem]:
     """Entries of an RSS/Atom feed; the feed's title is the publisher unless the link names one."""
-    try:
-        data = read_bytes(path)
-    except GZIP_ERRORS as exc:
-        yield damaged_gzip(path, exc)
+    raw = read_whole(path)
+    if isinstance(raw, LoadProblem):
+        yield raw
         return
-    except OSError as exc:
-        yield LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
-        return
+    data = raw
     feed = feedparser.parse(data)
     if not feed.entries:
         why = f" ({feed.bozo_exception})" if feed.get("bozo") else ""

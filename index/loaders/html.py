@@ -8,19 +8,16 @@ from typing import Any
 
 import trafilatura
 
-from index.loaders.base import GZIP_ERRORS, Loaded, LoadProblem, damaged_gzip, decode, read_bytes, to_loaded
+from index.loaders.base import Loaded, LoadProblem, decode, read_whole, to_loaded
 
 
 def read_html(path: Path) -> Iterator[Loaded | LoadProblem]:
     """One article per page; boilerplate (menus, footers, ads) is left out by trafilatura."""
-    try:
-        page = decode(read_bytes(path))
-    except GZIP_ERRORS as exc:
-        yield damaged_gzip(path, exc)
+    raw = read_whole(path)
+    if isinstance(raw, LoadProblem):
+        yield raw
         return
-    except OSError as exc:
-        yield LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
-        return
+    page = decode(raw)
     extracted = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, favor_precision=True)
     fields: dict[str, Any] = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted or {})
     if not fields.get("text"):

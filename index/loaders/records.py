@@ -18,7 +18,7 @@ from index.loaders.base import (
     damaged_gzip,
     decode,
     iter_lines,
-    read_bytes,
+    read_whole,
     to_loaded,
 )
 
@@ -55,14 +55,11 @@ def read_json(path: Path) -> Iterator[Loaded | LoadProblem]:
 
     A ``.json`` file that is really JSON Lines is read as such.
     """
-    try:
-        text = decode(read_bytes(path))
-    except GZIP_ERRORS as exc:
-        yield damaged_gzip(path, exc)
+    raw = read_whole(path)
+    if isinstance(raw, LoadProblem):
+        yield raw
         return
-    except OSError as exc:
-        yield LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
-        return
+    text = decode(raw)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -105,14 +102,11 @@ def _records_in(document: Any) -> list[Any] | None:
 def read_csv(path: Path) -> Iterator[Loaded | LoadProblem]:
     """A CSV (or TSV) with a header row; each row is one article."""
     delimiter = "\t" if base_suffix(path) == ".tsv" else ","
-    try:
-        text = decode(read_bytes(path))
-    except GZIP_ERRORS as exc:
-        yield damaged_gzip(path, exc)
+    raw = read_whole(path)
+    if isinstance(raw, LoadProblem):
+        yield raw
         return
-    except OSError as exc:
-        yield LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
-        return
+    text = decode(raw)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.loaders.base import GZIP_ERRORS, Loaded, LoadProblem, damaged_gzip, decode, read_bytes, to_loaded
+from index.loaders.base import Loaded, LoadProblem, decode, read_whole, to_loaded
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _HEADING = re.compile(r"\A#{1,6}\s+(.+)\n")
@@ -17,14 +17,11 @@ def read_text(path: Path) -> Iterator[Loaded | LoadProblem]:
 
     The file name (without suffixes) becomes the article id, so editing the file updates the article.
     """
-    try:
-        text = decode(read_bytes(path))
-    except GZIP_ERRORS as exc:
-        yield damaged_gzip(path, exc)
+    raw = read_whole(path)
+    if isinstance(raw, LoadProblem):
+        yield raw
         return
-    except OSError as exc:
-        yield LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
-        return
+    text = decode(raw)
     record: dict[str, object] = {"id": path.name.split(".")[0]}
     if match := _FRONT_MATTER.match(text):
         for line in match.group(1).splitlines():

@@ -114,3 +114,15 @@ def test_empty_question_and_empty_archive(tmp_path):
         empty.ask("  ")
     with pytest.raises(EmptyIndexError, match="holds no articles yet"):
         empty.ask("Anything?")
+
+
+def test_open_missing_archive_then_ingest_creates_it(tmp_path, fixture_articles):
+    from qa import ArchiveNotFoundError
+
+    settings = Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"})
+    desk = Desk.open(tmp_path / "new", settings)
+    assert not (tmp_path / "new").exists(), "opening alone writes nothing"
+    with pytest.raises(ArchiveNotFoundError, match="no newsdesk archive at"):
+        desk.search("rent")
+    assert desk.ingest([fixture_articles]).added == 7
+    assert desk.search("rent cap", k=1)[0].source == "Harbor Herald"

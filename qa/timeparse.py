@@ -1,0 +1,131 @@
+"""Time expressions in questions, resolved against the question's ``as_of`` date.
+
+Explicit periods ("in June 2022", "yesterday", "last month", "in 2021", "3 days ago") become a hard
+date window. Vague ones ("recently", "this week", "latest", "now") become a recency preference: the
+newest articles before ``as_of`` rank higher, but nothing is excluded.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import datetime, timedelta, timezone
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "an": 1, "few": 3}
+
+_MONTH_YEAR = re.compile(rf"\b(?:in |during |of )?({_MONTH_RE})\.?,? (\d{{4}})\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(?:on )?(\d{{1,2}}) ({_MONTH_RE})\.?,? (\d{{4}})\b", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"\b(?:on )?({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:in|during|of) (\d{4})\b", re.IGNORECASE)
+_AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|a|an|few) (day|week|month|year)s? ago\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:past|last) (\d+|two|three|four|five|six|seven|few) (day|week|month|year)s\b", re.IGNORECASE)
+_VAGUE = re.compile(
+    r"\b(recent(ly)?|latest|newest|this week|last week|past week|this past week|currently|now|so far|"
+    r"this weekend|last weekend|just|new)\b",
+    re.IGNORECASE,
+)
+
+
+class TimeScope(BaseModel):
+    """What a question's wording says about time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: datetime | None = Field(None, description="Start of an explicit window.")
+    until: datetime | None = Field(None, description="End of an explicit window.")
+    prefers_recent: bool = Field(False, description="The question asks about the latest news before as_of.")
+    matched: str | None = Field(None, description="The words that set the scope.")
+
+
+def _day_start(value: datetime) -> datetime:
+    return value.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _day_end(value: datetime) -> datetime:
+    return value.replace(hour=23, minute=59, second=59, microsecond=0)
+
+
+def _month_window(year: int, month: int) -> tuple[datetime, datetime]:
+    last = calendar.monthrange(year, month)[1]
+    return datetime(year, month, 1, tzinfo=timezone.utc), datetime(year, month, last, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def resolve_time(question: str, as_of: datetime) -> TimeScope:
+    """Read the time scope of ``question`` as asked on ``as_of``.
+
+    Example:
+        >>> now = datetime(2022, 6, 16, 12, tzinfo=timezone.utc)
+        >>> s = resolve_time("What happened in June 2022?", now)
+        >>> (s.since.date().isoformat(), s.until.date().isoformat())
+        ('2022-06-01', '2022-06-30')
+        >>> resolve_time("What did the Fed do yesterday?", now).since.date().isoformat()
+        '2022-06-15'
+        >>> resolve_time("Which show was recently renewed?", now).prefers_recent
+        True
+    """
+    as_of = as_of.astimezone(timezone.utc)
+    text = question.strip()
+    if m := _DAY_MONTH_YEAR.search(text):
+        day = datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)), tzinfo=timezone.utc)
+        return TimeScope(since=day, until=_day_end(day), matched=m.group(0))
+    if m := _MONTH_DAY_YEAR.search(text):
+        day = datetime(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)), tzinfo=timezone.utc)
+        return TimeScope(since=day, until=_day_end(day), matched=m.group(0))
+    if m := _MONTH_YEAR.search(text):
+        since, until = _month_window(int(m.group(2)), _MONTHS[m.group(1).lower()])
+        return TimeScope(since=since, until=until, matched=m.group(0))
+    lowered = text.lower()
+    if re.search(r"\byesterday\b", lowered):
+        day = _day_start(as_of - timedelta(days=1))
+        return TimeScope(since=day, until=_day_end(day), matched="yesterday")
+    if re.search(r"\btoday\b", lowered):
+        return TimeScope(since=_day_start(as_of), until=as_of, matched="today")
+    if re.search(r"\bthis month\b", lowered):
+        return TimeScope(
+            since=as_of.replace(day=1, hour=0, minute=0, second=0, microsecond=0), until=as_of, matched="this month"
+        )
+    if re.search(r"\blast month\b", lowered):
+        previous = as_of.replace(day=1) - timedelta(days=1)
+        since, until = _month_window(previous.year, previous.month)
+        return TimeScope(since=since, until=until, matched="last month")
+    if re.search(r"\bthis year\b", lowered):
+        return TimeScope(since=datetime(as_of.year, 1, 1, tzinfo=timezone.utc), until=as_of, matched="this year")
+    if re.search(r"\blast year\b", lowered):
+        year = as_of.year - 1
+        return TimeScope(
+            since=datetime(year, 1, 1, tzinfo=timezone.utc),
+            until=datetime(year, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+            matched="last year",
+        )
+    if m := _AGO.search(text):
+        count = _count(m.group(1))
+        days = count * _UNITS[m.group(2).lower()]
+        centre = as_of - timedelta(days=days)
+        slack = timedelta(days=max(1, _UNITS[m.group(2).lower()] // 2))
+        return TimeScope(
+            since=_day_start(centre - slack), until=min(as_of, _day_end(centre + slack)), matched=m.group(0)
+        )
+    if m := _PAST.search(text):
+        days = _count(m.group(1)) * _UNITS[m.group(2).lower()]
+        return TimeScope(since=_day_start(as_of - timedelta(days=days)), until=as_of, matched=m.group(0))
+    if m := _YEAR.search(text):
+        year = int(m.group(1))
+        if 1900 <= year <= as_of.year:
+            return TimeScope(
+                since=datetime(year, 1, 1, tzinfo=timezone.utc),
+                until=datetime(year, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+                matched=m.group(0),
+            )
+    if m := _VAGUE.search(text):
+        return TimeScope(prefers_recent=True, matched=m.group(0))
+    return TimeScope()
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word.lower()]

@@ -1,0 +1,162 @@
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from index.chunking import Chunk
+from index.store import StoredChunk
+from qa import Desk, Settings
+from qa.retrieve import Retriever, SearchFilters
+from qa.settings import RetrievalSettings
+from qa.timeparse import resolve_time
+
+UTC = timezone.utc
+AS_OF = datetime(2022, 6, 16, 12, tzinfo=UTC)
+
+
+def chunk(cid: str, ts: int | None = None, text: str | None = None) -> Chunk:
+    return Chunk(
+        chunk_id=f"{cid}:0", article_id=cid, n=0, text=text or f"text of {cid}", start=0, end=10, published_ts=ts
+    )
+
+
+class FakeStore:
+    """Returns fixed dense and lexical rankings, to test fusion in isolation."""
+
+    def __init__(self, dense, lexical):
+        self.dense, self.lexical = dense, lexical
+
+    def query(self, vector, k, where=None):
+        return [StoredChunk(chunk=c, similarity=0.5) for c in self.dense][:k]
+
+    def lexical_query(self, query, k, **filters):
+        return [(c, 10.0) for c in self.lexical][:k]
+
+    def sources(self):
+        return {}
+
+
+class ZeroEmbedder:
+    name, dimension = "zero", 2
+
+    def embed_query(self, text):
+        return [0.0, 0.0]
+
+
+def ids(hits):
+    return [h.article_id for h in hits]
+
+
+def test_fusion_ranks_agreement_first_and_keeps_lexical_only_matches():
+    store = FakeStore(dense=[chunk("a"), chunk("b"), chunk("c")], lexical=[chunk("c"), chunk("d")])
+    hits = Retriever(store, ZeroEmbedder(), RetrievalSettings(recency="off")).search("q", k=4)
+    assert ids(hits)[0] == "c", "found by both retrievers"
+    assert "d" in ids(hits), "fusion keeps lexical-only matches"
+    assert hits[ids(hits).index("d")].dense_score is None and hits[0].lexical_score == 10.0
+
+
+def test_fusion_weights_shift_the_blend():
+    store = FakeStore(dense=[chunk("a"), chunk("b")], lexical=[chunk("b"), chunk("a")])
+    lexical_heavy = RetrievalSettings(recency="off", dense_weight=0.2, lexical_weight=1.0)
+    assert ids(Retriever(store, ZeroEmbedder(), lexical_heavy).search("q", k=2)) == ["b", "a"]
+    dense_heavy = RetrievalSettings(recency="off", dense_weight=1.0, lexical_weight=0.2)
+    assert ids(Retriever(store, ZeroEmbedder(), dense_heavy).search("q", k=2)) == ["a", "b"]
+
+
+def test_recency_cue_prefers_the_latest_news():
+    week_old = int(datetime(2022, 6, 9, tzinfo=UTC).timestamp())
+    yesterday = int(datetime(2022, 6, 15, tzinfo=UTC).timestamp())
+    store = FakeStore(dense=[chunk("old", week_old), chunk("new", yesterday)], lexical=[])
+    retriever = Retriever(store, ZeroEmbedder(), RetrievalSettings(recency="cue"))
+    filters = SearchFilters(as_of=AS_OF)
+    assert ids(retriever.search("Which show was renewed this week?", 2, filters)) == ["new", "old"]
+    assert ids(retriever.search("Which show was renewed?", 2, filters)) == ["old", "new"], "no cue, no boost"
+
+
+def test_named_period_is_a_preference_not_a_filter():
+    may = int(datetime(2022, 5, 20, tzinfo=UTC).timestamp())
+    june = int(datetime(2022, 6, 3, tzinfo=UTC).timestamp())
+    store = FakeStore(dense=[chunk("may", may), chunk("june", june)], lexical=[])
+    hits = Retriever(store, ZeroEmbedder()).search("What happened in June 2022?", 2, SearchFilters(as_of=AS_OF))
+    assert ids(hits) == ["june", "may"]
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until", "recent"),
+    [
+        ("What happened in June 2022?", "2022-06-01", "2022-06-30", False),
+        ("What did the mayor say yesterday?", "2022-06-15", "2022-06-15", False),
+        ("What happened today?", "2022-06-16", "2022-06-16", False),
+        ("What did the council decide this month?", "2022-06-01", "2022-06-16", False),
+        ("What did the council decide last month?", "2022-05-01", "2022-05-31", False),
+        ("What was said on 12 June 2022?", "2022-06-12", "2022-06-12", False),
+        ("What was said on June 12, 2022?", "2022-06-12", "2022-06-12", False),
+        ("What happened in the past two weeks?", "2022-06-02", "2022-06-16", False),
+        ("What did Russia say last week?", None, None, True),
+        ("What has Russia said recently?", None, None, True),
+        ("Who won the match?", None, None, False),
+    ],
+)
+def test_relative_dates_resolve_against_as_of(question, since, until, recent):
+    scope = resolve_time(question, AS_OF)
+    assert (scope.since.date().isoformat() if scope.since else None) == since
+    assert (scope.until.date().isoformat() if scope.until else None) == until
+    assert scope.prefers_recent is recent
+
+
+@pytest.fixture
+def desk(tmp_path, fixture_articles):
+    extra = tmp_path / "extra.jsonl"
+    base = (
+        "The regional football final ended with Glacier Valley beating Riverside three goals to one "
+        "after striker Tomas Berg scored twice in the second half in front of a record crowd."
+    )
+    extra.write_text(
+        json.dumps(
+            {"id": "copy-1", "text": base, "source": "Wire A", "section": "sports", "published_at": "2024-03-11"}
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "copy-2",
+                "text": base.replace("record crowd", "record crowd."),
+                "source": "Wire B",
+                "section": "sports",
+                "published_at": "2024-03-11T05:00:00Z",
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "copy-3",
+                "text": base + " Fans celebrated late into the night.",
+                "source": "Wire C",
+                "section": "local",
+                "published_at": "2024-03-11T07:00:00Z",
+            }
+        )
+        + "\n"
+    )
+    d = Desk.open(tmp_path / "arch", Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"}))
+    d.ingest([fixture_articles, extra])
+    return d
+
+
+def test_near_duplicates_fold_into_one_hit_listing_copies(desk):
+    hits = desk.search("Glacier Valley Riverside final Tomas Berg", k=5)
+    copies = [h for h in hits if h.article_id.startswith("copy-")]
+    assert len(copies) == 1, "syndicated copies appear once"
+    assert set(copies[0].copies) | {copies[0].article_id} == {"copy-1", "copy-2", "copy-3"}
+
+
+def test_metadata_filter_in_both_indexes(desk):
+    hits = desk.search("Glacier Valley final", metadata={"section": "local"})
+    assert ids(hits) == ["copy-3"]
+
+
+def test_filters_that_match_nothing_return_nothing_and_say_why(desk):
+    window = {"since": datetime(2030, 1, 1, tzinfo=UTC), "as_of": datetime(2030, 6, 1, tzinfo=UTC)}
+    assert desk.search("rent cap", **window) == []
+    answer = desk.ask("What did the council decide on rents?", **window)
+    assert answer.abstained and answer.reason.startswith("no articles match the filters (since 2030-01-01")
+    assert desk.search("rent cap", metadata={"section": "nope"}) == []

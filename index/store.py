@@ -217,6 +217,7 @@ class ArchiveStore:
         *,
         since_ts: int | None = None,
         until_ts: int | None = None,
+        as_of_ts: int | None = None,
         sources: Sequence[str] = (),
         metadata: dict[str, Any] | None = None,
     ) -> list[tuple[Chunk, float]]:
@@ -237,6 +238,9 @@ class ArchiveStore:
         if until_ts is not None:
             sql += " AND published_ts IS NOT NULL AND published_ts <= ?"
             params.append(until_ts)
+        if as_of_ts is not None:
+            sql += " AND (published_ts IS NULL OR published_ts <= ?)"
+            params.append(as_of_ts)
         if sources:
             sql += f" AND source IN ({','.join('?' * len(sources))})"
             params.extend(sources)
@@ -362,8 +366,11 @@ def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
         "source": chunk.source or "",
         "url": chunk.url or "",
     }
+    # Chroma cannot test for a missing key, so "dated" says whether published_ts is there: an as_of
+    # cut-off keeps undated articles, while an explicit date range leaves them out.
+    meta["dated"] = chunk.published_ts is not None
     if chunk.published_ts is not None:
-        meta["published_ts"] = chunk.published_ts  # absent (not 0) when undated, so date filters skip it
+        meta["published_ts"] = chunk.published_ts
     for key, value in article.metadata.items():
         meta[f"meta.{key}"] = value
     return meta

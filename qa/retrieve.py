@@ -44,6 +44,10 @@ class SearchFilters(BaseModel):
         bounds = [_utc(d) for d in (self.until, self.as_of) if d is not None]
         return min(bounds) if bounds else None
 
+    def ts(self, value: datetime | None) -> int | None:
+        """Epoch seconds of a bound, as the indexes store dates."""
+        return int(_utc(value).timestamp()) if value is not None else None
+
     def describe(self) -> str:
         """The filters in words, for messages."""
         parts = []
@@ -96,12 +100,12 @@ class Retriever:
         cfg = self.settings
         pool = max(cfg.candidates, k * 3)
         dense = self.store.query(self.embedder.embed_query(query), pool, self._where(filters))
-        latest = filters.latest()
         lexical = self.store.lexical_query(
             query,
             pool,
-            since_ts=int(_utc(filters.since).timestamp()) if filters.since else None,
-            until_ts=int(latest.timestamp()) if latest else None,
+            since_ts=filters.ts(filters.since),
+            until_ts=filters.ts(filters.until),
+            as_of_ts=filters.ts(filters.as_of),
             sources=self._resolve_sources(filters.sources) if filters.sources else (),
             metadata=filters.metadata,
         )
@@ -140,13 +144,16 @@ class Retriever:
 
     def _where(self, filters: SearchFilters) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
-        if filters.since is not None:
-            clauses.append({"published_ts": {"$gte": int(_utc(filters.since).timestamp())}})
         latest = filters.latest()
-        if latest is not None:
-            clauses.append({"published_ts": {"$lte": int(latest.timestamp())}})
         if filters.since is not None and latest is not None and _utc(filters.since) > latest:
             raise ValueError(f"since ({filters.since:%Y-%m-%d}) is after the end of the window ({latest:%Y-%m-%d})")
+        # An explicit range asks for dated articles; the as_of cut-off only removes later ones.
+        if filters.since is not None:
+            clauses.append({"published_ts": {"$gte": filters.ts(filters.since)}})
+        if filters.until is not None:
+            clauses.append({"published_ts": {"$lte": filters.ts(filters.until)}})
+        if filters.as_of is not None:
+            clauses.append({"$or": [{"dated": False}, {"published_ts": {"$lte": filters.ts(filters.as_of)}}]})
         if filters.sources:
             clauses.append({"source": {"$in": self._resolve_sources(filters.sources)}})
         clauses.extend({f"meta.{key}": value} for key, value in filters.metadata.items())

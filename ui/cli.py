@@ -101,6 +101,8 @@ def filter_options(func: F) -> F:
                 "--as-of", "as_of", default=None, help="Ask as if it were this date: later articles are ignored."
             ),
             click.option("--source", "sources", multiple=True, help="Only this publisher (repeatable)."),
+        click.option("--where", "where", multiple=True, metavar="FIELD=VALUE",
+                     help="Only articles whose field has this value, e.g. --where topics=cocoa (repeatable)."),
             click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
         ]
     ):
@@ -219,7 +221,7 @@ def search_command(ctx: click.Context, query: str, k: int, **options: Any) -> No
     if options["as_json"]:
         click.echo(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
     elif not hits:
-        click.echo("No passages match (check the date and source filters).")
+        click.echo("No passages match these filters; widen the dates or drop a --source/--where.")
     else:
         click.echo("\n\n".join(render_hit(h) for h in hits))
 
@@ -298,7 +300,30 @@ def _filters(options: dict[str, Any]) -> dict[str, Any]:
         "until": _date(options.get("until"), end_of_day=True),
         "as_of": _date(options.get("as_of"), end_of_day=True),
         "sources": options.get("sources") or None,
+        "metadata": _where(options.get("where") or ()),
     }
+
+
+def _where(pairs: tuple[str, ...]) -> dict[str, str | int | float | bool] | None:
+    parsed: dict[str, str | int | float | bool] = {}
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep or not field:
+            raise click.BadParameter(f"expected FIELD=VALUE, got {pair!r}", param_hint="--where")
+        parsed[field.strip()] = _scalar(value.strip())
+    return parsed or None
+
+
+def _scalar(value: str) -> str | int | float | bool:
+    # Metadata keeps the record's own types, so "3" must match the number 3.
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
 
 
 def render_hit(hit: Hit) -> str:

@@ -160,3 +160,14 @@ def test_filters_that_match_nothing_return_nothing_and_say_why(desk):
     answer = desk.ask("What did the council decide on rents?", **window)
     assert answer.abstained and answer.reason.startswith("no articles match the filters (since 2030-01-01")
     assert desk.search("rent cap", metadata={"section": "nope"}) == []
+
+
+def test_undated_articles_pass_the_as_of_cut_off_but_not_an_explicit_range(tmp_path):
+    path = tmp_path / "undated.jsonl"
+    path.write_text('{"id": "u", "text": "Undated memo about the harbor dredging plan."}\n'
+                    '{"id": "d", "text": "Dated note about the harbor dredging plan.", "date": "2024-01-05"}\n')
+    desk = Desk.open(tmp_path / "arch", Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"}))
+    desk.ingest([path])
+    assert set(ids(desk.search("harbor dredging plan"))) == {"u", "d"}
+    assert ids(desk.search("harbor dredging plan", as_of=datetime(2024, 1, 1, tzinfo=UTC))) == ["u"]
+    assert ids(desk.search("harbor dredging plan", since=datetime(2023, 1, 1, tzinfo=UTC))) == ["d"]

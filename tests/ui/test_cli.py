@@ -69,3 +69,18 @@ def test_bad_input_gives_one_line_and_nonzero_exit(fast, fixture_articles, tmp_p
         assert result.exit_code != 0, args
         assert message in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_where_filters_on_any_field_and_says_when_nothing_matches(fast, tmp_path, fixture_articles):
+    archive = str(tmp_path / "a")
+    extra = tmp_path / "cocoa.jsonl"
+    extra.write_text('{"id": "r1", "text": "Cocoa prices rose in Bahia.", "topics": "cocoa", "rank": 3}\n')
+    assert run("ingest", str(fixture_articles), str(extra), "--archive", archive).exit_code == 0
+    hits = json.loads(run("search", "prices", "--archive", archive, "--json", "--where", "topics=cocoa").output)
+    assert [h["article_id"] for h in hits] == ["r1"]
+    assert [h["article_id"] for h in json.loads(
+        run("search", "prices", "--archive", archive, "--json", "--where", "rank=3").output)] == ["r1"]
+    empty = run("search", "prices", "--archive", archive, "--where", "topics=wheat")
+    assert "No passages match these filters" in empty.output
+    bad = CliRunner().invoke(cli, ["search", "prices", "--archive", archive, "--where", "topics"])
+    assert bad.exit_code != 0 and "expected FIELD=VALUE" in bad.output

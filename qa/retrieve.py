@@ -123,9 +123,8 @@ class Retriever:
         for candidate in candidates.values():
             candidate.score *= self._time_factor(candidate.chunk.published_ts, scope, as_of)
         ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.chunk.chunk_id))
-        if cfg.collapse_duplicates:
-            ranked = _fold_copies(ranked, cfg.duplicate_similarity)
-        return _to_hits(_cap_per_article(ranked, cfg.max_passages_per_article)[:k])
+        fold_at = cfg.duplicate_similarity if cfg.collapse_duplicates else None
+        return _to_hits(_select(ranked, k, cfg.max_passages_per_article, fold_at))
 
     def _time_factor(self, published_ts: int | None, scope: TimeScope, as_of: datetime) -> float:
         if published_ts is None:
@@ -180,37 +179,40 @@ def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
 
 
-def _fold_copies(ranked: list[_Candidate], threshold: float) -> list[_Candidate]:
-    # Wire copies and updated versions repeat a passage nearly word for word; keep the best-ranked one
-    # and list the others as its copies, so the top results cover different reporting.
-    kept: list[tuple[_Candidate, set[tuple[str, ...]]]] = []
+def _select(ranked: list[_Candidate], k: int, cap: int, fold_at: float | None) -> list[_Candidate]:
+    """The top ``k`` of ``ranked`` with at most ``cap`` passages per article.
+
+    With ``fold_at``, a passage whose word-shingle Jaccard with an already chosen passage of another
+    article reaches it is a copy (wire copies and updated versions repeat passages nearly word for word):
+    it is listed on the chosen one rather than shown again, so the top covers different reporting.
+    """
+    chosen: list[tuple[_Candidate, set[tuple[str, ...]]]] = []
+    per_article: dict[str, int] = {}
     for candidate in ranked:
-        shingles = _shingles(candidate.chunk.text)
-        twin = next(
-            (
-                k
-                for k, k_shingles in kept
-                if k.chunk.article_id != candidate.chunk.article_id
-                and len(shingles & k_shingles) / max(1, len(shingles | k_shingles)) >= threshold
-            ),
-            None,
-        )
-        if twin is None:
-            kept.append((candidate, shingles))
-        elif candidate.chunk.article_id not in twin.copies:
-            twin.copies.append(candidate.chunk.article_id)
-    return [candidate for candidate, _ in kept]
+        if len(chosen) == k:
+            break
+        article = candidate.chunk.article_id
+        if per_article.get(article, 0) >= cap:
+            continue
+        shingles = _shingles(candidate.chunk.text) if fold_at is not None else set()
+        if fold_at is not None:
+            twin = next(
+                (c for c, sh in chosen if c.chunk.article_id != article and _jaccard(sh, shingles) >= fold_at), None
+            )
+            if twin is not None:
+                if article not in twin.copies:
+                    twin.copies.append(article)
+                continue
+        chosen.append((candidate, shingles))
+        per_article[article] = per_article.get(article, 0) + 1
+    return [candidate for candidate, _ in chosen]
 
 
-def _cap_per_article(candidates: list[_Candidate], cap: int) -> list[_Candidate]:
-    counts: dict[str, int] = {}
-    kept = []
-    for item in candidates:
-        seen = counts.get(item.chunk.article_id, 0)
-        if seen < cap:
-            kept.append(item)
-            counts[item.chunk.article_id] = seen + 1
-    return kept
+def _similar(a: set[tuple[str, ...]], b: set[tuple[str, ...]], threshold: float) -> bool:
+    # Jaccard can be no higher than the ratio of the set sizes: a cheap test that skips most pairs.
+    if not a or not b or min(len(a), len(b)) < threshold * max(len(a), len(b)):
+        return False
+    return len(a & b) / len(a | b) >= threshold
 
 
 def _to_hits(candidates: list[_Candidate]) -> list[Hit]:

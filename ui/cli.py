@@ -101,8 +101,13 @@ def filter_options(func: F) -> F:
                 "--as-of", "as_of", default=None, help="Ask as if it were this date: later articles are ignored."
             ),
             click.option("--source", "sources", multiple=True, help="Only this publisher (repeatable)."),
-        click.option("--where", "where", multiple=True, metavar="FIELD=VALUE",
-                     help="Only articles whose field has this value, e.g. --where topics=cocoa (repeatable)."),
+            click.option(
+                "--where",
+                "where",
+                multiple=True,
+                metavar="FIELD=VALUE",
+                help="Only articles whose field has this value, e.g. --where topics=cocoa (repeatable).",
+            ),
             click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
         ]
     ):
@@ -275,6 +280,30 @@ def demo_command(ctx: click.Context, **_: Any) -> None:
         "\nNext: `newsdesk serve` opens the chat at http://127.0.0.1:7860; "
         "`newsdesk ingest ~/your-archive/` adds your own news."
     )
+
+
+@cli.command("bench")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@archive_option
+@click.option("-k", "--top", "k", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N queries.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+@friendly_errors
+def bench_command(ctx: click.Context, queries: Path, k: int, limit: int | None, as_json: bool, **_: Any) -> None:
+    """Measure search latency (p50/p95) over QUERIES (one a line, or a question JSONL)."""
+    from qa.bench import benchmark_search, read_queries
+
+    settings = _settings(ctx)
+    result = benchmark_search(Desk.open(settings.archive, settings), read_queries(queries, limit), k=k)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(
+            f"search over {result.archive_articles} articles / {result.archive_chunks} chunks, "
+            f"{result.queries} queries, k={k}: p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, "
+            f"mean {result.mean_ms} ms, max {result.max_ms} ms; peak RSS {result.peak_rss_mb} MB"
+        )
 
 
 @cli.command("serve")

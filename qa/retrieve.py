@@ -197,7 +197,7 @@ def _select(ranked: list[_Candidate], k: int, cap: int, fold_at: float | None) -
         shingles = _shingles(candidate.chunk.text) if fold_at is not None else set()
         if fold_at is not None:
             twin = next(
-                (c for c, sh in chosen if c.chunk.article_id != article and _jaccard(sh, shingles) >= fold_at), None
+                (c for c, sh in chosen if c.chunk.article_id != article and _similar(sh, shingles, fold_at)), None
             )
             if twin is not None:
                 if article not in twin.copies:

@@ -220,17 +220,26 @@ class ArchiveStore:
         as_of_ts: int | None = None,
         sources: Sequence[str] = (),
         metadata: dict[str, Any] | None = None,
+        titles_only: bool = False,
     ) -> list[tuple[Chunk, float]]:
-        """The ``k`` chunks that best match ``query``'s words by BM25 (higher score is better)."""
+        """The ``k`` chunks that best match ``query``'s words by BM25 (higher score is better).
+
+        With ``titles_only``, articles are matched by their headline alone and each is represented by its
+        first chunk.
+        """
         words = [w for w in dict.fromkeys(re.findall(r"\w+", query.lower())) if w not in _STOPWORDS]
         if not words:
             return []
         # Each word quoted: FTS5 query syntax must never see user text as operators.
         match = " OR ".join(f'"{w}"' for w in words)
+        if titles_only:
+            match = f"title : ({match})"
         sql = (
             'SELECT chunk_id, article_id, n, start, "end", title, source, url, published_ts, text, bm25(chunks_fts) '
             "FROM chunks_fts WHERE chunks_fts MATCH ?"
         )
+        if titles_only:
+            sql += " AND n = 0"
         params: list[Any] = [match]
         if since_ts is not None:
             sql += " AND published_ts IS NOT NULL AND published_ts >= ?"

@@ -118,6 +118,24 @@ class Retriever:
             candidate = candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
             candidate.lexical = bm25
             candidate.score += cfg.lexical_weight / (cfg.rrf_k + rank)
+        if cfg.title_weight > 0:
+            # Reporting about a subject names it in the headline; a digest that mentions it in passing does not.
+            titles = self.store.lexical_query(
+                query,
+                pool,
+                titles_only=True,
+                since_ts=filters.ts(filters.since),
+                until_ts=filters.ts(filters.until),
+                as_of_ts=filters.ts(filters.as_of),
+                sources=self._resolve_sources(filters.sources) if filters.sources else (),
+                metadata=filters.metadata,
+            )
+            title_rank = {chunk.article_id: rank for rank, (chunk, _) in enumerate(titles, start=1)}
+            for chunk, _ in titles:
+                candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
+            for candidate in candidates.values():
+                if (rank := title_rank.get(candidate.chunk.article_id)) is not None:
+                    candidate.score += cfg.title_weight / (cfg.rrf_k + rank)
         as_of = _utc(filters.as_of) if filters.as_of else datetime.now(timezone.utc)
         scope = resolve_time(query, as_of)
         for candidate in candidates.values():
@@ -127,19 +145,18 @@ class Retriever:
         return _to_hits(_select(ranked, k, cfg.max_passages_per_article, fold_at))
 
     def _time_factor(self, published_ts: int | None, scope: TimeScope, as_of: datetime) -> float:
-        if published_ts is None:
-            return 1.0
         cfg = self.settings
-        factor = 1.0
         if scope.since is not None and scope.until is not None:
             # A period named in the question is about the events, which articles often report later,
-            # so it is a preference, not a filter.
-            if scope.since.timestamp() <= published_ts <= scope.until.timestamp():
-                factor *= 1.0 + cfg.window_weight
-        if cfg.recency == "always" or (cfg.recency == "cue" and scope.prefers_recent):
-            age_days = max(0.0, (as_of.timestamp() - published_ts) / 86400)
-            factor *= 1.0 + cfg.recency_weight * 0.5 ** (age_days / cfg.recency_half_life_days)
-        return factor
+            # so it is a preference, not a filter; and it replaces the preference for the latest news.
+            inside = published_ts is not None and scope.since.timestamp() <= published_ts <= scope.until.timestamp()
+            return 1.0 + cfg.window_weight if inside else 1.0
+        if not (cfg.recency == "always" or (cfg.recency == "cue" and scope.prefers_recent)):
+            return 1.0
+        age_days = (
+            cfg.undated_age_days if published_ts is None else max(0.0, (as_of.timestamp() - published_ts) / 86400)
+        )
+        return 1.0 + cfg.recency_weight * 0.5 ** (age_days / cfg.recency_half_life_days)
 
     def _where(self, filters: SearchFilters) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []

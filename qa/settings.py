@@ -41,17 +41,25 @@ class RetrievalSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    candidates: int = Field(40, gt=0, description="Passages each retriever (dense, lexical) proposes.")
+    candidates: int = Field(80, gt=0, description="Passages each retriever (dense, lexical) proposes.")
     rrf_k: int = Field(60, gt=0, description="Reciprocal rank fusion damping; 60 as in the original paper.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    title_weight: float = Field(
+        0.5, ge=0, description="Weight of a third ranking: articles whose headline matches the query's words."
+    )
+    undated_age_days: float = Field(
+        7.0, ge=0, description="Age assumed for undated articles when weighing recency (neither favoured nor buried)."
+    )
     max_passages_per_article: int = Field(2, gt=0, description="Passages of one article among the results.")
     recency: Literal["off", "cue", "always"] = Field(
-        "cue",
+        "always",
         description="Prefer recent articles: never, when the question says so ('this week', 'recently'), or always.",
     )
     recency_half_life_days: float = Field(7.0, gt=0, description="Age at which the recency boost halves.")
-    recency_weight: float = Field(1.0, ge=0, description="Score multiplier for an article published at as_of.")
+    recency_weight: float = Field(
+        10.0, ge=0, description="Extra score, as a multiple, for an article published at as_of (RealTimeQA dev: 10)."
+    )
     window_weight: float = Field(1.0, ge=0, description="Boost for articles inside a period the question names.")
     collapse_duplicates: bool = Field(True, description="Fold near-identical passages of different articles.")
     duplicate_similarity: float = Field(0.8, gt=0, le=1, description="Word-shingle Jaccard that makes a copy.")

@@ -192,16 +192,31 @@ class ArchiveStore:
                 [_article_row(a, len(c), origin, now) for a, c, _, origin in batch],
             )
 
-    def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
-        """The ``k`` chunks nearest to ``vector`` that match ``where`` (a chroma filter)."""
+    def query(
+        self, vector: list[float], k: int, where: dict[str, Any] | None = None, *, as_of_ts: int | None = None
+    ) -> list[StoredChunk]:
+        """The ``k`` chunks nearest to ``vector`` that match ``where`` (a chroma filter).
+
+        ``as_of_ts`` drops chunks of articles published later (undated ones stay).
+        """
         total = self._collection.count()
         if total == 0:
             return []
+        if as_of_ts is not None and where is None:
+            # Chroma's metadata pre-filter costs ~5x an unfiltered search, and an as_of cut-off usually
+            # removes little: search unfiltered, cut afterwards, and pay for the filter only when too few remain.
+            found = self._nearest(vector, min(2 * k, total), None)
+            kept = [c for c in found if c.chunk.published_ts is None or c.chunk.published_ts <= as_of_ts]
+            if len(kept) >= k or len(found) == total:
+                return kept[:k]
+        if as_of_ts is not None:
+            cut = {"$or": [{"dated": False}, {"published_ts": {"$lte": as_of_ts}}]}
+            where = {"$and": [where, cut]} if where else cut
+        return self._nearest(vector, min(k, total), where)
+
+    def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[StoredChunk]:
         result = self._collection.query(
-            query_embeddings=[vector],
-            n_results=min(k, total),
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
+            query_embeddings=[vector], n_results=n, where=where, include=["documents", "metadatas", "distances"]
         )
         return [
             StoredChunk(chunk=_chunk_from(cid, doc, meta), similarity=1.0 - float(dist))
@@ -234,30 +249,41 @@ class ArchiveStore:
         match = " OR ".join(f'"{w}"' for w in words)
         if titles_only:
             match = f"title : ({match})"
+        clauses: list[str] = []
+        params: list[Any] = []
+        if titles_only:
+            clauses.append("n = 0")
+        if since_ts is not None:
+            clauses.append("published_ts IS NOT NULL AND published_ts >= ?")
+            params.append(since_ts)
+        if until_ts is not None:
+            clauses.append("published_ts IS NOT NULL AND published_ts <= ?")
+            params.append(until_ts)
+        if sources:
+            clauses.append(f"source IN ({','.join('?' * len(sources))})")
+            params.extend(sources)
+        for key, value in (metadata or {}).items():
+            clauses.append("article_id IN (SELECT article_id FROM articles WHERE json_extract(metadata, ?) = ?)")
+            params.extend([f'$."{key}"', value])
+        if as_of_ts is not None and not clauses:
+            # A condition on a stored column makes SQLite read every matching row; ranking alone reads
+            # only the index. Rank unfiltered, cut afterwards, and filter in SQL only when too few remain.
+            found = self._fts(match, [], [], 2 * k)
+            kept = [hit for hit in found if hit[0].published_ts is None or hit[0].published_ts <= as_of_ts]
+            if len(kept) >= k or len(found) < 2 * k:
+                return kept[:k]
+        if as_of_ts is not None:
+            clauses.append("(published_ts IS NULL OR published_ts <= ?)")
+            params.append(as_of_ts)
+        return self._fts(match, clauses, params, k)
+
+    def _fts(self, match: str, clauses: list[str], params: list[Any], k: int) -> list[tuple[Chunk, float]]:
         sql = (
             'SELECT chunk_id, article_id, n, start, "end", title, source, url, published_ts, text, bm25(chunks_fts) '
             "FROM chunks_fts WHERE chunks_fts MATCH ?"
+            + "".join(f" AND {clause}" for clause in clauses)
+            + " ORDER BY bm25(chunks_fts) LIMIT ?"
         )
-        if titles_only:
-            sql += " AND n = 0"
-        params: list[Any] = [match]
-        if since_ts is not None:
-            sql += " AND published_ts IS NOT NULL AND published_ts >= ?"
-            params.append(since_ts)
-        if until_ts is not None:
-            sql += " AND published_ts IS NOT NULL AND published_ts <= ?"
-            params.append(until_ts)
-        if as_of_ts is not None:
-            sql += " AND (published_ts IS NULL OR published_ts <= ?)"
-            params.append(as_of_ts)
-        if sources:
-            sql += f" AND source IN ({','.join('?' * len(sources))})"
-            params.extend(sources)
-        for key, value in (metadata or {}).items():
-            sql += " AND article_id IN (SELECT article_id FROM articles WHERE json_extract(metadata, ?) = ?)"
-            params.extend([f'$."{key}"', value])
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-        params.append(k)
         return [
             (
                 Chunk(
@@ -274,7 +300,9 @@ class ArchiveStore:
                 ),
                 -float(score),  # FTS5's bm25() is lower-is-better
             )
-            for cid, aid, n, start, end, title, source, url, ts, text, score in self._db.execute(sql, params)
+            for cid, aid, n, start, end, title, source, url, ts, text, score in self._db.execute(
+                sql, [match, *params, k]
+            )
         ]
 
     def iter_chunks(self, page_size: int = PAGE_SIZE) -> Iterator[Chunk]:

@@ -99,7 +99,9 @@ class Retriever:
         filters = filters or SearchFilters()
         cfg = self.settings
         pool = max(cfg.candidates, k * 3)
-        dense = self.store.query(self.embedder.embed_query(query), pool, self._where(filters))
+        dense = self.store.query(
+            self.embedder.embed_query(query), pool, self._where(filters), as_of_ts=filters.ts(filters.as_of)
+        )
         lexical = self.store.lexical_query(
             query,
             pool,
@@ -163,13 +165,12 @@ class Retriever:
         latest = filters.latest()
         if filters.since is not None and latest is not None and _utc(filters.since) > latest:
             raise ValueError(f"since ({filters.since:%Y-%m-%d}) is after the end of the window ({latest:%Y-%m-%d})")
-        # An explicit range asks for dated articles; the as_of cut-off only removes later ones.
+        # An explicit range asks for dated articles; the as_of cut-off (applied by the store) only removes
+        # later ones.
         if filters.since is not None:
             clauses.append({"published_ts": {"$gte": filters.ts(filters.since)}})
         if filters.until is not None:
             clauses.append({"published_ts": {"$lte": filters.ts(filters.until)}})
-        if filters.as_of is not None:
-            clauses.append({"$or": [{"dated": False}, {"published_ts": {"$lte": filters.ts(filters.as_of)}}]})
         if filters.sources:
             clauses.append({"source": {"$in": self._resolve_sources(filters.sources)}})
         clauses.extend({f"meta.{key}": value} for key, value in filters.metadata.items())

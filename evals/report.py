@@ -119,7 +119,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append(f"- gold articles not readable from the article file (a miss for every system): {len(missing)}")
     undated = inputs.get("gold_articles_undated")
     if undated:
-        lines.append(f"- undated gold articles (never returned by systems filtering by question date): {len(undated)}")
+        lines.append(f"- undated gold articles (a date filter may drop them; newsrag's does): {len(undated)}")
     lines += ["", "## Settings", "", "```json", json.dumps(
         {k: v for k, v in settings.items() if k != "descriptions"}, indent=2, default=str), "```", ""]
     versions = report.get("versions", {})

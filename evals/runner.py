@@ -97,7 +97,7 @@ def run(
     known = {a.article_id: a for a in article_set.articles}
     named_gold = {a for q in selected for a in q.gold_article_ids}
     inputs["gold_articles_missing"] = sorted(a for a in named_gold if a not in known)
-    # Undated articles never pass an as-of filter, so systems that take the question date cannot return them.
+    # Date filters may drop undated articles (newsrag's `before` does), so undated gold is worth knowing about.
     inputs["gold_articles_undated"] = sorted(a for a in named_gold if a in known and known[a].published_at is None)
     ctx = EvalContext(
         articles_path, article_set, inputs["articles"]["sha256"], settings, cache_root(cache_dir, settings),

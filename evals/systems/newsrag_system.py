@@ -4,7 +4,7 @@
 their publication dates, and ``search``/``ask`` given the question's as-of time both as ``as_of`` (the "now" of
 the recency boost) and as ``before`` (newsrag's ``as_of`` alone does not exclude later articles). Its answer path
 is its own ``ask`` with the ``generate`` hook wired to the same LLM as newsdesk; its ``[E1]`` citations are
-renumbered to ``[1]`` for scoring.
+renumbered to ``[1]`` for scoring, and bare ``[1]`` markers, which newsrag does not count as citations, are dropped.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 RECENCY_HALF_LIFE_DAYS = 7
 _E_MARKER = re.compile(r"\[E(\d+)\]")
+_BARE_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
 
 def _passage_id(evidence: Any) -> str:
@@ -97,7 +98,9 @@ class NewsragSystem:
         result = self.rag.ask(query.text, as_of=query.as_of, before=query.as_of)
         ms = watch.ms()
         by_ref = {e.ref: e for e in result.evidence}
-        text = _E_MARKER.sub(lambda m: f"[{m.group(1)}]", result.text)
+        # newsrag cites with [E1]; a bare [1] is no citation to it (it warns "No citations"), so it is dropped
+        # before [En] becomes [n] for scoring.
+        text = _E_MARKER.sub(lambda m: f"[{m.group(1)}]", _BARE_MARKER.sub("", result.text)).strip()
         citations = [
             CitationRecord(int(ref[1:]), by_ref[ref].source_id, by_ref[ref].excerpt, _passage_id(by_ref[ref]))
             for ref in result.cited

@@ -105,6 +105,16 @@ def rule_llm() -> RuleLLM:
     return RuleLLM()
 
 
+@pytest.fixture(scope="session")
+def eval_model_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the bundled LLM is joined: the suite-wide ``model_cache`` when tests/conftest.py offers one (the
+    ~500 MB join then happens once per session), else a folder of our own."""
+    try:
+        return Path(request.getfixturevalue("model_cache"))
+    except pytest.FixtureLookupError:
+        return tmp_path_factory.mktemp("eval-model-cache")
+
+
 @pytest.fixture
 def jsonl_writer():  # type: ignore[no-untyped-def]
     """The JSON Lines writer, for tests that build their own files."""

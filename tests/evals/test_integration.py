@@ -50,12 +50,12 @@ def _write_subset(folder: Path, questions: int = 10, others: int = 150) -> tuple
 
 
 @pytest.fixture(scope="module")
-def smoke(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> dict[str, Any]:
+def smoke(tmp_path_factory: pytest.TempPathFactory, eval_model_cache: Path) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("eval-smoke")
     questions, articles = _write_subset(folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")
-        settings = Settings(cache_dir=model_cache)
+        settings = Settings(cache_dir=eval_model_cache)
         report = run(questions, articles, systems=SYSTEMS, out=folder / "out", answers=False,
                      cache_dir=folder / "cache", settings=settings, progress=False)
     n_articles = len(articles.read_text(encoding="utf-8").splitlines())

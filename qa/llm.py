@@ -3,21 +3,27 @@
 - :class:`LocalLLM` runs a bundled GGUF in-process with llama.cpp (xllamacpp), loaded once per process.
 - :class:`OpenAICompatibleLLM` calls any OpenAI-compatible ``/chat/completions`` endpoint.
 - :class:`FakeLLM` replays queued replies, for tests and docs.
+
+Each backend answers in one piece (``complete``) or piece by piece (``stream``); after either, its
+``last_usage`` holds the whole reply with its token counts.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
+import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from qa.bundled import BUNDLED_MODELS, bundled_model_path
-from qa.errors import LLMError
+from qa.bundled import BUNDLED_MODELS, bundled_model_path, find_bundled_model
+from qa.errors import LLMError, ModelError
 from qa.settings import LLMSettings
 
 logger = logging.getLogger(__name__)
@@ -36,45 +42,116 @@ class Completion(BaseModel):
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    first_token_logprobs: dict[str, float] = Field(
+        default_factory=dict, description="Log-probabilities of the likeliest first tokens, when asked for."
+    )
 
 
 class LLM(Protocol):
-    """A chat model. The model's own chat template is applied by the backend."""
+    """A chat model. The model's own chat template is applied by the backend.
+
+    ``last_usage`` is the reply of the last finished ``complete`` or ``stream`` call of this object,
+    with its token counts (None before the first). Shared objects serve one caller at a time for it.
+    """
 
     name: str
+    last_usage: Completion | None
 
     def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
         """The model's reply to ``messages``."""
         ...
+
+    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+        """The model's reply to ``messages``, piece by piece as it is generated.
+
+        The pieces joined and stripped are the reply's text. Nothing is sent before the first piece is
+        asked for; once the iterator is exhausted, ``last_usage`` holds the whole reply and its token counts.
+        Closing the iterator early stops generation. A failure, even mid-stream, raises LLMError.
+        """
+        ...
+
+
+def estimate_prompt_tokens(messages: list[Message]) -> int:
+    """An over-estimate of the tokens ``messages`` take in a chat prompt, without the model's tokenizer.
+
+    cl100k tokens of the text (Qwen's tokenizer needs about as many for English, fewer for many other
+    languages) plus 10% and the chat template's markers, so a prompt that passes fits.
+
+    Example:
+        >>> estimate_prompt_tokens([Message(role="user", content="Who won?")]) > 3
+        True
+    """
+    from index.chunking import count_tokens  # cl100k, offline: the tokenizer the retrieval budgets use
+
+    text_tokens = sum(count_tokens(m.content) for m in messages)
+    # Each message is wrapped in role markers (~5 tokens); Qwen adds a ~20-token system prompt when none is given.
+    return int(text_tokens * 1.1) + 8 * len(messages) + 32
+
+
+def check_prompt_budget(prompt_tokens: int, *, max_tokens: int, n_ctx: int, model: str) -> None:
+    """Raise LLMError when a prompt of ``prompt_tokens`` leaves less than ``max_tokens`` of ``n_ctx`` for the reply.
+
+    llama.cpp only refuses prompts longer than the whole context; one that leaves too little room would
+    have its answer cut off silently, so this is checked before the model is called.
+
+    Example:
+        >>> check_prompt_budget(3000, max_tokens=256, n_ctx=4096, model="m")
+        >>> check_prompt_budget(3900, max_tokens=256, n_ctx=4096, model="m")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        qa.errors.LLMError: prompt of 3900 tokens plus max_tokens=256 does not fit model m's context of 4096 tokens; ...
+    """
+    if prompt_tokens + max_tokens > n_ctx:
+        raise LLMError(
+            f"prompt of {prompt_tokens} tokens plus max_tokens={max_tokens} does not fit model {model}'s context "
+            f"of {n_ctx} tokens; give it fewer or shorter passages (answer.sources, "
+            f"answer.evidence_tokens), a smaller llm.max_tokens, or a larger llm.n_ctx"
+        )
 
 
 class LocalLLM:
     """A bundled GGUF model run by llama.cpp in this process; the chat template comes from the GGUF.
 
     Loading takes about a second and ~700 MB for the 0.5B model, so one server per model file is
-    shared by the whole process, and calls are serialised (llama.cpp runs one sequence at a time here).
+    shared by the whole process, and calls are serialised (llama.cpp runs one sequence at a time here):
+    a stream holds the lock from the moment its first piece is asked for until it is exhausted or closed.
+
+    Args:
+        model: a bundled model's name or alias (``qwen2.5-coder-0.5b``, ``qwen2.5-1.5b``, ...) or a .gguf path.
+        cache_dir: where bundled models are joined.
+        n_ctx: context window, in tokens, shared by prompt and reply.
+        threads: CPU threads.
+        temperature: 0 makes replies repeatable.
     """
 
     _servers: dict[tuple[str, int, int], Any] = {}
-    _lock = threading.Lock()
+    _lock = threading.Lock()  # held while llama.cpp generates
+    _load_lock = threading.Lock()  # separate, so counting tokens or finding the endpoint never waits for a stream
 
     def __init__(self, model: str, cache_dir: Path, *, n_ctx: int = 4096, threads: int = 2, temperature: float = 0.0):
-        self.name = model
+        bundled = find_bundled_model(model)
+        self.name = bundled.name if bundled else model
         self.cache_dir = cache_dir
         self.n_ctx = n_ctx
         self.threads = threads
         self.temperature = temperature
+        self.last_usage: Completion | None = None
 
     def _server(self) -> Any:
-        path = bundled_model_path(self.name, self.cache_dir) if self.name in BUNDLED_MODELS else Path(self.name)
+        if find_bundled_model(self.name):
+            try:
+                path = bundled_model_path(self.name, self.cache_dir)
+            except ModelError as exc:
+                raise LLMError(str(exc)) from exc
+        else:
+            path = Path(self.name)
         if not path.exists():
             raise LLMError(
                 f"model file {path} not found; name a bundled model ({', '.join(BUNDLED_MODELS)}) or a .gguf"
             )
         key = (str(path), self.n_ctx, self.threads)
-        with LocalLLM._lock:
+        with LocalLLM._load_lock:
             if key not in LocalLLM._servers:
-                import xllamacpp
+                import xllamacpp  # type: ignore[import-untyped]
 
                 params = xllamacpp.CommonParams()
                 params.model.path = str(path)
@@ -85,7 +162,40 @@ class LocalLLM:
                 LocalLLM._servers[key] = xllamacpp.Server(params)
             return LocalLLM._servers[key]
 
-    def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
+    def endpoint_url(self) -> str:
+        """The OpenAI-compatible endpoint llama.cpp serves for this model inside this process, loading it if needed.
+
+        llama.cpp's server listens on a free port of 127.0.0.1 (no key) next to the in-process calls, so
+        :class:`OpenAICompatibleLLM` can reach the same loaded model, e.g. ``http://127.0.0.1:40123/v1``.
+        """
+        address = str(self._server().listening_address)
+        if not address:
+            raise LLMError(f"the llama.cpp server of model {self.name} is not listening on HTTP")
+        return (address if "://" in address else f"http://{address}").rstrip("/") + "/v1"
+
+    def count_tokens(self, messages: list[Message]) -> int:
+        """Tokens ``messages`` take in this model's prompt, chat template included, by the model's own tokenizer.
+
+        Falls back to :func:`estimate_prompt_tokens` if llama.cpp's tokenizer cannot be reached.
+        """
+        import httpx
+
+        try:
+            url = self.endpoint_url() + "/chat/completions/input_tokens"
+            # trust_env=False: a proxy from the environment must not see this loopback call.
+            with httpx.Client(trust_env=False, timeout=30) as client:
+                response = client.post(url, json={"messages": [m.model_dump() for m in messages]})
+            response.raise_for_status()
+            return int(response.json()["input_tokens"])
+        except (httpx.HTTPError, LLMError, KeyError, TypeError, ValueError) as exc:
+            logger.debug("llama.cpp token count failed (%s); estimating with cl100k", exc)
+            return estimate_prompt_tokens(messages)
+
+    def _prepare(
+        self, messages: list[Message], max_tokens: int, stop: list[str] | None, top_logprobs: int = 0
+    ) -> tuple[Any, dict[str, Any]]:
+        server = self._server()  # load first: counting uses the model's tokenizer
+        check_prompt_budget(self.count_tokens(messages), max_tokens=max_tokens, n_ctx=self.n_ctx, model=self.name)
         request: dict[str, Any] = {
             "messages": [m.model_dump() for m in messages],
             "max_tokens": max_tokens,
@@ -94,16 +204,82 @@ class LocalLLM:
         }
         if stop:
             request["stop"] = stop
-        server = self._server()
+        if top_logprobs:
+            request.update(logprobs=True, top_logprobs=top_logprobs)
+        return server, request
+
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, top_logprobs: int = 0
+    ) -> Completion:
+        """The model's reply to ``messages``; with ``top_logprobs``, the likeliest first tokens and their log-probs.
+
+        Raises:
+            LLMError: the model is missing, the prompt leaves less than ``max_tokens`` of the context, or llama.cpp
+                failed.
+        """
+        server, request = self._prepare(messages, max_tokens, stop, top_logprobs)
         with LocalLLM._lock:
             result = server.handle_chat_completions(request)
-        return _parse_chat_completion(result, self.name)
+        self.last_usage = _parse_chat_completion(result, f"model {self.name}")
+        return self.last_usage
+
+    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+        """The model's reply to ``messages``, piece by piece (about a token each); see :meth:`LLM.stream`.
+
+        The lock is held until the iterator is exhausted or closed, so other calls wait for the whole stream;
+        calling a LocalLLM from inside the loop over one of its streams would wait forever.
+
+        Raises:
+            LLMError: as :meth:`complete`, also mid-stream.
+        """
+        server, request = self._prepare(messages, max_tokens, stop)
+        request |= {"stream": True, "stream_options": {"include_usage": True}}
+        reader = _StreamReader(f"model {self.name}")
+        chunks: queue.Queue[Any] = queue.Queue()
+        cancelled = threading.Event()
+        done = object()
+
+        def on_chunk(chunk: Any) -> bool:
+            chunks.put(chunk)
+            return cancelled.is_set()  # True makes llama.cpp stop generating
+
+        def generate() -> None:
+            # handle_chat_completions blocks until the reply is done, calling on_chunk for each piece,
+            # so it runs in a thread and this generator hands the pieces on as they arrive.
+            try:
+                server.handle_chat_completions(request, on_chunk)
+            except Exception as exc:  # noqa: BLE001 - handed to the consumer, which raises LLMError
+                chunks.put(exc)
+            finally:
+                chunks.put(done)
+
+        with LocalLLM._lock:
+            worker = threading.Thread(target=generate, name=f"llm-stream-{self.name}", daemon=True)
+            worker.start()
+            try:
+                while (chunk := chunks.get()) is not done:
+                    if isinstance(chunk, Exception):
+                        raise LLMError(f"model {self.name} failed: {_one_line(str(chunk))}") from chunk
+                    if piece := reader.feed(chunk):
+                        yield piece
+                self.last_usage = reader.finish()
+            finally:
+                cancelled.set()
+                worker.join()  # llama.cpp stops at its next piece; the lock is released only after that
 
 
 class OpenAICompatibleLLM:
     """Any OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp server, hosted APIs).
 
-    Timeouts and connection failures are retried once, then raise LLMError with what to check.
+    Timeouts and connection failures are retried once (for a stream, only before its first piece),
+    then raise LLMError with what to check.
+
+    Args:
+        base_url: the endpoint up to ``/chat/completions``, e.g. ``http://127.0.0.1:8080/v1``.
+        model: the endpoint's model name.
+        api_key: sent as a bearer token, if given.
+        timeout_s: seconds to wait for a reply (for a stream: between two pieces).
+        temperature: 0 makes replies repeatable.
     """
 
     def __init__(
@@ -120,10 +296,15 @@ class OpenAICompatibleLLM:
         self.api_key = api_key
         self.timeout_s = timeout_s
         self.temperature = temperature
+        self.last_usage: Completion | None = None
 
-    def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
-        import httpx
+    @property
+    def _url(self) -> str:
+        return f"{self.base_url}/chat/completions"
 
+    def _body(
+        self, messages: list[Message], max_tokens: int, stop: list[str] | None, top_logprobs: int = 0
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.name,
             "messages": [m.model_dump() for m in messages],
@@ -132,12 +313,43 @@ class OpenAICompatibleLLM:
         }
         if stop:
             body["stop"] = stop
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        url = f"{self.base_url}/chat/completions"
+        if top_logprobs:
+            body.update(logprobs=True, top_logprobs=top_logprobs)
+        return body
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    def _http_error(self, status: int, text: str) -> LLMError:
+        return LLMError(
+            f"LLM endpoint {self._url} answered HTTP {status}: {_one_line(text)!r}; check the model name and key"
+        )
+
+    def _unreachable(self, error: Exception | None) -> LLMError:
+        return LLMError(
+            f"LLM endpoint {self._url} is unreachable ({error.__class__.__name__}: {_one_line(str(error))}); "
+            f"check that the server is running and --llm-base-url is right"
+        )
+
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, top_logprobs: int = 0
+    ) -> Completion:
+        """The endpoint's reply to ``messages`` (with ``top_logprobs``, the first tokens' log-probs if it gives them).
+
+        Raises:
+            LLMError: the endpoint is unreachable, refused the request, or answered something that is not a chat
+                completion.
+        """
+        import httpx
+
+        url = self._url
         last_error: Exception | None = None
         for attempt in range(2):
             try:
-                response = httpx.post(url, json=body, headers=headers, timeout=self.timeout_s)
+                response = httpx.post(
+                    url, json=self._body(messages, max_tokens, stop, top_logprobs), headers=self._headers(),
+                    timeout=self.timeout_s,
+                )
             except (httpx.TransportError, httpx.TimeoutException) as exc:
                 last_error = exc
                 logger.warning("LLM endpoint %s failed (%s), attempt %d", url, exc.__class__.__name__, attempt + 1)
@@ -147,27 +359,96 @@ class OpenAICompatibleLLM:
                 last_error = LLMError(f"HTTP {response.status_code}")
                 continue
             if response.status_code >= 400:
-                raise LLMError(
-                    f"LLM endpoint {url} answered HTTP {response.status_code}: {response.text[:200]!r}; "
-                    f"check the model name and key"
-                )
+                raise self._http_error(response.status_code, response.text)
             try:
-                return _parse_chat_completion(response.json(), self.name)
+                self.last_usage = _parse_chat_completion(response.json(), f"LLM endpoint {url}")
             except (json.JSONDecodeError, ValueError) as exc:
-                raise LLMError(f"LLM endpoint {url} returned something that is not a chat completion: {exc}") from exc
-        raise LLMError(
-            f"LLM endpoint {url} is unreachable ({last_error.__class__.__name__}: {last_error}); "
-            f"check that the server is running and --llm-base-url is right"
-        ) from last_error
+                raise LLMError(
+                    f"LLM endpoint {url} returned something that is not a chat completion: {_one_line(str(exc))}"
+                ) from exc
+            return self.last_usage
+        raise self._unreachable(last_error) from last_error
+
+    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+        """The endpoint's reply to ``messages``, piece by piece from its server-sent events; see :meth:`LLM.stream`.
+
+        Asks for usage in the last event (``stream_options.include_usage``); an endpoint that sends none
+        leaves ``last_usage.prompt_tokens`` at 0 and counts one completion token per piece.
+
+        Raises:
+            LLMError: as :meth:`complete`, also when the stream breaks off or sends something that is not a chat
+                completion chunk.
+        """
+        import httpx
+
+        url = self._url
+        body = {**self._body(messages, max_tokens, stop), "stream": True, "stream_options": {"include_usage": True}}
+        reader = _StreamReader(f"LLM endpoint {url}")
+        last_error: Exception | None = None
+        for attempt in range(2):
+            try:
+                with httpx.stream("POST", url, json=body, headers=self._headers(), timeout=self.timeout_s) as response:
+                    if response.status_code >= 500 and attempt == 0:
+                        last_error = LLMError(f"HTTP {response.status_code}")
+                        continue
+                    if response.status_code >= 400:
+                        raise self._http_error(response.status_code, response.read().decode(errors="replace"))
+                    if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                        # Some servers ignore "stream" and answer in one piece; that is still a reply.
+                        self.last_usage = self._one_piece(response.read(), url)
+                        if self.last_usage.text:
+                            yield self.last_usage.text
+                        return
+                    for line in response.iter_lines():
+                        if not line.startswith("data:"):
+                            continue  # blank separators, ": ping" comments, "event:" lines
+                        data = line[5:].strip()
+                        if data == "[DONE]":
+                            reader.finished = True
+                            break
+                        try:
+                            chunk = json.loads(data)
+                        except json.JSONDecodeError as exc:
+                            raise LLMError(
+                                f"LLM endpoint {url} sent a stream event that is not JSON: {_one_line(data, 80)!r}; "
+                                f"check that it is an OpenAI-compatible server"
+                            ) from exc
+                        if piece := reader.feed(chunk):
+                            yield piece
+                    self.last_usage = reader.finish()
+                    return
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                if reader.started:
+                    raise LLMError(
+                        f"LLM endpoint {url} broke off mid-reply ({exc.__class__.__name__}: {_one_line(str(exc))}); "
+                        f"check the server's logs and --llm-timeout"
+                    ) from exc
+                last_error = exc
+                logger.warning("LLM endpoint %s failed (%s), attempt %d", url, exc.__class__.__name__, attempt + 1)
+                time.sleep(0.5)
+        raise self._unreachable(last_error) from last_error
+
+    def _one_piece(self, content: bytes, url: str) -> Completion:
+        try:
+            return _parse_chat_completion(json.loads(content), f"LLM endpoint {url}")
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise LLMError(
+                f"LLM endpoint {url} returned something that is neither a stream nor a chat completion: "
+                f"{_one_line(content.decode(errors='replace'), 80)!r}"
+            ) from exc
 
 
 class FakeLLM:
     """Replays queued replies in order (the last one repeats); records every prompt it was sent.
 
+    ``stream`` yields the reply in word pieces (``"Paris"``, ``" [1]."``). Token counts are words.
+
     Example:
         >>> llm = FakeLLM(["Paris [1]."])
         >>> llm.complete([Message(role="user", content="?")]).text
         'Paris [1].'
+        >>> list(llm.stream([Message(role="user", content="?")]))
+        ['Paris', ' [1].']
     """
 
     name = "fake"
@@ -175,11 +456,30 @@ class FakeLLM:
     def __init__(self, replies: list[str] | None = None) -> None:
         self.replies = list(replies or ["I cannot answer that from the archive."])
         self.prompts: list[list[Message]] = []
+        self.last_usage: Completion | None = None
 
-    def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
+    def _next(self, messages: list[Message]) -> tuple[str, int]:
         self.prompts.append(messages)
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-        return Completion(text=reply, prompt_tokens=sum(len(m.content.split()) for m in messages))
+        return reply, sum(len(m.content.split()) for m in messages)
+
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, top_logprobs: int = 0
+    ) -> Completion:
+        """The next queued reply; with ``top_logprobs``, its first word is certain (log-prob 0)."""
+        reply, prompt_tokens = self._next(messages)
+        first = {reply.split()[0]: 0.0} if top_logprobs and reply.split() else {}
+        self.last_usage = Completion(
+            text=reply, prompt_tokens=prompt_tokens, completion_tokens=len(reply.split()), first_token_logprobs=first
+        )
+        return self.last_usage
+
+    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+        """The next queued reply in word pieces, each but the first with its leading space."""
+        reply, prompt_tokens = self._next(messages)
+        pieces = re.findall(r"\s*\S+", reply.strip())
+        yield from pieces
+        self.last_usage = Completion(text=reply.strip(), prompt_tokens=prompt_tokens, completion_tokens=len(pieces))
 
 
 def make_llm(settings: LLMSettings, cache_dir: Path) -> LLM:
@@ -205,20 +505,89 @@ def make_llm(settings: LLMSettings, cache_dir: Path) -> LLM:
     )
 
 
-def _parse_chat_completion(result: Any, model: str) -> Completion:
+class _StreamReader:
+    """Turns OpenAI ``chat.completion.chunk`` dicts into text pieces, and the whole into a Completion."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.pieces: list[str] = []
+        self.usage: dict[str, Any] = {}
+        self.finished = False
+
+    @property
+    def started(self) -> bool:
+        return bool(self.pieces)
+
+    def feed(self, chunk: Any) -> str:
+        if not isinstance(chunk, dict):
+            raise LLMError(f"{self.source} sent a stream event that is not an object: {_one_line(str(chunk), 80)!r}")
+        if "error" in chunk:
+            raise LLMError(f"{self.source} failed: {_error_text(chunk['error'])}")
+        if isinstance(chunk.get("usage"), dict):
+            self.usage = chunk["usage"]
+        choices = chunk.get("choices")
+        if not isinstance(choices, list) or (choices and not isinstance(choices[0], dict)):
+            raise LLMError(
+                f"{self.source} sent a stream event that is not a chat completion chunk: {_one_line(str(chunk), 120)}"
+            )
+        if not choices:
+            return ""  # the usage event has no choices
+        if choices[0].get("finish_reason"):
+            self.finished = True
+        piece = (choices[0].get("delta") or {}).get("content") or ""
+        if not isinstance(piece, str):
+            raise LLMError(f"{self.source} sent a stream piece that is not text: {_one_line(str(chunk), 120)}")
+        if not self.pieces:
+            piece = piece.lstrip()  # complete() strips the reply; the stream's first piece should match
+        if piece:
+            self.pieces.append(piece)
+        return piece
+
+    def finish(self) -> Completion:
+        if not self.finished:
+            raise LLMError(f"{self.source} ended its stream before the reply was finished")
+        return Completion(
+            text="".join(self.pieces).strip(),
+            prompt_tokens=int(self.usage.get("prompt_tokens", 0)),
+            completion_tokens=int(self.usage.get("completion_tokens", len(self.pieces))),
+        )
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _error_text(error: Any) -> str:
+    if isinstance(error, dict) and "message" in error:
+        return _one_line(str(error["message"]))
+    return _one_line(str(error))
+
+
+def _parse_chat_completion(result: Any, source: str) -> Completion:
     if isinstance(result, str):
         result = json.loads(result)
     if not isinstance(result, dict):
-        raise LLMError(f"model {model} returned {type(result).__name__}, not a chat completion")
+        raise LLMError(f"{source} returned {type(result).__name__}, not a chat completion")
     if "error" in result:
-        raise LLMError(f"model {model} failed: {result['error']}")
+        raise LLMError(f"{source} failed: {_error_text(result['error'])}")
     try:
         text = result["choices"][0]["message"]["content"] or ""
     except (KeyError, IndexError, TypeError) as exc:
-        raise LLMError(f"model {model} returned no message: {str(result)[:200]}") from exc
+        raise LLMError(f"{source} returned no message: {_one_line(str(result))}") from exc
     usage = result.get("usage") or {}
     return Completion(
         text=text.strip(),
         prompt_tokens=int(usage.get("prompt_tokens", 0)),
         completion_tokens=int(usage.get("completion_tokens", 0)),
+        first_token_logprobs=_first_token_logprobs(result),
     )
+
+
+def _first_token_logprobs(result: dict[str, Any]) -> dict[str, float]:
+    """``{token: logprob}`` of the first generated token's alternatives, from an OpenAI-style ``logprobs`` field."""
+    try:
+        first = result["choices"][0]["logprobs"]["content"][0]
+        return {str(t["token"]): float(t["logprob"]) for t in first.get("top_logprobs") or [first]}
+    except (KeyError, IndexError, TypeError, ValueError):
+        return {}

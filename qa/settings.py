@@ -65,17 +65,41 @@ class RetrievalSettings(BaseModel):
     duplicate_similarity: float = Field(0.8, gt=0, le=1, description="Word-shingle Jaccard that makes a copy.")
 
 
+class SupportSettings(BaseModel):
+    """When a cited passage counts as supporting an answer sentence (see qa/support.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_similarity: float = Field(0.55, description="Cosine of claim and source sentence that suffices alone.")
+    min_similarity_with_words: float = Field(
+        0.35, description="A lower cosine that suffices when the source sentence holds most of the claim's words."
+    )
+    min_word_share: float = Field(0.6, description="The share of the claim's content words for the lower cosine.")
+    min_name_share: float = Field(0.5, description="The share of the claim's names the source must contain.")
+
+
 class AnswerSettings(BaseModel):
     """How passages are chosen and answers are written."""
 
     model_config = ConfigDict(extra="forbid")
 
     top_k: int = Field(10, gt=0, description="Passages retrieved per question.")
-    context_passages: int = Field(5, gt=0, description="Passages given to the LLM.")
-    max_context_tokens: int = Field(1400, gt=100, description="Token budget of the passages in the prompt.")
+    sources: int = Field(4, gt=0, description="Articles the LLM reads, best first.")
+    evidence_tokens: int = Field(
+        600, gt=50, description="Token budget of the sentences selected from those articles (headlines included)."
+    )
+    neighbours: int = Field(1, ge=0, description="Sentences of context kept either side of a selected sentence.")
+    unsupported: Literal["drop", "flag"] = Field(
+        "drop", description="What happens to an answer sentence no cited passage supports: dropped or tagged."
+    )
     min_similarity: float = Field(
         0.30, description="Below this cosine similarity of the best passage, newsdesk abstains without asking the LLM."
     )
+    support: SupportSettings = Field(default_factory=SupportSettings)
+    speakers_file: Path | None = Field(
+        None, description="A JSON file of speaker aliases merged over the bundled ones (qa/data/speakers.json)."
+    )
+    statement_limit: int = Field(6, gt=0, description="Most statements listed for a 'what has X said' question.")
 
 
 def default_archive() -> Path:

@@ -33,6 +33,16 @@ class Hit(BaseModel):
         return self.published_at.strftime("%Y-%m-%d") if self.published_at else "undated"
 
 
+class Span(BaseModel):
+    """The exact text in an article that supports a claim, by character offsets into the article text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int
+    end: int
+    text: str
+
+
 class Citation(BaseModel):
     """Marker ``[n]`` in an answer, resolved to the passage and article it points at."""
 
@@ -45,9 +55,26 @@ class Citation(BaseModel):
     source: str | None = None
     url: str | None = None
     published_at: datetime | None = None
-    quote: str = Field(description="The passage the marker points at.")
+    quote: str = Field(description="The passage the marker points at (the sentences shown to the model).")
     start: int = Field(description="Char offset of the quote in the article text.")
     end: int
+    spans: list[Span] = Field(
+        default_factory=list, description="The sentences that support the answer's claims citing this marker."
+    )
+
+
+class AnswerSentence(BaseModel):
+    """One sentence of an answer and how it was checked against the passages it cites."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(description="The sentence as shown, with its [n] markers.")
+    markers: list[int] = Field(default_factory=list, description="The passages it cites.")
+    supported: bool = Field(description="True when a cited passage says what the sentence says.")
+    score: float = Field(0.0, description="Similarity of the sentence to its best supporting passage sentence.")
+    support: Span | None = Field(None, description="The best supporting span, in the article of the first marker.")
+    repaired: bool = Field(False, description="True when the model gave no marker and newsdesk added one.")
+    reason: str | None = Field(None, description="Why the sentence is unsupported.")
 
 
 class Timings(BaseModel):
@@ -55,6 +82,8 @@ class Timings(BaseModel):
 
     retrieve_ms: float = 0.0
     generate_ms: float = 0.0
+    first_token_ms: float = 0.0
+    check_ms: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
@@ -67,9 +96,20 @@ class Answer(BaseModel):
     question: str
     text: str = Field(description="The answer, with [n] citation markers.")
     citations: list[Citation] = Field(default_factory=list, description="One per distinct marker, in marker order.")
+    sentences: list[AnswerSentence] = Field(
+        default_factory=list, description="Every sentence the model wrote, checked; unsupported ones are not in text."
+    )
     hits: list[Hit] = Field(default_factory=list, description="Passages retrieved for the question, best first.")
     abstained: bool = Field(False, description="True when the archive does not hold the answer.")
     reason: str | None = Field(None, description="Why newsdesk abstained.")
     as_of: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="The 'now' of the query.")
     timings: Timings = Field(default_factory=Timings)
     model: str = Field("", description="The LLM that wrote the answer.")
+    rewritten_question: str | None = Field(
+        None, description="The standalone question searched for, when a chat follow-up was rewritten."
+    )
+
+    @property
+    def unsupported(self) -> list[AnswerSentence]:
+        """Sentences the model wrote that no cited passage supports (left out of, or flagged in, the text)."""
+        return [s for s in self.sentences if not s.supported]

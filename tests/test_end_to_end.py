@@ -61,8 +61,11 @@ def test_ask_cites_retrieved_passages_with_the_bundled_llm(rtqa, position):
     assert answer.citations, answer.text
     assert all(c.chunk_id in hit_chunks for c in answer.citations)
     assert all(f"[{c.marker}]" in answer.text for c in answer.citations)
-    article = desk.article(answer.citations[0].article_id)
-    assert article.text[answer.citations[0].start : answer.citations[0].end] == answer.citations[0].quote
+    assert all(s.supported for s in answer.sentences if f"{s.text}" in answer.text)
+    for citation in answer.citations:
+        article = desk.article(citation.article_id)
+        for span in citation.spans:  # the exact supporting sentences, by offsets into the article
+            assert article.text[span.start : span.end] == span.text
 
 
 def test_readme_demo_command(tmp_path, model_cache):

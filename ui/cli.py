@@ -201,14 +201,29 @@ def _estimate_records(paths: tuple[str, ...]) -> int | None:
 @archive_option
 @filter_options
 @llm_options
+@click.option("--stream/--no-stream", default=True, show_default=True,
+              help="Print the model's words as they come (the checked answer with citations follows).")
 @click.pass_context
 @friendly_errors
-def ask_command(ctx: click.Context, question: str, **options: Any) -> None:
+def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any) -> None:
     """Answer a question from the archive, with [n] citations."""
     settings = _settings(ctx)
     desk = Desk.open(settings.archive, settings)
-    answer = desk.ask(question, **_filters(options))
-    click.echo(answer.model_dump_json(indent=2) if options["as_json"] else render_answer(answer))
+    if options["as_json"] or not stream:
+        answer = desk.ask(question, **_filters(options))
+        click.echo(answer.model_dump_json(indent=2) if options["as_json"] else render_answer(answer))
+        return
+    pieces = desk.ask_stream(question, **_filters(options))
+    streamed = "".join(click.echo(piece, nl=False) or piece for piece in pieces)
+    final = pieces.answer
+    assert final is not None  # set once the stream is exhausted
+    click.echo("")
+    if final.text.strip() != streamed.strip():
+        # Citations are added and unsupported sentences dropped after the check, so the checked text follows.
+        click.echo("\nChecked answer:")
+        click.echo(render_answer(final))
+    else:
+        click.echo(render_answer(final)[len(final.text):])
 
 
 @cli.command("search")
@@ -382,6 +397,12 @@ def render_hit(hit: Hit) -> str:
 def render_answer(answer: Answer) -> str:
     """An answer with its numbered sources, as the CLI shows it."""
     lines = [answer.text]
+    dropped = [s for s in answer.sentences if not s.supported]
+    if dropped and not answer.abstained:
+        lines.append("\nLeft out (no source supports it):")
+        lines.extend(f"  - {s.text} ({s.reason})" for s in dropped)
+    if answer.rewritten_question:
+        lines.insert(0, f"(searched for: {answer.rewritten_question})")
     if answer.abstained:
         lines.append(f"\n({answer.reason})")
         if answer.hits:

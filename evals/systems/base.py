@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -151,15 +152,26 @@ class RecordingLLM:
         self.last_messages: list[Message] | None = None
         self.last_reply: str | None = None
 
-    def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
-        """Call the wrapped LLM and record the exchange."""
-        completion = self.inner.complete(messages, max_tokens=max_tokens, stop=stop)
+    @property
+    def last_usage(self) -> Completion | None:
+        """The wrapped LLM's last reply."""
+        return self.inner.last_usage
+
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, **options: Any
+    ) -> Completion:
+        """Call the wrapped LLM and record the exchange (``options`` such as ``top_logprobs`` pass through)."""
+        completion = self.inner.complete(messages, max_tokens=max_tokens, stop=stop, **options)
         self.calls += 1
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
         self.last_messages = list(messages)
         self.last_reply = completion.text
         return completion
+
+    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+        """Stream from the wrapped LLM (not recorded: evals use ``complete``)."""
+        return self.inner.stream(messages, max_tokens=max_tokens, stop=stop)
 
 
 def choice_lines(choices: tuple[str, ...]) -> str:

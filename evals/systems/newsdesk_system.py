@@ -6,11 +6,11 @@ from evals.datasets import Query
 from evals.systems.base import (
     TOP_K,
     AnswerRecord,
+    ChoicePick,
     CitationRecord,
     RecordingLLM,
     Retrieval,
     Stopwatch,
-    pick_choice,
     ranked_articles,
 )
 from qa.api import Desk
@@ -42,16 +42,16 @@ class NewsdeskSystem:
         return Retrieval(ranked_articles([h.article_id for h in hits]), [h.chunk_id for h in hits], ms)
 
     def answer(self, query: Query) -> AnswerRecord:
-        """``Desk.ask(question, as_of=…)``, then the choices as a follow-up turn of the same conversation."""
+        """``Desk.ask(question, as_of=…)``; the multiple-choice pick is ``Desk.choose`` (newsdesk's own method:
+        evidence match, then the LLM's order-debiased letter probabilities), recorded as the letter pick."""
         self.recorder.reset()
         watch = Stopwatch()
         answer = self.desk.ask(query.text, as_of=query.as_of)
         ms = watch.ms()
-        prior = self.recorder.last_messages
-        shown = answer.hits[: self.desk.settings.answer.context_passages]
-        pick = pick_choice(
-            self.recorder.inner, query, [h.text for h in shown], prior, self.recorder.last_reply if prior else None
-        )
+        pick = ChoicePick()
+        if query.choices:
+            chosen = self.desk.choose(query.text, query.choices, as_of=query.as_of)
+            pick = ChoicePick(letter=chosen.index, letter_reply=f"choose:{chosen.method}")
         return AnswerRecord(
             text=answer.text,
             abstained=answer.abstained,

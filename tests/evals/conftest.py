@@ -26,7 +26,9 @@ class RuleLLM:
         self.choice = choice
         self.prompts: list[list[Message]] = []
 
-    def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, top_logprobs: int = 0
+    ) -> Completion:
         self.prompts.append(list(messages))
         last = messages[-1].content
         text = self.letter if "Reply with one letter" in last else self.choice if "choice only" in last else self.answer

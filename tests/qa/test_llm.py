@@ -1,25 +1,33 @@
 import json
+import re
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from qa import LLMError, Message, ModelError, OpenAICompatibleLLM
+from qa import FakeLLM, LLMError, Message, ModelError, OpenAICompatibleLLM, Settings
 from qa.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path
+from qa.llm import check_prompt_budget, estimate_prompt_tokens
 
 
 class _Handler(BaseHTTPRequestHandler):
-    replies: list[tuple[int, str]] = []
+    # Each reply: (status, body) or (status, body, content type) or (status, body, content type, declared length);
+    # a declared length longer than the body makes the server hang up mid-reply.
+    replies: list[tuple] = []
     seen: list[dict] = []
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _Handler.seen.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        status, payload = _Handler.replies.pop(0)
+        reply = _Handler.replies.pop(0)
+        status, payload, content_type, length = (*reply, *(None, None, "application/json", None)[len(reply) :])
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(length or len(payload.encode())))
         self.end_headers()
         self.wfile.write(payload.encode())
+        self.close_connection = True
 
     def log_message(self, *args) -> None:
         pass
@@ -28,11 +36,12 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def endpoint():
     server = HTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     _Handler.replies, _Handler.seen = [], []
     yield f"http://127.0.0.1:{server.server_port}/v1"
     server.shutdown()
+    server.server_close()
 
 
 COMPLETION = json.dumps(
@@ -80,3 +89,164 @@ def test_bundled_model_checksum_mismatch_is_fatal(tmp_path, monkeypatch):
     with pytest.raises(ModelError, match="failed its sha256 check"):
         bundled_model_path("tiny", tmp_path / "cache")
     assert not (tmp_path / "cache" / "models" / "tiny.gguf").exists(), "a file that failed is never left to load"
+
+
+QUESTION = [Message(role="user", content="Capital?")]
+SSE = "text/event-stream"
+
+
+def sse(*events: object) -> str:
+    """A server-sent event stream of ``events`` (dicts become JSON), as OpenAI sends it."""
+    return "".join(f"data: {e if isinstance(e, str) else json.dumps(e)}\n\n" for e in events)
+
+
+def piece(text: str | None = None, finish: str | None = None) -> dict:
+    delta = {} if text is None else {"content": text}
+    return {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+
+USAGE = {"object": "chat.completion.chunk", "choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 3}}
+GOOD_STREAM = sse(
+    {"choices": [{"index": 0, "delta": {"role": "assistant", "content": None}}]},
+    piece(" Paris"), piece(" [1]"), piece("."), piece(finish="stop"), USAGE, "[DONE]",
+)
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def one_line_error(info: pytest.ExceptionInfo) -> str:
+    assert "\n" not in str(info.value), "errors are one line, for the CLI"
+    return str(info.value)
+
+
+def test_fake_llm_streams_word_pieces_and_keeps_usage():
+    llm = FakeLLM(["Paris is the capital [1].", "Second."])
+    assert list(llm.stream(QUESTION)) == ["Paris", " is", " the", " capital", " [1]."]
+    usage = llm.last_usage
+    assert (usage.text, usage.prompt_tokens, usage.completion_tokens) == ("Paris is the capital [1].", 1, 5)
+    assert llm.complete(QUESTION).text == "Second." and llm.last_usage.completion_tokens == 1
+    assert llm.prompts == [QUESTION, QUESTION]
+
+
+def test_openai_stream_round_trip(endpoint):
+    _Handler.replies = [(200, GOOD_STREAM, SSE)]
+    llm = OpenAICompatibleLLM(endpoint, "some-model", api_key="k")
+    pieces = list(llm.stream(QUESTION, max_tokens=9, stop=["\n\n"]))
+    assert pieces == ["Paris", " [1]", "."], "the first piece loses its leading space, as complete() strips"
+    usage = llm.last_usage.model_dump(exclude={"first_token_logprobs"})
+    assert usage == {"text": "Paris [1].", "prompt_tokens": 12, "completion_tokens": 3}
+    sent = _Handler.seen[0]
+    assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer k"
+    assert sent["body"]["stream"] is True and sent["body"]["stream_options"] == {"include_usage": True}
+    assert (sent["body"]["max_tokens"], sent["body"]["stop"]) == (9, ["\n\n"])
+
+
+def test_openai_stream_without_usage_counts_pieces(endpoint):
+    _Handler.replies = [(200, sse(piece("Yes"), piece(".", "stop")), SSE)]
+    llm = OpenAICompatibleLLM(endpoint, "m")
+    assert "".join(llm.stream(QUESTION)) == "Yes."
+    assert (llm.last_usage.prompt_tokens, llm.last_usage.completion_tokens) == (0, 2)
+
+
+def test_openai_stream_accepts_a_server_that_answers_in_one_piece(endpoint):
+    _Handler.replies = [(200, COMPLETION)]
+    llm = OpenAICompatibleLLM(endpoint, "m")
+    assert list(llm.stream(QUESTION)) == ["Paris [1]."]
+    assert llm.last_usage.completion_tokens == 3
+
+
+def test_openai_stream_server_error_is_retried_once(endpoint):
+    _Handler.replies = [(503, "{}"), (200, GOOD_STREAM, SSE)]
+    assert "".join(OpenAICompatibleLLM(endpoint, "m").stream(QUESTION)) == "Paris [1]."
+
+
+def test_openai_client_error_is_one_clear_line(endpoint):
+    _Handler.replies = [(401, '{"error": {"message": "bad\nkey"}}')]
+    with pytest.raises(LLMError, match=r"answered HTTP 401: .*check the model name and key") as info:
+        list(OpenAICompatibleLLM(endpoint, "m").stream(QUESTION))
+    one_line_error(info)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "message"),
+    [
+        (200, "<html>busy</html>", "text/html", "not a chat completion"),
+        (200, "[1, 2]", "application/json", "returned list, not a chat completion"),
+        (200, '{"choices": []}', "application/json", "returned no message"),
+    ],
+)
+def test_garbage_completion_is_a_clear_error(endpoint, status, body, content_type, message):
+    _Handler.replies = [(status, body, content_type)]
+    with pytest.raises(LLMError, match=message) as info:
+        OpenAICompatibleLLM(endpoint, "m").complete(QUESTION)
+    assert endpoint in one_line_error(info)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        ("<html>\n<body>busy</body>\n</html>", "text/html", "neither a stream nor a chat completion"),
+        (sse("not json at all"), SSE, "sent a stream event that is not JSON"),
+        (sse({"unexpected": True}), SSE, "not a chat completion chunk"),
+        (sse([1, 2]), SSE, "not an object"),
+        (sse({"choices": [{"delta": {"content": 42}}]}), SSE, "piece that is not text"),
+        (sse(piece("Par")), SSE, "ended its stream before the reply was finished"),
+        ("event: nothing\n\n", SSE, "ended its stream before the reply was finished"),
+        (sse(piece("Par"), {"error": {"message": "out of\nmemory", "code": 500}}), SSE, "failed: out of memory"),
+    ],
+)
+def test_garbage_stream_is_a_clear_error(endpoint, body, content_type, message):
+    _Handler.replies = [(200, body, content_type)]
+    with pytest.raises(LLMError, match=message) as info:
+        list(OpenAICompatibleLLM(endpoint, "m").stream(QUESTION))
+    assert endpoint in one_line_error(info)
+
+
+def test_stream_broken_off_mid_reply_is_not_retried(endpoint):
+    _Handler.replies = [(200, sse(piece("Paris")), SSE, 10_000), (200, GOOD_STREAM, SSE)]
+    stream = OpenAICompatibleLLM(endpoint, "m").stream(QUESTION)
+    assert next(stream) == "Paris"
+    with pytest.raises(LLMError, match=r"broke off mid-reply .*check the server's logs") as info:
+        list(stream)
+    one_line_error(info)
+    assert len(_Handler.seen) == 1, "a reply already half shown is not asked for again"
+
+
+@pytest.mark.parametrize("call", ["complete", "stream"])
+def test_closed_port_is_one_clear_line(call):
+    url = closed_port_url()
+    llm = OpenAICompatibleLLM(url, "m", timeout_s=2)
+    with pytest.raises(LLMError, match=r"unreachable .*check that the server is running and --llm-base-url") as info:
+        result = getattr(llm, call)(QUESTION)
+        list(result) if call == "stream" else result
+    assert f"{url}/chat/completions" in one_line_error(info)
+
+
+def test_prompt_budget_guard():
+    check_prompt_budget(3840, max_tokens=256, n_ctx=4096, model="m")  # exactly full is fine
+    with pytest.raises(LLMError, match=r"3841 tokens plus max_tokens=256 does not fit model m's context of 4096") as e:
+        check_prompt_budget(3841, max_tokens=256, n_ctx=4096, model="m")
+    named = re.findall(r"\b(answer|llm)\.(\w+)", one_line_error(e))
+    assert len(named) == 4 and all(hasattr(getattr(Settings(), group), field) for group, field in named), (
+        "the message names settings that exist"
+    )
+
+
+def test_prompt_estimate_counts_text_and_template():
+    short = estimate_prompt_tokens([Message(role="user", content="Hi")])
+    long = estimate_prompt_tokens([Message(role="system", content="Cite."), Message(role="user", content="Hi " * 1000)])
+    assert 32 < short < 50 and long >= 1100, "cl100k count plus 10% plus template markers"
+
+
+def test_first_token_logprobs_are_parsed_from_an_openai_style_reply():
+    from qa.llm import _parse_chat_completion
+
+    reply = {"choices": [{"message": {"content": "B"}, "logprobs": {"content": [{"token": "B", "logprob": -0.1,
+             "top_logprobs": [{"token": "B", "logprob": -0.1}, {"token": "A", "logprob": -2.5}]}]}}]}
+    assert _parse_chat_completion(reply, "test").first_token_logprobs == {"B": -0.1, "A": -2.5}
+    assert _parse_chat_completion({"choices": [{"message": {"content": "B"}}]}, "test").first_token_logprobs == {}

@@ -84,3 +84,17 @@ def test_where_filters_on_any_field_and_says_when_nothing_matches(fast, tmp_path
     assert "No passages match these filters" in empty.output
     bad = CliRunner().invoke(cli, ["search", "prices", "--archive", archive, "--where", "topics"])
     assert bad.exit_code != 0 and "expected FIELD=VALUE" in bad.output
+
+
+def test_ask_streams_then_shows_the_checked_answer(fast, tmp_path):
+    archive = str(tmp_path / "a")
+    assert run("sample", "--archive", archive).exit_code == 0
+    # The scripted model's reply is a refusal: streamed as written, then the checked (abstaining) answer.
+    result = run("ask", "What did the council decide about rents?", "--archive", archive)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("I cannot answer that from the archive.")
+    assert "Checked answer:\nThe archive does not answer this question." in result.output
+    # Nothing close enough: newsdesk abstains before the model, so the one piece is the whole answer.
+    result = run("ask", "Quantum chromodynamics lattice gauge?", "--archive", archive)
+    assert result.output.startswith("The archive does not answer this question.\n")
+    assert "Checked answer" not in result.output and "Closest passages found:" in result.output

@@ -1,0 +1,143 @@
+"""Conversations: a bounded history and follow-ups rewritten into standalone questions before retrieval.
+
+"And what did Iran say?" cannot be searched on its own. When a message reads as a follow-up (a pronoun, a
+leading "and"/"what about", or very few words), the LLM rewrites it into a standalone question from the recent
+turns; the rewrite is checked (it must keep the follow-up's own words and stay short) and otherwise replaced by
+the previous question joined with the follow-up, which hybrid search handles well. The rewrite is returned in
+``Answer.rewritten_question`` so the reader sees what was searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.chunking import count_tokens
+from qa.evidence import content_words
+from qa.llm import Message
+from qa.types import Answer
+
+REWRITE_PROMPT = (
+    "Rewrite the user's last message as one standalone question that can be understood without the conversation. "
+    "Keep the names, places and dates it refers to. Reply with the question only."
+)
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|but|so|also|then|what about|how about|and what|what else|why|how come|same for|now)\b", re.IGNORECASE
+)
+_REFERENCE = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then|the same)\b",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange: what the user typed, what was searched, and the answer text."""
+
+    message: str
+    question: str
+    answer: str
+
+
+@dataclass
+class Chat:
+    """A conversation over a Desk; ``ask`` takes the same filters as ``Desk.ask``.
+
+    Args:
+        desk: the archive and models.
+        max_history_tokens: the token budget (cl100k, via tiktoken) of the turns shown to the rewriter; older
+            turns are dropped first.
+
+    Example:
+        >>> chat = Chat(desk=None)  # doctest: +SKIP
+        >>> chat.ask("What has Russia said about US strikes?").text  # doctest: +SKIP
+        >>> chat.ask("And what did Iran say?").rewritten_question  # doctest: +SKIP
+        'What did Iran say about US strikes?'
+    """
+
+    desk: Any
+    max_history_tokens: int = 400
+    turns: list[Turn] = field(default_factory=list)
+
+    def ask(self, message: str, **filters: Any) -> Answer:
+        """Answer ``message`` in the context of the conversation so far, and remember the turn."""
+        question = self.standalone(message)
+        answer = self.desk.ask(question, **filters)
+        if question != message.strip():
+            answer = answer.model_copy(update={"rewritten_question": question})
+        self.turns.append(Turn(message.strip(), question, answer.text))
+        return answer
+
+    def reset(self) -> None:
+        """Forget the conversation."""
+        self.turns.clear()
+
+    def history(self) -> list[Turn]:
+        """The latest turns that fit ``max_history_tokens``, oldest first."""
+        kept: list[Turn] = []
+        used = 0
+        for turn in reversed(self.turns):
+            cost = count_tokens(f"{turn.question}\n{turn.answer}")
+            if kept and used + cost > self.max_history_tokens:
+                break
+            kept.append(turn)
+            used += cost
+        return kept[::-1]
+
+    def standalone(self, message: str) -> str:
+        """The message as a question that stands alone: unchanged unless it reads as a follow-up."""
+        message = message.strip()
+        if not self.turns or not is_follow_up(message):
+            return message
+        history = self.history()
+        previous = history[-1].question
+        reply = self.desk.llm.complete(rewrite_messages(history, message), max_tokens=60).text.strip()
+        rewrite = reply.splitlines()[0].strip().strip('"') if reply else ""
+        return rewrite if acceptable_rewrite(message, rewrite) else f"{previous} {message}"
+
+
+def is_follow_up(message: str) -> bool:
+    """Whether a message leans on earlier turns: a leading "and"/"what about", a pronoun, or only a word or two.
+
+    Example:
+        >>> is_follow_up("And what did Iran say?"), is_follow_up("When did the Senate pass the climate bill?")
+        (True, False)
+    """
+    if _FOLLOW_UP_START.search(message) or _REFERENCE.search(message):
+        return True
+    return len(content_words(message)) <= 2
+
+
+def rewrite_messages(history: list[Turn], message: str) -> list[Message]:
+    """The prompt that asks the model for a standalone question."""
+    lines = []
+    for turn in history:
+        lines.append(f"User: {turn.question}")
+        lines.append(f"Assistant: {_first_sentence(turn.answer)}")
+    lines.append(f"User: {message}")
+    return [
+        Message(role="system", content=REWRITE_PROMPT),
+        Message(role="user", content="Conversation:\n" + "\n".join(lines) + "\n\nStandalone question:"),
+    ]
+
+
+def acceptable_rewrite(message: str, rewrite: str) -> bool:
+    """A rewrite keeps most of the follow-up's own words, is a single short line, and is not the message itself.
+
+    Example:
+        >>> acceptable_rewrite("And what did Iran say?", "What did Iran say about US strikes?")
+        True
+        >>> acceptable_rewrite("And what did Iran say?", "I cannot help with that.")
+        False
+    """
+    if not rewrite or len(rewrite.split()) > 40 or rewrite.lower() == message.lower():
+        return False
+    own = content_words(message)
+    kept = own & content_words(rewrite)
+    return not own or len(kept) / len(own) >= 0.5
+
+
+def _first_sentence(text: str) -> str:
+    # The answer's first sentence names the topic; the rest would only spend the small model's attention.
+    head = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    return re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", head)
+

@@ -1,0 +1,195 @@
+"""Checking an answer sentence by sentence against the passages it cites.
+
+A sentence is *supported* when one sentence of a cited source (or its headline) is close to it in meaning
+(embedding cosine) and the guards hold: every number in the claim appears in the source, most of the claim's
+names appear in the source, and the claim does not negate what the source says (or the reverse). The guards
+catch what embeddings miss: MiniLM puts "rose 5%" next to "rose 50%" and "did not agree" next to "agreed".
+A sentence without a marker gets the source that supports it, if one does (small models forget markers).
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.embedding import Embedder
+from qa.evidence import Evidence, Sentence, content_words, cosine, split_sentences
+from qa.settings import SupportSettings
+from qa.types import AnswerSentence, Span
+
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
+                       r"n't\b", re.IGNORECASE)
+_NAME_STOP = frozenset("The A An In On At For And But It This That These Those He She They We I His Her Its Their "
+                       "Our Your According".split())
+
+
+def markers_in(text: str) -> list[int]:
+    """The passage numbers cited in ``text``, in order, each once.
+
+    Example:
+        >>> markers_in("Rates rose [2][1]. They fell [1, 3].")
+        [2, 1, 3]
+    """
+    found = [int(n) for m in _MARKER.finditer(text) for n in m.group(1).split(",")]
+    return list(dict.fromkeys(found))
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without [n] markers and the spaces before them.
+
+    Example:
+        >>> strip_markers("Rates rose [2]. Then [1, 3] fell.")
+        'Rates rose. Then fell.'
+    """
+    return re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text).strip()
+
+
+def answer_sentences(text: str) -> list[str]:
+    """Split an answer into sentences; a marker written after the full stop stays with its sentence.
+
+    Example:
+        >>> answer_sentences("Prices rose. [1] Sales fell [2]. Rents eased.")
+        ['Prices rose. [1]', 'Sales fell [2].', 'Rents eased.']
+    """
+    pieces = [s.text for s in split_sentences(text.strip())]
+    merged: list[str] = []
+    for piece in pieces:
+        lead = _LEADING_MARKERS.match(piece)
+        if lead and merged:
+            merged[-1] = f"{merged[-1]} {lead.group(0).strip()}"
+            piece = piece[lead.end():].strip()
+        if piece and (content_words(strip_markers(piece)) or not merged):
+            merged.append(piece)
+        elif piece and merged:
+            merged[-1] = f"{merged[-1]} {piece}"
+    return merged
+
+
+def check_answer(
+    text: str, sources: list[Evidence], embedder: Embedder, settings: SupportSettings | None = None
+) -> list[AnswerSentence]:
+    """Check every sentence of ``text`` against the sources it cites.
+
+    Markers naming no source are removed. A sentence whose markers are missing or point at sources that do not
+    support it is re-cited to a shown source that does, when one does (``repaired``); otherwise it is unsupported.
+
+    Returns:
+        One AnswerSentence per sentence with content, in order.
+    """
+    settings = settings or SupportSettings()
+    by_marker = {source.marker: source for source in sources}
+    sentences = [s for s in answer_sentences(text) if content_words(strip_markers(s))]
+    if not sentences:
+        return []
+    claims = [strip_markers(s) for s in sentences]
+    candidates = [(source, c) for source in sources for c in _candidates(source)]
+    vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])
+    claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
+    checked = []
+    for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
+        cited = [n for n in markers_in(sentence) if n in by_marker]
+        pool = [i for i, (source, _) in enumerate(candidates) if source.marker in cited]
+        best, score, reason = _best_support(claim, claim_vector, pool, candidates, candidate_vectors, settings)
+        if reason is not None:
+            # Small models forget markers or mis-number them: a claim that another shown source supports is
+            # re-cited to that source (and marked repaired), since the reader is then pointed at real support.
+            others = [i for i, (source, _) in enumerate(candidates) if source.marker not in cited]
+            other, other_score, other_reason = _best_support(
+                claim, claim_vector, others, candidates, candidate_vectors, settings
+            )
+            if other is not None and other_reason is None:
+                source, candidate = candidates[other]
+                checked.append(AnswerSentence(
+                    text=_with_markers(claim, sentence, [source.marker]), markers=[source.marker], supported=True,
+                    score=other_score, support=_span(candidate), repaired=True,
+                ))
+                continue
+            if not cited:
+                reason = f"no citation, and no passage supports it ({other_reason})"
+        checked.append(AnswerSentence(
+            text=_with_markers(claim, sentence, cited), markers=cited, supported=reason is None, score=score,
+            support=_span(candidates[best][1]) if best is not None and reason is None else None, reason=reason,
+        ))
+    return checked
+
+
+def _span(sentence: Sentence) -> Span | None:
+    # The headline has no offsets in the article text, so it gives no span.
+    return Span(start=sentence.start, end=sentence.end, text=sentence.text) if sentence.end > sentence.start else None
+
+
+def _candidates(source: Evidence) -> list[Sentence]:
+    # What the model saw of the source: its shown sentences and its headline (offsets -1: not article text).
+    headline = [Sentence(source.hit.title, -1, -1)] if source.hit.title else []
+    return [*source.sentences, *headline]
+
+
+def _best_support(
+    claim: str, claim_vector: list[float], pool: list[int], candidates: list[tuple[Evidence, Sentence]],
+    vectors: list[list[float]], settings: SupportSettings,
+) -> tuple[int | None, float, str | None]:
+    """The best candidate for the claim, its cosine, and why it does not support the claim (None if it does)."""
+    if not pool:
+        return None, 0.0, "it cites no passage that was shown"
+    by_similarity = sorted(pool, key=lambda i: -cosine(claim_vector, vectors[i]))
+    # Article sentences first: they give the reader a span to check; the headline is the fallback.
+    body = [i for i in by_similarity if candidates[i][1].end > candidates[i][1].start]
+    ranked = body[:3] + [i for i in by_similarity if i not in body]
+    words = content_words(claim)
+    first_reason: str | None = None
+    for i in ranked:  # the guards may reject the closest sentence while another one holds
+        source, candidate = candidates[i]
+        score = cosine(claim_vector, vectors[i])
+        share = len(words & content_words(candidate.text)) / len(words) if words else 0.0
+        if score < settings.min_similarity and not (
+            score >= settings.min_similarity_with_words and share >= settings.min_word_share
+        ):
+            reason = f"closest passage sentence is too different (similarity {score:.2f})"
+        else:
+            reason = _guard(claim, candidate.text, source.block, settings)
+        if reason is None:
+            return i, score, None
+        first_reason = first_reason or reason
+    return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
+
+
+def _guard(claim: str, sentence: str, source_text: str, settings: SupportSettings) -> str | None:
+    """Why the claim is not what the source says, by numbers, names and negation; None when they agree."""
+    source_numbers = _numbers(source_text)
+    missing = sorted(_numbers(claim) - source_numbers)
+    if missing:
+        return f"the passage does not mention {', '.join(missing)}"
+    names = {n for n in _NAME.findall(claim) if n not in _NAME_STOP}
+    if names:
+        lower = source_text.lower()
+        present = sum(1 for n in names if n.lower() in lower)
+        if present / len(names) < settings.min_name_share:
+            return f"the passage does not name {', '.join(sorted(n for n in names if n.lower() not in lower))}"
+    if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
+        return "one of the claim and the passage negates what the other says"
+    return None
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers as written, without thousands separators; the parts of dates count as numbers too."""
+    found = set()
+    for match in _NUMBER.findall(text):
+        plain = match.replace(",", "")
+        found.add(plain.rstrip("0").rstrip(".") if "." in plain else plain)
+    for part in re.findall(r"\d+", text):
+        found.add(part.lstrip("0") or "0")
+    return found
+
+
+def _with_markers(claim: str, original: str, markers: list[int]) -> str:
+    """The sentence with its markers before the final punctuation: "Prices rose [1]."."""
+    if not markers:
+        return original.strip()
+    tags = "".join(f"[{n}]" for n in markers)
+    body = claim.rstrip()
+    if body and body[-1] in ".!?":
+        return f"{body[:-1]} {tags}{body[-1]}"
+    return f"{body} {tags}"

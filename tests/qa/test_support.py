@@ -1,0 +1,86 @@
+"""Sentence-level citation checking, with the real MiniLM embedder (the thresholds are set for it)."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from index.embedding import make_embedder
+from qa.evidence import select_evidence
+from qa.settings import SupportSettings
+from qa.support import answer_sentences, check_answer, markers_in, strip_markers
+from qa.types import Hit
+
+RENTS = (
+    "The Harbor city council voted 7-2 on Tuesday to cap annual rent increases at 4 percent. "
+    "Mayor Lena Ortiz said the cap would take effect on 1 March. "
+    "Landlords were not consulted, the association said."
+)
+JETS = "Northwind Airlines ordered 40 new jets worth about 3 billion dollars, the carrier said on Monday."
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return make_embedder("all-MiniLM-L6-v2")
+
+
+def _hit(article: str, text: str, title: str, rank: int) -> Hit:
+    return Hit(rank=rank, chunk_id=f"{article}:0", article_id=article, text=text, start=100, end=100 + len(text),
+               title=title, source="Herald", score=1 / rank, dense_score=0.6,
+               published_at=datetime(2024, 2, 13, tzinfo=timezone.utc))
+
+
+@pytest.fixture(scope="module")
+def sources(embedder):
+    hits = [_hit("rents", RENTS, "Harbor city council caps rents", 1), _hit("jets", JETS, "Northwind orders jets", 2)]
+    return select_evidence("What did the Harbor council decide on rents, and what did Northwind order?", hits,
+                           embedder, budget_tokens=400)
+
+
+def check(text, sources, embedder):
+    return check_answer(text, sources, embedder, SupportSettings())
+
+
+def test_a_faithful_paraphrase_is_supported_with_its_exact_span(sources, embedder):
+    [sentence] = check("The council capped rent increases at 4 percent [1].", sources, embedder)
+    assert sentence.supported and sentence.markers == [1]
+    span = sentence.support
+    assert span is not None and RENTS[span.start - 100:span.end - 100] == span.text
+    assert span.text.startswith("The Harbor city council voted 7-2")
+
+
+@pytest.mark.parametrize(
+    ("claim", "why"),
+    [
+        ("The council capped rent increases at 5 percent [1].", "does not mention 5"),
+        ("Mayor Smith praised the vote [1].", "too different"),
+        ("Landlords were consulted [1].", "negates"),
+    ],
+)
+def test_wrong_numbers_names_negations_and_wrong_sources_are_unsupported(claim, why, sources, embedder):
+    [sentence] = check(claim, sources, embedder)
+    assert not sentence.supported and why in sentence.reason
+
+
+def test_an_uncited_sentence_gets_the_source_that_supports_it_or_stays_unsupported(sources, embedder):
+    repaired, orphan = check("Northwind ordered 40 jets worth 3 billion dollars. Zebras migrate in autumn.",
+                             sources, embedder)
+    assert repaired.supported and repaired.repaired and repaired.markers == [2]
+    assert repaired.text == "Northwind ordered 40 jets worth 3 billion dollars [2]."
+    assert not orphan.supported and "no citation" in orphan.reason
+
+
+def test_a_claim_citing_the_wrong_source_is_re_cited_to_the_one_that_supports_it(sources, embedder):
+    [sentence] = check("Northwind ordered 40 jets [1].", sources, embedder)
+    assert sentence.supported and sentence.repaired and sentence.markers == [2]
+    assert sentence.text == "Northwind ordered 40 jets [2]."
+
+
+def test_markers_naming_no_source_are_ignored(sources, embedder):
+    [sentence] = check("The council capped rent increases at 4 percent [7].", sources, embedder)
+    assert sentence.supported and sentence.repaired and sentence.markers == [1]
+
+
+def test_marker_helpers():
+    assert markers_in("A [2][1]. B [1, 3].") == [2, 1, 3]
+    assert strip_markers("A rose [2]. B [1, 3] fell.") == "A rose. B fell."
+    assert answer_sentences("Prices rose. [1] Sales fell [2]. [3]") == ["Prices rose. [1]", "Sales fell [2]. [3]"]

@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cache-dir", default=None, help="folder for cached eval indexes (default: ~/.cache/newsdesk/eval-archives)"
     )
+    parser.add_argument(
+        "--remove-gold", action="store_true",
+        help="questions with gold articles only, answered as if those articles were missing (newsdesk only)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     return parser
@@ -61,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = run(
             args.questions, args.articles, systems=args.systems, out=args.out, limit=args.limit, seed=args.seed,
             answers=args.answers, resume=args.resume, cache_dir=args.cache_dir, progress=not args.quiet,
+            remove_gold=args.remove_gold,
         )
     except (NewsDeskError, DatasetError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

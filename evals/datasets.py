@@ -47,12 +47,15 @@ class Query:
         text: the question.
         as_of: end of the question's day (UTC), the "now" of the question, if known.
         choices: multiple-choice options, empty when the question has none.
+        removed: article ids a system must answer without (``--remove-gold`` runs: the archive as if it lacked
+            the gold articles); empty otherwise.
     """
 
     qid: str
     text: str
     as_of: datetime | None
     choices: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

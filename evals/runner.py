@@ -6,6 +6,7 @@ interrupted run continues with ``resume=True`` without redoing finished question
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -52,6 +53,7 @@ def run(
     settings: Settings | None = None,
     llm: LLM | None = None,
     progress: bool = True,
+    remove_gold: bool = False,
 ) -> dict[str, Any]:
     """Evaluate systems on a question set over an article file and write the report to ``out``.
 
@@ -68,6 +70,8 @@ def run(
         settings: newsdesk settings (default: from the environment).
         llm: use this LLM instead of the one the settings name (tests).
         progress: show progress bars on stderr.
+        remove_gold: only questions with gold articles, each answered as if its gold articles (and their copies)
+            were not in the archive: measures abstention when the answer is missing. Only newsdesk can do this.
 
     Returns:
         The report (the content of report.json).
@@ -84,6 +88,8 @@ def run(
             raise NewsDeskError(f"no such file: {path}")
     all_questions = load_questions(questions_path)
     selected = select_questions(all_questions, limit, seed)
+    if remove_gold and names != ["newsdesk"]:
+        raise ValueError("--remove-gold needs a system that can leave articles out: use --systems newsdesk")
     inputs: dict[str, Any] = {
         "questions": {"path": str(questions_path), "sha256": sha256_file(questions_path), "count": len(all_questions)},
         "articles": {"path": str(articles_path), "sha256": sha256_file(articles_path)},
@@ -94,6 +100,11 @@ def run(
         "duplicate_text_groups": len({g for g in article_set.aliases.values()}),
     })
     gold = {q.qid: resolve_gold(q, article_set) for q in selected}
+    removed: dict[str, tuple[str, ...]] = {}
+    if remove_gold:
+        selected = [q for q in selected if gold[q.qid]]
+        removed = {q.qid: tuple(sorted({c for a in gold[q.qid] for c in article_set.aliases.get(a, {a})}))
+                   for q in selected}
     known = {a.article_id: a for a in article_set.articles}
     named_gold = {a for q in selected for a in q.gold_article_ids}
     inputs["gold_articles_missing"] = sorted(a for a in named_gold if a not in known)
@@ -111,12 +122,15 @@ def run(
                   dynamic_ncols=True) as bar:
             for name in names:
                 bar.set_postfix_str(name)
-                fingerprint = _fingerprint(name, inputs, settings, answers)
-                records[name] = _run_system(name, ctx, selected, run_dir / f"{name}.jsonl", fingerprint, resume, bar)
+                fingerprint = _fingerprint(name, inputs, settings, answers, remove_gold)
+                records[name] = _run_system(
+                    name, ctx, selected, run_dir / f"{name}.jsonl", fingerprint, resume, bar, removed
+                )
     finally:
         ctx.close()
     report, rows = _score(selected, gold, records, article_set, names)
     report["settings"] = _settings(settings, names, limit, seed, answers, ctx)
+    report["settings"]["remove_gold"] = remove_gold
     report["versions"] = _versions()
     report["inputs"] = inputs
     write_report(report, rows, out)
@@ -125,6 +139,7 @@ def run(
 
 def _run_system(
     name: str, ctx: EvalContext, questions: list[Question], path: Path, fingerprint: str, resume: bool, bar: tqdm,
+    removed: dict[str, tuple[str, ...]],
 ) -> dict[str, dict[str, Any]]:
     done = _load_done(path, fingerprint) if resume else {}
     wanted = {q.qid for q in questions}
@@ -141,7 +156,7 @@ def _run_system(
     try:
         with path.open("a", encoding="utf-8") as handle:
             for question in pending:
-                record = _run_one(system, question, fingerprint, ctx.answers)
+                record = _run_one(system, question, fingerprint, ctx.answers, removed.get(question.qid, ()))
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 handle.flush()
                 kept[question.qid] = record
@@ -151,8 +166,12 @@ def _run_system(
     return kept
 
 
-def _run_one(system: Any, question: Question, fingerprint: str, answers: bool) -> dict[str, Any]:
+def _run_one(
+    system: Any, question: Question, fingerprint: str, answers: bool, removed: tuple[str, ...] = ()
+) -> dict[str, Any]:
     query = question.query()  # only what a system may see: no gold labels
+    if removed:  # the experiment, not a label: "answer as if these articles were not in the archive"
+        query = dataclasses.replace(query, removed=removed)
     record: dict[str, Any] = {"qid": question.qid, "system": system.name, "fingerprint": fingerprint}
     try:
         retrieval = system.retrieve(query)
@@ -181,14 +200,14 @@ def _load_done(path: Path, fingerprint: str) -> dict[str, dict[str, Any]]:
     return done
 
 
-def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers: bool) -> str:
+def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers: bool, remove_gold: bool) -> str:
     # Everything that can change a system's output: inputs and the settings it reads. Baselines read only the
     # LLM and index settings, so tuning newsdesk's retrieval or answer settings does not invalidate their records;
     # newsdesk's records also carry a hash of its question-answering code, so a code change is never mixed up
     # with an older run on --resume.
     public = _public_settings(settings)
     blob: dict[str, Any] = {
-        "format": RUN_FORMAT, "system": name, "answers": answers, "top_k": TOP_K,
+        "format": RUN_FORMAT, "system": name, "answers": answers, "top_k": TOP_K, "remove_gold": remove_gold,
         "questions": inputs["questions"]["sha256"], "articles": inputs["articles"]["sha256"],
     }
     if name == "newsdesk":

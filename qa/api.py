@@ -115,6 +115,7 @@ class Desk:
         sources: Iterable[str] | None = None,
         metadata: dict[str, str | int | float | bool] | None = None,
         as_of: datetime | None = None,
+        exclude: Iterable[str] | None = None,
     ) -> list[Hit]:
         """Passages for ``query``, best first; an empty list when nothing passes the filters.
 
@@ -127,21 +128,19 @@ class Desk:
             metadata: article fields that must equal these values (e.g. ``{"topics": "cocoa"}``).
             as_of: the query's "now" (default: now); later articles are never returned, and relative
                 words in the query ("this week", "in June 2022") are read against it.
+            exclude: article ids never to return (e.g. to see what newsdesk says without them).
 
         Raises:
             EmptyQuestionError: the query is blank.
             EmptyIndexError: nothing has been ingested.
         """
+        return self._search(query, k or self.settings.answer.top_k,
+                            _filters(since, until, sources, metadata, as_of, exclude))
+
+    def _search(self, query: str, k: int, filters: SearchFilters) -> list[Hit]:
         query = _require_text(query)
         self.store.require_articles()
-        filters = SearchFilters(
-            since=since,
-            until=until,
-            sources=tuple(sources or ()),
-            metadata=metadata or {},
-            as_of=as_of or datetime.now(timezone.utc),
-        )
-        return self.retriever.search(query, k or self.settings.answer.top_k, filters)
+        return self.retriever.search(query, k, filters)
 
     def ask(
         self,
@@ -152,6 +151,7 @@ class Desk:
         sources: Iterable[str] | None = None,
         metadata: dict[str, str | int | float | bool] | None = None,
         as_of: datetime | None = None,
+        exclude: Iterable[str] | None = None,
     ) -> Answer:
         """Answer ``question`` from the archive, citing passages with [n]; abstain when they do not answer it.
 
@@ -163,10 +163,11 @@ class Desk:
             EmptyIndexError: nothing has been ingested.
             LLMError: the language model failed.
         """
-        statements = self._statements(question, since, until, sources, metadata, as_of)
+        filters = _filters(since, until, sources, metadata, as_of, exclude)
+        statements = self._statements(question, filters)
         if statements is not None:
             return statements
-        prepared = self._prepare(question, since, until, sources, metadata, as_of)
+        prepared = self._prepare(question, filters)
         if isinstance(prepared, Answer):
             return prepared
         started = time.perf_counter()
@@ -184,6 +185,7 @@ class Desk:
         sources: Iterable[str] | None = None,
         metadata: dict[str, str | int | float | bool] | None = None,
         as_of: datetime | None = None,
+        exclude: Iterable[str] | None = None,
     ) -> AnswerStream:
         """Like :meth:`ask`, but the model's words arrive as they are generated.
 
@@ -195,18 +197,10 @@ class Desk:
             >>> for piece in stream: print(piece, end="")  # doctest: +SKIP
             >>> stream.answer.citations  # doctest: +SKIP
         """
-        ready = self._statements(question, since, until, sources, metadata, as_of)
-        return AnswerStream(self, ready or self._prepare(question, since, until, sources, metadata, as_of))
+        filters = _filters(since, until, sources, metadata, as_of, exclude)
+        return AnswerStream(self, self._statements(question, filters) or self._prepare(question, filters))
 
-    def _statements(
-        self,
-        question: str,
-        since: datetime | None,
-        until: datetime | None,
-        sources: Iterable[str] | None,
-        metadata: dict[str, str | int | float | bool] | None,
-        as_of: datetime | None,
-    ) -> Answer | None:
+    def _statements(self, question: str, filters: SearchFilters) -> Answer | None:
         """For "What has X said about Y?": X's dated statements on Y, quoted; None for other questions or when the
         archive holds no such statement (the question is then answered the ordinary way)."""
         question = _require_text(question)
@@ -214,40 +208,28 @@ class Desk:
         speaker = parse_speaker_question(question, load_aliases(cfg.speakers_file))
         if speaker is None:
             return None
-        as_of = as_of or datetime.now(timezone.utc)
         started = time.perf_counter()
-        hits = self.search(speaker_search_text(speaker), k=2 * cfg.top_k, since=since, until=until, sources=sources,
-                           metadata=metadata, as_of=as_of)
+        hits = self._search(speaker_search_text(speaker), 2 * cfg.top_k, filters)
         found = topical_statements(speaker, hits, self.embedder, limit=cfg.statement_limit)
         if not found:
             return None
         text, sentences, citations = statement_answer(speaker, found, hits)
-        return Answer(question=question, text=text, citations=citations, sentences=sentences, hits=hits, as_of=as_of,
+        return Answer(question=question, text=text, citations=citations, sentences=sentences, hits=hits,
+                      as_of=filters.as_of,
                       model="extractive (speaker statements)", timings=Timings(retrieve_ms=_ms_since(started)))
 
-    def _prepare(
-        self,
-        question: str,
-        since: datetime | None,
-        until: datetime | None,
-        sources: Iterable[str] | None,
-        metadata: dict[str, str | int | float | bool] | None,
-        as_of: datetime | None,
-    ) -> Prepared | Answer:
+    def _prepare(self, question: str, filters: SearchFilters) -> Prepared | Answer:
         """Retrieve, gate and select evidence; an Answer when newsdesk abstains before asking the model."""
         question = _require_text(question)
-        as_of = as_of or datetime.now(timezone.utc)
+        as_of = filters.as_of or datetime.now(timezone.utc)
         started = time.perf_counter()
-        hits = self.search(question, since=since, until=until, sources=sources, metadata=metadata, as_of=as_of)
+        hits = self._search(question, self.settings.answer.top_k, filters)
         cfg = self.settings.answer
         abstain = functools.partial(
             Answer, question=question, hits=hits, as_of=as_of, model=self.llm.name, text=ABSTAIN_TEXT, abstained=True
         )
         if not hits:
-            window = SearchFilters(
-                since=since, until=until, sources=tuple(sources or ()), metadata=metadata or {}, as_of=as_of
-            )
-            return abstain(reason=f"no articles match the filters ({window.describe()})",
+            return abstain(reason=f"no articles match the filters ({filters.describe()})",
                            timings=Timings(retrieve_ms=_ms_since(started)))
         closeness = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if closeness is None or closeness < cfg.min_similarity:
@@ -387,6 +369,20 @@ class Prepared:
     evidence: list[Evidence]
     messages: list[Message]
     retrieve_ms: float
+
+
+def _filters(
+    since: datetime | None,
+    until: datetime | None,
+    sources: Iterable[str] | None,
+    metadata: dict[str, str | int | float | bool] | None,
+    as_of: datetime | None,
+    exclude: Iterable[str] | None = None,
+) -> SearchFilters:
+    return SearchFilters(
+        since=since, until=until, sources=tuple(sources or ()), metadata=metadata or {},
+        as_of=as_of or datetime.now(timezone.utc), exclude=tuple(exclude or ()),
+    )
 
 
 def _ms_since(started: float) -> float:

@@ -38,6 +38,7 @@ class SearchFilters(BaseModel):
     sources: tuple[str, ...] = Field((), description="Publishers to keep; empty keeps all.")
     metadata: dict[str, Scalar] = Field(default_factory=dict, description="Article fields that must equal these.")
     as_of: datetime | None = Field(None, description="Query time; later articles are never returned.")
+    exclude: tuple[str, ...] = Field((), description="Article ids never returned (as if not in the archive).")
 
     def latest(self) -> datetime | None:
         """The effective upper bound: the earlier of ``until`` and ``as_of``."""
@@ -120,6 +121,9 @@ class Retriever:
             candidate = candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
             candidate.lexical = bm25
             candidate.score += cfg.lexical_weight / (cfg.rrf_k + rank)
+        if filters.exclude:
+            excluded = set(filters.exclude)
+            candidates = {cid: c for cid, c in candidates.items() if c.chunk.article_id not in excluded}
         if cfg.title_weight > 0:
             # Reporting about a subject names it in the headline; a digest that mentions it in passing does not.
             titles = self.store.lexical_query(
@@ -134,7 +138,8 @@ class Retriever:
             )
             title_rank = {chunk.article_id: rank for rank, (chunk, _) in enumerate(titles, start=1)}
             for chunk, _ in titles:
-                candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
+                if chunk.article_id not in filters.exclude:
+                    candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
             for candidate in candidates.values():
                 if (rank := title_rank.get(candidate.chunk.article_id)) is not None:
                     candidate.score += cfg.title_weight / (cfg.rrf_k + rank)

@@ -37,7 +37,7 @@ class NewsdeskSystem:
     def retrieve(self, query: Query) -> Retrieval:
         """``Desk.search(question, k=10, as_of=end of the question's day)``."""
         watch = Stopwatch()
-        hits = self.desk.search(query.text, k=TOP_K, as_of=query.as_of)
+        hits = self.desk.search(query.text, k=TOP_K, as_of=query.as_of, exclude=query.removed)
         ms = watch.ms()
         return Retrieval(ranked_articles([h.article_id for h in hits]), [h.chunk_id for h in hits], ms)
 
@@ -46,7 +46,7 @@ class NewsdeskSystem:
         evidence match, then the LLM's order-debiased letter probabilities), recorded as the letter pick."""
         self.recorder.reset()
         watch = Stopwatch()
-        answer = self.desk.ask(query.text, as_of=query.as_of)
+        answer = self.desk.ask(query.text, as_of=query.as_of, exclude=query.removed)
         ms = watch.ms()
         pick = ChoicePick()
         if query.choices:

@@ -52,7 +52,8 @@ def test_newsdesk_format_fields(tiny: tuple[Path, Path]) -> None:
 def test_query_carries_no_gold_labels(tiny: tuple[Path, Path]) -> None:
     rt1 = load_questions(tiny[0])[0]
     query = rt1.query()
-    assert {f.name for f in dataclasses.fields(Query)} == {"qid", "text", "as_of", "choices"}
+    assert {f.name for f in dataclasses.fields(Query)} == {"qid", "text", "as_of", "choices", "removed"}
+    assert query.removed == (), "only a --remove-gold run fills it"
     assert query.as_of == datetime(2022, 6, 16, 23, 59, 59, tzinfo=timezone.utc)
     assert query.choices == rt1.choices
     assert Question(qid="u", question="?").query().as_of is None

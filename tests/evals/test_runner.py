@@ -176,3 +176,13 @@ def test_an_archive_built_by_other_ingestion_code_is_flagged(tiny, hash_settings
         "cached": True, "seconds": 0.0, "built_by_other_code": True,
     }
     assert "built by other newsdesk ingestion code" in caplog.text
+
+
+def test_remove_gold_answers_without_the_gold_articles(tiny, hash_settings, rule_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="--systems newsdesk"):
+        run(*tiny, systems="newsdesk,bm25", out=tmp_path / "x", settings=hash_settings, llm=rule_llm,
+            progress=False, remove_gold=True)
+    report = run(*tiny, systems="newsdesk", out=tmp_path / "out", settings=hash_settings, llm=rule_llm,
+                 progress=False, remove_gold=True)
+    assert report["questions"] == 4 and report["settings"]["remove_gold"] is True
+    assert report["systems"]["newsdesk"]["hits@10"] == 0.0, "no gold article (nor a copy) is ever retrieved"

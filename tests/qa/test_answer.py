@@ -132,3 +132,12 @@ def test_ask_stream_of_an_abstention_is_one_piece(desk):
     desk.llm = FakeLLM(["never asked"])
     stream = desk.ask_stream("Quantum chromodynamics lattice gauge?")
     assert list(stream) == [ABSTAIN_TEXT] and stream.answer.abstained
+
+
+def test_excluded_articles_are_never_returned_or_cited(desk):
+    assert "fx-1" in {h.article_id for h in desk.search("Harbor city council caps rents", k=5)}
+    hits = desk.search("Harbor city council caps rents", k=5, exclude=["fx-1"])
+    assert hits and "fx-1" not in {h.article_id for h in hits}
+    desk.llm = FakeLLM(["The Harbor city council capped annual rent increases at 4 percent [1]."])
+    answer = desk.ask("What did the Harbor city council decide on rents?", exclude=["fx-1", "fx-2", "fx-7"])
+    assert all(c.article_id not in {"fx-1", "fx-2", "fx-7"} for c in answer.citations)

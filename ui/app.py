@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from qa import Answer, Desk, NewsDeskError
+from qa.chat import Chat
 from qa.sample import EXAMPLE_QUESTION
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -24,8 +25,13 @@ def render_sources(answer: Answer) -> str:
             date = c.published_at.strftime("%Y-%m-%d") if c.published_at else "undated"
             title = html.escape(c.title or "(untitled)")
             link = f"[{title}]({c.url})" if c.url else title
-            quote = html.escape(" ".join(c.quote.split())[:600])
-            cards.append(f"**[{c.marker}]** {link}  \n*{html.escape(c.source or 'unknown')} · {date}*\n\n> {quote}")
+            cards.append(
+                f"**[{c.marker}]** {link}  \n*{html.escape(c.source or 'unknown')} · {date}*\n\n> {_quote(c)}"
+            )
+        dropped = [s for s in answer.sentences if not s.supported]
+        if dropped:
+            left_out = "\n".join(f"- ~~{html.escape(s.text)}~~ ({html.escape(s.reason or '')})" for s in dropped)
+            cards.append(f"*Left out: no source supports it*\n{left_out}")
         return "\n\n---\n\n".join(cards)
     if answer.hits:
         closest = "\n".join(
@@ -36,8 +42,23 @@ def render_sources(answer: Answer) -> str:
     return f"*{html.escape(answer.reason or 'No passages found.')}*"
 
 
-def respond(desk: Desk, message: str, history: list[dict[str, Any]] | None) -> tuple[list[dict[str, Any]], str]:
+def _quote(citation: Any) -> str:
+    """The passage shown to the model, with the sentences that support the answer in bold."""
+    quote = html.escape(" ".join(citation.quote.split())[:800])
+    for span in citation.spans:
+        text = html.escape(" ".join(span.text.split()))
+        if text in quote:
+            quote = quote.replace(text, f"**{text}**", 1)
+    return quote
+
+
+def respond(
+    desk: Desk, message: str, history: list[dict[str, Any]] | None, chat: Chat | None = None
+) -> tuple[list[dict[str, Any]], str]:
     """Answer ``message`` and append the exchange to the chat history.
+
+    With ``chat``, follow-ups ("and what did Iran say?") are rewritten from the conversation first, and the
+    rewrite is shown above the answer.
 
     Returns:
         The new history (Gradio "messages" format) and the sources panel as Markdown.
@@ -45,11 +66,14 @@ def respond(desk: Desk, message: str, history: list[dict[str, Any]] | None) -> t
     history = list(history or [])
     history.append({"role": "user", "content": message})
     try:
-        answer = desk.ask(message)
+        answer = chat.ask(message) if chat is not None else desk.ask(message)
     except NewsDeskError as exc:
         history.append({"role": "assistant", "content": f"⚠️ {exc}"})
         return history, ""
-    history.append({"role": "assistant", "content": answer.text})
+    text = answer.text
+    if answer.rewritten_question:
+        text = f"*(searched for: {answer.rewritten_question})*\n\n{text}"
+    history.append({"role": "assistant", "content": text})
     return history, render_sources(answer)
 
 
@@ -71,12 +95,18 @@ def build_app(desk: Desk) -> Any:
             with gr.Column(scale=2):
                 sources = gr.Markdown(label="Sources", elem_id="sources")
 
-        def on_ask(message: str, history: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str, str]:
-            new_history, panel = respond(desk, message, history)
-            return new_history, panel, ""
+        conversation = gr.State(None)  # one Chat per browser session, for follow-up questions
+
+        def on_ask(
+            message: str, history: list[dict[str, Any]], session: Chat | None
+        ) -> tuple[list[dict[str, Any]], str, str, Chat]:
+            session = session or desk.chat()
+            new_history, panel = respond(desk, message, history, session)
+            return new_history, panel, "", session
 
         for trigger in (ask.click, question.submit):
-            trigger(on_ask, inputs=[question, chat], outputs=[chat, sources, question], api_name=False)
+            trigger(on_ask, inputs=[question, chat, conversation], outputs=[chat, sources, question, conversation],
+                    api_name=False)
 
         def ask_api(question: str) -> dict[str, Any]:
             """The cited answer as JSON, for programs (gradio_client, HTTP)."""

@@ -40,3 +40,17 @@ def test_served_app_answers_over_http(desk):
         assert not result["abstained"]
     finally:
         app.close()
+
+
+def test_follow_ups_in_the_chat_are_rewritten_and_support_is_highlighted(desk):
+    desk.llm = FakeLLM([
+        "Northwind Airlines ordered 40 new jets.",
+        "When will Northwind Airlines get its new jets?",
+        "Deliveries start in 2026. The jets are purple.",
+    ])
+    chat = desk.chat()
+    history, panel = respond(desk, "What did Northwind Airlines order?", [], chat)
+    assert "**Northwind Airlines ordered 40 new jets worth about 3 billion dollars" in panel
+    history, panel = respond(desk, "And when will they get them?", history, chat)
+    assert history[-1]["content"].startswith("*(searched for: When will Northwind Airlines get its new jets?)*")
+    assert "~~The jets are purple.~~" in panel, "the unsupported sentence is shown struck out, not as fact"

@@ -70,7 +70,8 @@ def score_question(
         flags["contains_gold"] = (not answer["abstained"]) and contains_gold(answer["text"], question.answers)
     if question.choices and question.answer_index is not None:
         flags["mc_correct"] = answer.get("mc_choice") == question.answer_index
-        flags["mc_text_correct"] = answer.get("mc_text_choice") == question.answer_index
+        if answer.get("mc_text_reply") is not None:  # newsdesk picks with Desk.choose: no text prompt
+            flags["mc_text_correct"] = answer.get("mc_text_choice") == question.answer_index
     if not answer["abstained"]:
         flags["coverage"] = citation_coverage(answer["text"])
         passages = {c["marker"]: c["quote"] for c in answer.get("citations") or []}

@@ -79,3 +79,57 @@ def benchmark_search(desk: Desk, queries: Iterable[tuple[str, datetime | None]],
         archive_chunks=stats.chunks,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
+
+
+class AnswerBenchmark(BaseModel):
+    """Latency of ``Desk.ask_stream`` over a set of questions: time to first token and to the checked answer."""
+
+    questions: int
+    first_token_p50_ms: float
+    first_token_p95_ms: float
+    answer_p50_ms: float
+    answer_p95_ms: float
+    prompt_tokens_mean: float
+    answered_by_model: int = Field(description="Answers the LLM wrote (the rest abstained or were extractive).")
+    model: str
+
+
+def benchmark_answers(desk: Desk, queries: Iterable[tuple[str, datetime | None]]) -> AnswerBenchmark:
+    """Ask every question once (streaming) after one warm-up; report first-token and full-answer percentiles.
+
+    Answers given without the model (abstentions before the LLM, speaker statement lists) count in the full-answer
+    times; first-token times come from the answers the model wrote.
+    """
+    queries = list(queries)
+    if not queries:
+        raise ValueError("no questions to benchmark; give a file with one question a line or a question JSONL")
+    desk.ask(queries[0][0], as_of=queries[0][1])  # loads the models; llama.cpp's first prompt is slower
+    first, total, prompt_tokens = [], [], []
+    for text, as_of in queries:
+        started = time.perf_counter()
+        stream = desk.ask_stream(text, as_of=as_of)
+        for _ in stream:
+            pass
+        total.append((time.perf_counter() - started) * 1000)
+        answer = stream.answer
+        if answer is not None and answer.timings.first_token_ms:
+            # first token as the reader sees it: retrieval and evidence selection come before the model's first word
+            first.append(answer.timings.retrieve_ms + answer.timings.first_token_ms)
+            prompt_tokens.append(answer.timings.prompt_tokens)
+    return AnswerBenchmark(
+        questions=len(total),
+        first_token_p50_ms=_percentile(first, 0.5),
+        first_token_p95_ms=_percentile(first, 0.95),
+        answer_p50_ms=_percentile(total, 0.5),
+        answer_p95_ms=_percentile(total, 0.95),
+        prompt_tokens_mean=round(statistics.fmean(prompt_tokens), 1) if prompt_tokens else 0.0,
+        answered_by_model=len(first),
+        model=desk.llm.name,
+    )
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] if q != 0.5 else statistics.median(ordered), 1)

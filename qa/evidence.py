@@ -29,7 +29,8 @@ _STOP = frozenset(
 )
 # Abbreviations that end in a period but not a sentence ("U.S. officials", "Mr. Smith").
 _ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Jr|Sr|No|vs|Inc|Co|Corp|Ltd)\.$"
+    r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Jr|Sr|No|vs|Inc|Co|Corp|Ltd|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
 
 

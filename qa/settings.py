@@ -76,6 +76,10 @@ class SupportSettings(BaseModel):
     )
     min_word_share: float = Field(0.6, description="The share of the claim's content words for the lower cosine.")
     min_name_share: float = Field(0.5, description="The share of the claim's names the source must contain.")
+    min_sentence_word_share: float = Field(
+        0.3, description="The share of the claim's content words the supporting sentence must contain, whatever the "
+        "similarity (a similar sentence about something else is no support)."
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -22,6 +22,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
                        r"n't\b", re.IGNORECASE)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 _NAME_STOP = frozenset("The A An In On At For And But It This That These Those He She They We I His Her Its Their "
                        "Our Your According".split())
 
@@ -148,29 +149,64 @@ def _best_support(
             score >= settings.min_similarity_with_words and share >= settings.min_word_share
         ):
             reason = f"closest passage sentence is too different (similarity {score:.2f})"
+        elif share < settings.min_sentence_word_share:
+            # Similar in meaning but about something else: "X won the trophy" next to "X was a finalist".
+            reason = f"the passage sentence shares too few of its words ({share:.0%})"
         else:
-            reason = _guard(claim, candidate.text, source.block, settings)
+            reason = _guard(claim, candidate.text, _window(source, candidate), _lead_in(source, candidate),
+                            settings)
         if reason is None:
             return i, score, None
         first_reason = first_reason or reason
     return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
 
 
-def _guard(claim: str, sentence: str, source_text: str, settings: SupportSettings) -> str | None:
-    """Why the claim is not what the source says, by numbers, names and negation; None when they agree."""
+def _guard(claim: str, sentence: str, source_text: str, lead_in: str, settings: SupportSettings) -> str | None:
+    """Why the claim is not what the source says, by numbers, names and negation; None when they agree.
+
+    ``source_text`` is the supporting sentence with its neighbours and the source's header; ``lead_in`` is the
+    supporting sentence and the one before it (where "he" or "the company" is named).
+    """
     source_numbers = _numbers(source_text)
     missing = sorted(_numbers(claim) - source_numbers)
     if missing:
         return f"the passage does not mention {', '.join(missing)}"
+    lower = source_text.lower()
+    # A person or organisation named in full ("Victor Hedman") must be named where the support is: a sentence about
+    # Auston Matthews does not support a claim about Victor Hedman, even when Hedman is named one sentence later.
+    for full_name in _FULL_NAME.findall(claim):
+        last = full_name.split()[-1]
+        if last not in _NAME_STOP and last.lower() not in lead_in.lower():
+            return f"the passage does not name {full_name} where it says this"
     names = {n for n in _NAME.findall(claim) if n not in _NAME_STOP}
     if names:
-        lower = source_text.lower()
         present = sum(1 for n in names if n.lower() in lower)
         if present / len(names) < settings.min_name_share:
             return f"the passage does not name {', '.join(sorted(n for n in names if n.lower() not in lower))}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
     return None
+
+
+def _window(source: Evidence, candidate: Sentence) -> str:
+    """The source's header and the shown sentences around ``candidate``: what a claim citing it may rest on."""
+    shown = source.sentences
+    if candidate in shown:
+        at = shown.index(candidate)
+        around = shown[max(0, at - 1): at + 2]
+    else:  # the headline
+        around = shown[:1]
+    return " ".join([source.header, *(s.text for s in around)])
+
+
+def _lead_in(source: Evidence, candidate: Sentence) -> str:
+    """The supporting sentence and the one shown before it (the headline for the first)."""
+    shown = source.sentences
+    if candidate not in shown:
+        return candidate.text
+    at = shown.index(candidate)
+    before = shown[at - 1].text if at else (source.hit.title or "")
+    return f"{before} {candidate.text}"
 
 
 def _numbers(text: str) -> set[str]:

@@ -303,14 +303,27 @@ def demo_command(ctx: click.Context, **_: Any) -> None:
 @click.option("-k", "--top", "k", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N queries.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--answers", is_flag=True, help="Time whole answers with the LLM (first token, full) instead of search.")
+@llm_options
 @click.pass_context
 @friendly_errors
-def bench_command(ctx: click.Context, queries: Path, k: int, limit: int | None, as_json: bool, **_: Any) -> None:
-    """Measure search latency (p50/p95) over QUERIES (one a line, or a question JSONL)."""
-    from qa.bench import benchmark_search, read_queries
+def bench_command(
+    ctx: click.Context, queries: Path, k: int, limit: int | None, as_json: bool, answers: bool, **_: Any
+) -> None:
+    """Measure search latency (p50/p95) over QUERIES (one a line, or a question JSONL); --answers times answers."""
+    from qa.bench import benchmark_answers, benchmark_search, read_queries
 
     settings = _settings(ctx)
-    result = benchmark_search(Desk.open(settings.archive, settings), read_queries(queries, limit), k=k)
+    desk = Desk.open(settings.archive, settings)
+    if answers:
+        timed = benchmark_answers(desk, read_queries(queries, limit))
+        click.echo(timed.model_dump_json(indent=2) if as_json else (
+            f"{timed.questions} answers with {timed.model} ({timed.answered_by_model} written by the model, "
+            f"~{timed.prompt_tokens_mean:.0f} prompt tokens): first token p50 {timed.first_token_p50_ms} ms, "
+            f"p95 {timed.first_token_p95_ms} ms; full answer p50 {timed.answer_p50_ms} ms, p95 {timed.answer_p95_ms} ms"
+        ))
+        return
+    result = benchmark_search(desk, read_queries(queries, limit), k=k)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     else:

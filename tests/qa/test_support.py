@@ -80,6 +80,17 @@ def test_markers_naming_no_source_are_ignored(sources, embedder):
     assert sentence.supported and sentence.repaired and sentence.markers == [1]
 
 
+def test_a_claim_about_another_person_is_unsupported_however_similar(embedder):
+    text = ("Toronto Maple Leafs forward Auston Matthews picked up his first Hart Trophy as 2022 MVP on Tuesday. "
+            "Tampa Bay defenceman Victor Hedman was also a finalist.")
+    hits = [_hit("nhl", text, "Matthews wins the Hart Trophy", 1)]
+    sources = select_evidence("Who won the NHL's Hart Trophy?", hits, embedder, budget_tokens=400)
+    [wrong] = check("Victor Hedman won the NHL's Hart Trophy as 2022 MVP [1].", sources, embedder)
+    assert not wrong.supported
+    [right] = check("Auston Matthews won the Hart Trophy as 2022 MVP [1].", sources, embedder)
+    assert right.supported
+
+
 def test_marker_helpers():
     assert markers_in("A [2][1]. B [1, 3].") == [2, 1, 3]
     assert strip_markers("A rose [2]. B [1, 3] fell.") == "A rose. B fell."

@@ -98,3 +98,15 @@ def test_ask_streams_then_shows_the_checked_answer(fast, tmp_path):
     result = run("ask", "Quantum chromodynamics lattice gauge?", "--archive", archive)
     assert result.output.startswith("The archive does not answer this question.\n")
     assert "Checked answer" not in result.output and "Closest passages found:" in result.output
+
+
+def test_bench_answers_prints_first_token_and_full_answer_times(fast, tmp_path):
+    archive = str(tmp_path / "a")
+    assert run("sample", "--archive", archive).exit_code == 0
+    questions = tmp_path / "q.txt"
+    questions.write_text("What did Peskov say about the escalation?\nWhat happened at Fordow?\n")
+    result = run("bench", str(questions), "--archive", archive, "--answers", "--json")
+    assert result.exit_code == 0, result.output
+    timed = json.loads(result.output)
+    assert timed["questions"] == 2 and timed["model"] == "fake"
+    assert timed["answer_p50_ms"] > 0

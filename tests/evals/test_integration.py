@@ -26,6 +26,11 @@ SYSTEMS = "newsdesk,bm25,llamaindex-default"
 # Measured on this subset: newsdesk hits@1 = 0.9, hits@5 = hits@10 = 1.0 (bm25 and llamaindex-default: the same
 # hits@5). The floor (8 of 10) leaves room for two misses from a model or chunking change.
 NEWSDESK_HITS5_FLOOR = 0.8
+# Measured on this subset with the bundled 0.5B model (2026-11-24): contains_gold = 0.1 (1 of 10: the citation
+# check drops what the small model gets wrong, and 7 of 10 answers became abstentions), mc_accuracy = 0.7.
+# Floors: at least one answer holds the gold text; multiple choice at least 5 of 10 (chance is 2.5).
+NEWSDESK_CONTAINS_GOLD_FLOOR = 0.1
+NEWSDESK_MC_FLOOR = 0.5
 
 
 def _write_subset(folder: Path, questions: int = 10, others: int = 150) -> tuple[Path, Path]:
@@ -102,19 +107,19 @@ def test_rerun_reuses_cached_indexes_and_repeats_results(smoke: dict[str, Any]) 
             assert metrics[metric] == smoke["report"]["systems"][name][metric], (name, metric)
 
 
-def test_one_question_answered_by_the_bundled_llm(smoke: dict[str, Any]) -> None:
-    # One question keeps this cheap (~30 s): the answer prompt is ~1,400 tokens on 2 cores; the multiple-choice
-    # follow-up reuses llama.cpp's prompt cache.
+def test_answers_by_the_bundled_llm_stay_above_the_floors(smoke: dict[str, Any]) -> None:
+    # All ten questions (~10 s each on 2 cores: ~700-token prompts); the multiple-choice pick is Desk.choose.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")
         report = run(smoke["questions"], smoke["articles"], systems="newsdesk", out=smoke["folder"] / "llm",
-                     limit=1, cache_dir=smoke["folder"] / "cache", settings=smoke["settings"], progress=False)
+                     cache_dir=smoke["folder"] / "cache", settings=smoke["settings"], progress=False)
     metrics = report["systems"]["newsdesk"]
-    assert metrics["n_answered"] == 1 and metrics["errors"] == 0
-    assert metrics["mc_accuracy"] in (0.0, 1.0) and metrics["abstain_rate"] in (0.0, 1.0)
-    row = json.loads((smoke["folder"] / "llm" / "answers.jsonl").read_text().splitlines()[0])
-    assert row["answer"] and isinstance(row["mc_reply"], str)
-    assert row["mc_choice"] in (0, 1, 2, 3)  # the model's reply parses to a letter
-    assert isinstance(row["mc_text_reply"], str) and metrics["mc_text_accuracy"] in (0.0, 1.0)
-    if not row["abstained"]:
-        assert metrics["tokens_in"] > 300 and metrics["citation_coverage"] is not None
+    print({k: metrics[k] for k in ("contains_gold", "mc_accuracy", "abstain_rate", "citation_coverage")})
+    assert metrics["n_answered"] == 10 and metrics["errors"] == 0
+    assert metrics["contains_gold"] >= NEWSDESK_CONTAINS_GOLD_FLOOR
+    assert metrics["mc_accuracy"] >= NEWSDESK_MC_FLOOR
+    rows = [json.loads(line) for line in (smoke["folder"] / "llm" / "answers.jsonl").read_text().splitlines()]
+    assert all(r["mc_reply"] in {"choose:evidence", "choose:llm"} and r["mc_choice"] in (0, 1, 2, 3) for r in rows)
+    assert metrics["mc_text_accuracy"] is None  # not asked of newsdesk
+    answered = [r for r in rows if not r["abstained"]]
+    assert answered and all(r["citations"] for r in answered), "every answer that is not an abstention cites"

@@ -141,9 +141,16 @@ def _run_system(
     name: str, ctx: EvalContext, questions: list[Question], path: Path, fingerprint: str, resume: bool, bar: tqdm,
     removed: dict[str, tuple[str, ...]],
 ) -> dict[str, dict[str, Any]]:
-    done = _load_done(path, fingerprint) if resume else {}
+    done = _load_done(path, {fingerprint, *_legacy_fingerprints(fingerprint)}) if resume else {}
     wanted = {q.qid for q in questions}
-    # Rewrite the file with the records kept, so stale or half-written lines do not linger.
+    # Rewrite the file with the records kept, so stale or half-written lines do not linger; the stale ones (other
+    # settings or code) are moved aside rather than lost: an hour of answers is worth a file.
+    if path.exists():
+        stale = [line for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not _is_kept(line, done)]
+        if stale:
+            with path.with_suffix(".stale.jsonl").open("a", encoding="utf-8") as aside:
+                aside.write("\n".join(stale) + "\n")
     with path.open("w", encoding="utf-8") as handle:
         for record in done.values():
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -186,7 +193,15 @@ def _run_one(
     return record
 
 
-def _load_done(path: Path, fingerprint: str) -> dict[str, dict[str, Any]]:
+def _is_kept(line: str, done: dict[str, dict[str, Any]]) -> bool:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(record, dict) and done.get(record.get("qid", "")) == record
+
+
+def _load_done(path: Path, fingerprints: set[str]) -> dict[str, dict[str, Any]]:
     done: dict[str, dict[str, Any]] = {}
     if not path.exists():
         return done
@@ -195,9 +210,17 @@ def _load_done(path: Path, fingerprint: str) -> dict[str, dict[str, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue  # the line an interrupted run was writing
-        if isinstance(record, dict) and record.get("fingerprint") == fingerprint and not record.get("error"):
+        if isinstance(record, dict) and record.get("fingerprint") in fingerprints and not record.get("error"):
             done[record["qid"]] = record
     return done
+
+
+_LEGACY: dict[str, str] = {}
+
+
+def _legacy_fingerprints(fingerprint: str) -> list[str]:
+    """Fingerprints of the same run written before ``--remove-gold`` existed (their blob had no such key)."""
+    return [_LEGACY[fingerprint]] if fingerprint in _LEGACY else []
 
 
 def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers: bool, remove_gold: bool) -> str:
@@ -214,6 +237,13 @@ def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers:
         blob.update(settings=public, code=_source_hash("qa", "evals/systems/newsdesk_system.py"))
     else:
         blob.update(settings={key: public.get(key) for key in ("llm", "index")})
+    current = _digest(blob)
+    if not remove_gold:
+        _LEGACY[current] = _digest({k: v for k, v in blob.items() if k != "remove_gold"})
+    return current
+
+
+def _digest(blob: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

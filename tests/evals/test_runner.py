@@ -114,6 +114,8 @@ def test_resume_ignores_records_from_other_settings(tiny, hash_settings, rule_ll
     report = run(*tiny, systems="newsdesk", out=out, settings=hash_settings, llm=rule_llm, resume=True,
                  progress=False)
     assert report["systems"]["newsdesk"]["n_answered"] == 5  # retrieval-only records were not reused
+    aside = (out / "runs" / "newsdesk.stale.jsonl").read_text().splitlines()
+    assert len(aside) == 5 and all("answer" not in json.loads(line) for line in aside), "moved aside, not lost"
 
 
 def test_same_inputs_give_the_same_results(tiny, hash_settings, rule_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]

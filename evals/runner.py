@@ -122,9 +122,9 @@ def run(
                   dynamic_ncols=True) as bar:
             for name in names:
                 bar.set_postfix_str(name)
-                fingerprint = _fingerprint(name, inputs, settings, answers, remove_gold)
+                fingerprints = _fingerprints(name, inputs, settings, answers, remove_gold)
                 records[name] = _run_system(
-                    name, ctx, selected, run_dir / f"{name}.jsonl", fingerprint, resume, bar, removed
+                    name, ctx, selected, run_dir / f"{name}.jsonl", fingerprints, resume, bar, removed
                 )
     finally:
         ctx.close()
@@ -138,10 +138,13 @@ def run(
 
 
 def _run_system(
-    name: str, ctx: EvalContext, questions: list[Question], path: Path, fingerprint: str, resume: bool, bar: tqdm,
-    removed: dict[str, tuple[str, ...]],
+    name: str, ctx: EvalContext, questions: list[Question], path: Path, fingerprints: tuple[str, ...], resume: bool,
+    bar: tqdm, removed: dict[str, tuple[str, ...]],
 ) -> dict[str, dict[str, Any]]:
-    done = _load_done(path, {fingerprint, *_legacy_fingerprints(fingerprint)}) if resume else {}
+    """Run one system on the questions not yet done; ``fingerprints[0]`` marks new records, and records carrying
+    any of ``fingerprints`` count as done on --resume."""
+    fingerprint = fingerprints[0]
+    done = _load_done(path, set(fingerprints)) if resume else {}
     wanted = {q.qid for q in questions}
     # Rewrite the file with the records kept, so stale or half-written lines do not linger; the stale ones (other
     # settings or code) are moved aside rather than lost: an hour of answers is worth a file.
@@ -215,19 +218,17 @@ def _load_done(path: Path, fingerprints: set[str]) -> dict[str, dict[str, Any]]:
     return done
 
 
-_LEGACY: dict[str, str] = {}
+def _fingerprints(
+    name: str, inputs: dict[str, Any], settings: Settings, answers: bool, remove_gold: bool
+) -> tuple[str, ...]:
+    """The fingerprint of this run's records, then those of the same run written before ``--remove-gold`` existed
+    (their blob had no such key).
 
-
-def _legacy_fingerprints(fingerprint: str) -> list[str]:
-    """Fingerprints of the same run written before ``--remove-gold`` existed (their blob had no such key)."""
-    return [_LEGACY[fingerprint]] if fingerprint in _LEGACY else []
-
-
-def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers: bool, remove_gold: bool) -> str:
-    # Everything that can change a system's output: inputs and the settings it reads. Baselines read only the
-    # LLM and index settings, so tuning newsdesk's retrieval or answer settings does not invalidate their records;
-    # newsdesk's records also carry a hash of its question-answering code, so a code change is never mixed up
-    # with an older run on --resume.
+    Everything that can change a system's output is in it: inputs and the settings the system reads. Baselines read
+    only the LLM and index settings, so tuning newsdesk's retrieval or answer settings does not invalidate their
+    records; newsdesk's records also carry a hash of its question-answering code, so a code change is never mixed
+    up with an older run on --resume.
+    """
     public = _public_settings(settings)
     blob: dict[str, Any] = {
         "format": RUN_FORMAT, "system": name, "answers": answers, "top_k": TOP_K, "remove_gold": remove_gold,
@@ -237,10 +238,9 @@ def _fingerprint(name: str, inputs: dict[str, Any], settings: Settings, answers:
         blob.update(settings=public, code=_source_hash("qa", "evals/systems/newsdesk_system.py"))
     else:
         blob.update(settings={key: public.get(key) for key in ("llm", "index")})
-    current = _digest(blob)
-    if not remove_gold:
-        _LEGACY[current] = _digest({k: v for k, v in blob.items() if k != "remove_gold"})
-    return current
+    if remove_gold:
+        return (_digest(blob),)
+    return _digest(blob), _digest({k: v for k, v in blob.items() if k != "remove_gold"})
 
 
 def _digest(blob: dict[str, Any]) -> str:

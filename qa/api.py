@@ -172,8 +172,7 @@ class Desk:
             return prepared
         started = time.perf_counter()
         completion = self.llm.complete(prepared.messages, max_tokens=self.settings.llm.max_tokens)
-        generate_ms = (time.perf_counter() - started) * 1000
-        return self._finish(prepared, completion.text, generate_ms, completion.prompt_tokens,
+        return self._finish(prepared, completion.text, _ms_since(started), completion.prompt_tokens,
                             completion.completion_tokens)
 
     def ask_stream(

@@ -36,3 +36,14 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path
 def fixture_articles() -> Path:
     """Eight short invented articles with known answers."""
     return FIXTURES / "articles.jsonl"
+
+
+@pytest.fixture
+def fixture_desk(tmp_path: Path, fixture_articles: Path):  # type: ignore[no-untyped-def]
+    """A Desk over the fixture articles with the real MiniLM embedder (the citation check's thresholds are set for
+    it) and default settings; tests give it the LLM they need."""
+    from qa import Desk, Settings
+
+    desk = Desk.open(tmp_path / "fixture-archive", Settings(), create=True)
+    desk.ingest([fixture_articles])
+    return desk

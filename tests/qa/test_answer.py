@@ -15,12 +15,9 @@ def test_abstention_phrases():
 
 
 @pytest.fixture
-def desk(tmp_path, fixture_articles):
-    # The real embedder: the citation check's thresholds are set for MiniLM.
-    settings = Settings(answer={"min_similarity": 0.3})
-    d = Desk.open(tmp_path / "arch", settings, create=True)
-    d.ingest([fixture_articles])
-    return d
+def desk(fixture_desk):
+    assert fixture_desk.settings.answer.min_similarity == 0.3  # the gate the abstention tests rely on
+    return fixture_desk
 
 
 def test_ask_cites_retrieved_passages_with_supporting_spans(desk):

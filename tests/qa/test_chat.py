@@ -2,15 +2,13 @@
 
 import pytest
 
-from qa import Desk, FakeLLM, Settings
+from qa import FakeLLM
 from qa.chat import Turn, acceptable_rewrite, is_follow_up
 
 
 @pytest.fixture
-def desk(tmp_path, fixture_articles):
-    d = Desk.open(tmp_path / "arch", Settings(), create=True)
-    d.ingest([fixture_articles])
-    return d
+def desk(fixture_desk):
+    return fixture_desk
 
 
 def test_a_follow_up_is_rewritten_from_the_conversation_and_the_rewrite_is_shown(desk):

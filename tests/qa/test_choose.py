@@ -2,16 +2,14 @@
 
 import pytest
 
-from qa import Desk, FakeLLM, Settings
+from qa import FakeLLM
 from qa.choose import LETTERS, llm_probabilities
 from qa.llm import Completion
 
 
 @pytest.fixture
-def desk(tmp_path, fixture_articles):
-    d = Desk.open(tmp_path / "arch", Settings(), create=True)
-    d.ingest([fixture_articles])
-    return d
+def desk(fixture_desk):
+    return fixture_desk
 
 
 def test_a_choice_stated_in_a_relevant_passage_wins_without_the_llm(desk):

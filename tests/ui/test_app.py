@@ -2,17 +2,14 @@ import re
 
 import pytest
 
-from qa import Desk, FakeLLM, Settings
+from qa import FakeLLM
 from ui.app import build_app, respond
 
 
 @pytest.fixture
-def desk(tmp_path, fixture_articles):
-    # The real embedder: answers are checked against their sources with MiniLM similarities.
-    d = Desk.open(tmp_path / "arch", Settings(), create=True)
-    d.ingest([fixture_articles])
-    d.llm = FakeLLM(["The council capped rents at 4 percent [1]."])
-    return d
+def desk(fixture_desk):
+    fixture_desk.llm = FakeLLM(["The council capped rents at 4 percent [1]."])
+    return fixture_desk
 
 
 def test_respond_appends_answer_and_source_cards(desk):

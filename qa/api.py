@@ -191,10 +191,12 @@ class Desk:
         Iterate the result for text pieces; afterwards ``.answer`` holds the checked Answer with its citations
         (resolved at the end, so a sentence shown while streaming may still be dropped as unsupported).
 
-        Example:
-            >>> stream = desk.ask_stream("What did the council decide?")  # doctest: +SKIP
-            >>> for piece in stream: print(piece, end="")  # doctest: +SKIP
-            >>> stream.answer.citations  # doctest: +SKIP
+        Usage (tested in tests/qa/test_answer.py)::
+
+            stream = desk.ask_stream("What did the council decide?")
+            for piece in stream:
+                print(piece, end="")
+            stream.answer.citations
         """
         filters = _filters(since, until, sources, metadata, as_of, exclude)
         return AnswerStream(self, self._statements(question, filters) or self._prepare(question, filters))

@@ -47,11 +47,11 @@ class Chat:
         max_history_tokens: the token budget (cl100k, via tiktoken) of the turns shown to the rewriter; older
             turns are dropped first.
 
-    Example:
-        >>> chat = Chat(desk=None)  # doctest: +SKIP
-        >>> chat.ask("What has Russia said about US strikes?").text  # doctest: +SKIP
-        >>> chat.ask("And what did Iran say?").rewritten_question  # doctest: +SKIP
-        'What did Iran say about US strikes?'
+    Usage (tested in tests/qa/test_chat.py)::
+
+        chat = desk.chat()
+        chat.ask("What has Russia said about US strikes?")
+        chat.ask("And what did Iran say?").rewritten_question  # e.g. 'What did Iran say about US strikes?'
     """
 
     desk: Any

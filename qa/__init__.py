@@ -7,6 +7,7 @@ Example:
 """
 
 from qa.api import Desk
+from qa.backends import LocalLLM, OpenAICompatibleLLM
 from qa.errors import (
     ArchiveNotFoundError,
     CitationError,
@@ -17,7 +18,7 @@ from qa.errors import (
     ModelError,
     NewsDeskError,
 )
-from qa.llm import LLM, Completion, FakeLLM, LocalLLM, Message, OpenAICompatibleLLM
+from qa.llm import LLM, Completion, FakeLLM, Message
 from qa.retrieve import SearchFilters
 from qa.sample import EXAMPLE_QUESTION, sample_archive_path
 from qa.settings import AnswerSettings, LLMSettings, Settings

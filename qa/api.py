@@ -25,11 +25,12 @@ from index.embedding import Embedder, make_embedder
 from index.pipeline import IngestReport, Progress, ingest
 from index.store import ArchiveStats, ArchiveStore
 from qa.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
+from qa.backends import make_llm
 from qa.chat import Chat
 from qa.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.errors import EmptyQuestionError
 from qa.evidence import Evidence, select_evidence
-from qa.llm import LLM, Message, make_llm
+from qa.llm import LLM, Message
 from qa.retrieve import Retriever, SearchFilters
 from qa.sample import sample_archive_path
 from qa.settings import Settings

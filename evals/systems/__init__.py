@@ -12,7 +12,8 @@ from evals.archives import BuildInfo, open_llamaindex_index, open_newsdesk_archi
 from evals.datasets import ArticleSet
 from evals.systems.base import AnswerRecord, CitationRecord, RecordingLLM, Retrieval, System
 from qa.api import Desk
-from qa.llm import LLM, make_llm
+from qa.backends import make_llm
+from qa.llm import LLM
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -244,7 +244,7 @@ def test_prompt_estimate_counts_text_and_template():
 
 
 def test_first_token_logprobs_are_parsed_from_an_openai_style_reply():
-    from qa.llm import _parse_chat_completion
+    from qa.backends import _parse_chat_completion
 
     reply = {"choices": [{"message": {"content": "B"}, "logprobs": {"content": [{"token": "B", "logprob": -0.1,
              "top_logprobs": [{"token": "B", "logprob": -0.1}, {"token": "A", "logprob": -2.5}]}]}}]}

@@ -41,6 +41,7 @@ class IngestReport(BaseModel):
     duplicates: int = Field(0, description="Articles whose text equals one already stored (kept once).")
     failed: list[IngestFailure] = Field(default_factory=list, description="What could not be read, and why.")
     chunks: int = Field(0, description="Chunks written in this run.")
+    embedded: int = Field(0, description="Of those, the chunks embedded for dense search.")
     seconds: float = Field(0.0, description="Wall time of the run.")
 
     @property
@@ -52,7 +53,8 @@ class IngestReport(BaseModel):
         """One line for people."""
         return (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.duplicates} duplicates, {len(self.failed)} failed; {self.chunks} chunks in {self.seconds:.1f}s"
+            f"{self.duplicates} duplicates, {len(self.failed)} failed; {self.chunks} chunks ({self.embedded} embedded) "
+            f"in {self.seconds:.1f}s"
         )
 
 
@@ -91,15 +93,17 @@ def ingest(
         if not pending:
             return
         chunked = [(a, chunk_article(a, settings.chunk_size, settings.chunk_overlap), origin) for a, origin in pending]
-        texts = [embedded_text(c, settings.embed_title) for _, chunks, _ in chunked for c in chunks]
-        vectors = embedder.embed_documents(texts)
+        # Only the opening chunks are embedded (settings.dense_chunks); all of them go to the lexical index.
+        dense = [chunks[: settings.dense_chunks] for _, chunks, _ in chunked]
+        vectors = embedder.embed_documents([embedded_text(c, settings.embed_title) for cs in dense for c in cs])
         batch: list[tuple[Article, list[Chunk], list[list[float]], str | None]] = []
         cursor = 0
-        for article, chunks, origin in chunked:
-            batch.append((article, chunks, vectors[cursor : cursor + len(chunks)], origin))
-            cursor += len(chunks)
+        for (article, chunks, origin), embedded in zip(chunked, dense, strict=True):
+            batch.append((article, chunks, vectors[cursor : cursor + len(embedded)], origin))
+            cursor += len(embedded)
         store.write(batch)
-        report.chunks += len(texts)
+        report.chunks += sum(len(chunks) for _, chunks, _ in chunked)
+        report.embedded += len(vectors)
         if progress:
             progress(len(pending))
         pending.clear()

@@ -64,6 +64,7 @@ class ArchiveStats(BaseModel):
     path: str
     articles: int
     chunks: int
+    vectors: int = Field(0, description="Chunks embedded for dense search (``IndexSettings.dense_chunks``).")
     earliest: datetime | None = Field(None, description="Oldest publication date.")
     latest: datetime | None = Field(None, description="Newest publication date.")
     undated: int = Field(0, description="Articles with no publication date.")
@@ -98,7 +99,8 @@ class ArchiveStore:
                 )
             self.path.mkdir(parents=True, exist_ok=True)
             meta_file.write_text(json.dumps({"format": FORMAT_VERSION, **settings.shape()}, indent=2))
-        built_with = json.loads(meta_file.read_text())
+        # Archives from before dense_chunks existed embedded every chunk.
+        built_with = {"dense_chunks": None, **json.loads(meta_file.read_text())}
         mismatched = {k: v for k, v in settings.shape().items() if built_with.get(k) != v}
         if mismatched:
             raise NewsDeskError(
@@ -139,7 +141,8 @@ class ArchiveStore:
         """Store articles with their chunks and vectors, replacing any earlier version of each.
 
         Args:
-            batch: (article, its chunks, one vector per chunk, origin file) tuples.
+            batch: (article, its chunks, vectors, origin file) tuples; the vectors are those of the first
+                ``len(vectors)`` chunks, which alone enter the vector store. Every chunk enters the lexical index.
         """
         if not batch:
             return
@@ -151,7 +154,7 @@ class ArchiveStore:
         documents: list[str] = []
         metadatas: list[dict[str, Any]] = []
         for article, chunks, chunk_vectors, _ in batch:
-            for chunk, vector in zip(chunks, chunk_vectors, strict=True):
+            for chunk, vector in zip(chunks[: len(chunk_vectors)], chunk_vectors, strict=True):
                 ids.append(chunk.chunk_id)
                 vectors.append(vector)
                 documents.append(chunk.text)
@@ -284,40 +287,23 @@ class ArchiveStore:
             + "".join(f" AND {clause}" for clause in clauses)
             + " ORDER BY bm25(chunks_fts) LIMIT ?"
         )
-        return [
-            (
-                Chunk(
-                    chunk_id=cid,
-                    article_id=aid,
-                    n=n,
-                    start=start,
-                    end=end,
-                    title=title or None,
-                    source=source or None,
-                    url=url or None,
-                    published_ts=ts,
-                    text=text,
-                ),
-                -float(score),  # FTS5's bm25() is lower-is-better
-            )
-            for cid, aid, n, start, end, title, source, url, ts, text, score in self._db.execute(
-                sql, [match, *params, k]
-            )
-        ]
+        # FTS5's bm25() is lower-is-better.
+        return [(_fts_chunk(*row[:-1]), -float(row[-1])) for row in self._db.execute(sql, [match, *params, k])]
 
-    def iter_chunks(self, page_size: int = PAGE_SIZE) -> Iterator[Chunk]:
-        """Every stored chunk, read in pages (a single unbounded get() fails on large archives)."""
-        offset = 0
-        while True:
-            page = self._collection.get(limit=page_size, offset=offset, include=["documents", "metadatas"])
-            if not page["ids"]:
-                return
-            for cid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
-                yield _chunk_from(cid, doc, meta)
-            offset += len(page["ids"])
+    def iter_chunks(self) -> Iterator[Chunk]:
+        """Every stored chunk (the lexical index holds all of them, embedded or not)."""
+        rows = self._db.execute(
+            'SELECT chunk_id, article_id, n, start, "end", title, source, url, published_ts, text FROM chunks_fts'
+        )
+        for row in rows:
+            yield _fts_chunk(*row)
 
     def chunk_count(self) -> int:
-        """How many chunks the vector store holds."""
+        """How many chunks the archive holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0])
+
+    def vector_count(self) -> int:
+        """How many chunks are embedded in the vector store (see ``IndexSettings.dense_chunks``)."""
         return int(self._collection.count())
 
     # -- manifest ---------------------------------------------------------------------------
@@ -376,6 +362,7 @@ class ArchiveStore:
             path=str(self.path),
             articles=articles,
             chunks=chunks,
+            vectors=self.vector_count(),
             earliest=as_date(first),
             latest=as_date(last),
             undated=undated or 0,
@@ -391,6 +378,23 @@ class ArchiveStore:
     def close(self) -> None:
         """Release the manifest connection."""
         self._db.close()
+
+
+def _fts_chunk(
+    cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
+) -> Chunk:
+    return Chunk(
+        chunk_id=cid,
+        article_id=aid,
+        n=n,
+        start=start,
+        end=end,
+        title=title or None,
+        source=source or None,
+        url=url or None,
+        published_ts=ts,
+        text=text,
+    )
 
 
 def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:

@@ -260,8 +260,8 @@ def stats_command(ctx: click.Context, archive: Path | None, as_json: bool) -> No
         return
     span = f"{stats.earliest:%Y-%m-%d} to {stats.latest:%Y-%m-%d}" if stats.earliest and stats.latest else "no dates"
     click.echo(
-        f"{stats.path}\n  articles: {stats.articles}\n  chunks:   {stats.chunks}\n  dates:    {span}"
-        f" ({stats.undated} undated)"
+        f"{stats.path}\n  articles: {stats.articles}\n  chunks:   {stats.chunks} ({stats.vectors} embedded)"
+        f"\n  dates:    {span} ({stats.undated} undated)"
     )
     for name, count in list(stats.sources.items())[:15]:
         click.echo(f"  {count:>8}  {name}")

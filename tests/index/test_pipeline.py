@@ -38,7 +38,7 @@ def test_changed_article_replaces_its_chunks(store, tmp_path):
     path.write_text(json.dumps({"id": "a", "text": "Now a short correction."}) + "\n")
     report = ingest([path], store, HashEmbedder())
     assert report.updated == 1
-    assert store.chunk_count() == 1, "stale chunks of the old version are deleted"
+    assert store.chunk_count() == store.vector_count() == 1, "stale chunks of the old version are deleted"
     assert store.article("a").text == "Now a short correction."
 
 
@@ -52,7 +52,7 @@ def test_same_record_twice_in_one_run_is_one_article(store, tmp_path):
 
 def test_chunks_keep_offsets_and_article_metadata(fixture_articles, store):
     ingest([fixture_articles], store, HashEmbedder())
-    chunks = list(store.iter_chunks(page_size=2))
+    chunks = list(store.iter_chunks())
     assert len({c.chunk_id for c in chunks}) == len(chunks) == store.chunk_count()
     for chunk in chunks:
         article = store.article(chunk.article_id)
@@ -86,3 +86,32 @@ def test_missing_archive_and_settings_mismatch(tmp_path):
     ArchiveStore(tmp_path / "a", IndexSettings(embedding_model="hash"), create=True)
     with pytest.raises(NewsDeskError, match="was built with chunk_size=200"):
         ArchiveStore(tmp_path / "a", IndexSettings(embedding_model="hash", chunk_size=300))
+
+
+def test_dense_chunks_embeds_only_the_opening_chunks_and_keeps_the_rest_searchable(tmp_path):
+    from qa import Desk, Settings
+
+    settings = Settings(index=IndexSettings(embedding_model="hash", dense_chunks=2))
+    desk = Desk.open(tmp_path / "capped", settings, create=True)
+    path = tmp_path / "long.jsonl"
+    body = " ".join(f"Paragraph {i} repeats the harbor budget debate." for i in range(150))
+    path.write_text(json.dumps({"id": "long", "title": "Harbor budget", "text": body + " The zeppelin finale."}) + "\n")
+    report = desk.ingest([path])
+    assert report.chunks > 4 and report.embedded == 2
+    assert desk.store.vector_count() == 2 and desk.store.chunk_count() == report.chunks
+    assert {c.n for c in desk.store.iter_chunks()} == set(range(report.chunks)), "every chunk is in the lexical index"
+    hits = desk.search("zeppelin finale", k=3)
+    deep = [h for h in hits if "zeppelin" in h.text]
+    assert deep and deep[0].chunk_id == f"long:{report.chunks - 1}", "the last, unembedded chunk is found lexically"
+    assert desk.stats().vectors == 2
+
+
+def test_archive_from_before_dense_chunks_counts_as_embedding_everything(tmp_path):
+    ArchiveStore(tmp_path / "old", IndexSettings(embedding_model="hash", dense_chunks=None), create=True)
+    meta = tmp_path / "old" / "archive.json"
+    recorded = json.loads(meta.read_text())
+    del recorded["dense_chunks"]
+    meta.write_text(json.dumps(recorded))
+    ArchiveStore(tmp_path / "old", IndexSettings(embedding_model="hash", dense_chunks=None))
+    with pytest.raises(NewsDeskError, match="was built with dense_chunks=None"):
+        ArchiveStore(tmp_path / "old", IndexSettings(embedding_model="hash", dense_chunks=4))

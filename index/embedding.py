@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 import threading
+from collections import OrderedDict
 from typing import Protocol
 
 from index.errors import ModelError
@@ -38,8 +39,12 @@ class MiniLMEmbedder:
     _threads_lock = threading.Lock()
     _model = None  # shared by every instance: one copy of the weights per process
 
+    QUERY_CACHE_SIZE = 256
+
     def __init__(self, batch_size: int = 32) -> None:
         self.batch_size = batch_size
+        # One question is embedded by retrieval, evidence selection and choose in turn; remember recent ones.
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
     def _load(self):  # type: ignore[no-untyped-def]
         with MiniLMEmbedder._lock:
@@ -71,12 +76,19 @@ class MiniLMEmbedder:
         # One short text is too small to split across threads: with two, a busy second core made a query
         # take ~500 ms instead of ~12 ms here. Batches (ingest) keep every thread.
         with MiniLMEmbedder._threads_lock:
+            if (cached := self._queries.get(text)) is not None:
+                self._queries.move_to_end(text)
+                return list(cached)
             previous = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
-                return self.embed_documents([text])[0]
+                vector = self.embed_documents([text])[0]
             finally:
                 torch.set_num_threads(previous)
+            self._queries[text] = vector
+            if len(self._queries) > self.QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+            return list(vector)
 
 
 class HashEmbedder:

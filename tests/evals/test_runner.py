@@ -188,3 +188,17 @@ def test_remove_gold_answers_without_the_gold_articles(tiny, hash_settings, rule
                  progress=False, remove_gold=True)
     assert report["questions"] == 4 and report["settings"]["remove_gold"] is True
     assert report["systems"]["newsdesk"]["hits@10"] == 0.0, "no gold article (nor a copy) is ever retrieved"
+
+
+def test_baseline_fingerprints_ignore_what_only_newsdesk_reads():
+    from evals.runner import _fingerprints
+    from qa.settings import Settings
+
+    inputs = {"questions": {"sha256": "q"}, "articles": {"sha256": "a"}}
+
+    def fingerprint(system: str, **index: Any) -> str:
+        return _fingerprints(system, inputs, Settings(index=index), False, False)[0]
+
+    assert fingerprint("bm25", dense_chunks=2) == fingerprint("bm25", dense_chunks=None)
+    assert fingerprint("bm25", chunk_size=120) != fingerprint("bm25"), "bm25 reads newsdesk's chunks"
+    assert fingerprint("newsdesk", dense_chunks=2) != fingerprint("newsdesk", dense_chunks=None)

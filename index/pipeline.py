@@ -92,7 +92,11 @@ def ingest(
     def flush() -> None:
         if not pending:
             return
-        chunked = [(a, chunk_article(a, settings.chunk_size, settings.chunk_overlap), origin) for a, origin in pending]
+        # An article id read twice with different text in one batch: the later version replaces the earlier.
+        latest = {article.article_id: (article, origin) for article, origin in pending}
+        chunked = [
+            (a, chunk_article(a, settings.chunk_size, settings.chunk_overlap), origin) for a, origin in latest.values()
+        ]
         # Only the opening chunks are embedded (settings.dense_chunks); all of them go to the lexical index.
         dense = [chunks[: settings.dense_chunks] for _, chunks, _ in chunked]
         vectors = embedder.embed_documents([embedded_text(c, settings.embed_title) for cs in dense for c in cs])

@@ -170,7 +170,8 @@ class ArchiveStore:
             )
         now = datetime.now(timezone.utc).isoformat()
         with self._db:
-            self._db.executemany("DELETE FROM chunks_fts WHERE article_id = ?", [(a.article_id,) for a, *_ in batch])
+            # article_id is not indexed in FTS5, so this delete scans every chunk: only replaced articles pay for it.
+            self._db.executemany("DELETE FROM chunks_fts WHERE article_id = ?", [(a,) for a in stale])
             self._db.executemany(
                 "INSERT INTO chunks_fts VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [

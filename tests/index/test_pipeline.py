@@ -50,6 +50,18 @@ def test_same_record_twice_in_one_run_is_one_article(store, tmp_path):
     assert (report.added, report.duplicates) == (1, 1)
 
 
+def test_new_version_in_the_same_batch_replaces_the_first(store, tmp_path):
+    path = tmp_path / "versions.jsonl"
+    long_text = " ".join(f"Sentence number {i} about the harbor." for i in range(120))
+    path.write_text(
+        json.dumps({"id": "v", "text": long_text}) + "\n" + json.dumps({"id": "v", "text": "Corrected."}) + "\n"
+    )
+    report = ingest([path], store, HashEmbedder())
+    assert (report.added, report.updated) == (1, 1)
+    assert store.chunk_count() == store.vector_count() == 1
+    assert store.article("v").text == "Corrected."
+
+
 def test_chunks_keep_offsets_and_article_metadata(fixture_articles, store):
     ingest([fixture_articles], store, HashEmbedder())
     chunks = list(store.iter_chunks())

@@ -29,6 +29,10 @@ def test_real_subset_ingests_cleanly(rtqa):
     assert report.failed == []
     assert report.added + report.duplicates == 260
     assert desk.stats().chunks == report.chunks > 1000
+    # The default dense_chunks=3: only each article's opening chunks reach chromadb; the gold tests below run on it.
+    assert desk.settings.index.dense_chunks == 3
+    assert desk.store.vector_count() == desk.stats().vectors == report.embedded <= 3 * report.added
+    assert report.embedded < report.chunks / 2
 
 
 @pytest.mark.parametrize("position", range(10))

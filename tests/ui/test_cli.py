@@ -34,7 +34,10 @@ def test_ingest_search_stats(fast, fixture_articles, tmp_path):
 
     stats = json.loads(run("stats", "--archive", archive, "--json").output)
     assert (stats["articles"], stats["sources"]["Harbor Herald"]) == (7, 3)
-    assert "articles: 7" in run("stats", "--archive", archive).output
+    text = run("stats", "--archive", archive).output
+    assert "articles: 7" in text
+    assert f"chunks:   {stats['chunks']} ({stats['vectors']} embedded)" in text
+    assert 0 < stats["vectors"] <= stats["chunks"]
 
 
 def test_bad_input_gives_one_line_and_nonzero_exit(fast, fixture_articles, tmp_path):

@@ -1,15 +1,16 @@
-"""An archive on disk: chunks and vectors in chromadb; articles and a lexical (FTS5, BM25) index of the
-chunks in a SQLite manifest beside it.
+"""An archive on disk: the opening chunks' vectors in chromadb, every chunk in a BM25 index (tantivy, see
+``index.lexical``), and articles and chunks in a SQLite manifest beside them.
 
-The manifest and the lexical index are written after chroma, in one transaction per batch, so an
-interrupted ingest never records an article whose chunks are not stored; a re-run redoes that batch.
-SQLite's FTS5 gives a persisted BM25 index that is kept in step with the manifest by that same
-transaction, on every upsert and delete, with no second store to keep consistent.
+Each batch is written to chroma, then the lexical index, then the manifest in one transaction, so an
+interrupted ingest never records an article whose chunks are not searchable; a re-run redoes that batch.
+The manifest is the record: hits the manifest does not hold are dropped, and the lexical index is rebuilt
+from it when their chunk counts disagree.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -22,11 +23,15 @@ from pydantic import BaseModel, Field
 from index.articles import Article
 from index.chunking import Chunk
 from index.errors import ArchiveNotFoundError, EmptyIndexError, NewsDeskError
+from index.lexical import LEXICAL_DIR, LexicalIndex
 from index.settings import IndexSettings
+
+logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.sqlite3"
 META = "archive.json"
-FORMAT_VERSION = 1
+# 2: chunks in a plain table and BM25 by tantivy (1 had them in an FTS5 table; upgraded on open).
+FORMAT_VERSION = 2
 # chromadb's get() binds one SQL variable per id; pages keep it under SQLite's limit.
 PAGE_SIZE = 1000
 
@@ -44,17 +49,21 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, text,
-    chunk_id UNINDEXED, article_id UNINDEXED, n UNINDEXED, start UNINDEXED, "end" UNINDEXED,
-    source UNINDEXED, url UNINDEXED, published_ts UNINDEXED,
-    tokenize = 'porter unicode61'
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, n INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    title TEXT, source TEXT, url TEXT, published_ts INTEGER,
+    text TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 """
+_CHUNK_COLUMNS = 'chunk_id, article_id, n, start, "end", title, source, url, published_ts, text'
+# Dense search without a chroma filter widens up to this many nearest chunks before filtering in chroma.
+_MAX_UNFILTERED = 8192
 # Words too common to help a lexical match.
 _STOPWORDS = frozenset(
     "a an and are as at be been but by did do does for from had has have how in is it its not of on or that the "
-    "their this to was were what when where which who whom why will with this these those about after before".split()
+    "their this to was were what when where which who whom why will with this these those about after before s".split()
 )
 
 
@@ -110,11 +119,38 @@ class ArchiveStore:
         self._db = sqlite3.connect(self.path / MANIFEST, check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._collection_handle: Any = None
+        if built_with.get("format", FORMAT_VERSION) < FORMAT_VERSION:
+            self._upgrade()
+            meta_file.write_text(json.dumps({**built_with, "format": FORMAT_VERSION}, indent=2))
+        self._lexical = self._open_lexical()
 
     @staticmethod
     def exists(path: Path) -> bool:
         """Whether ``path`` holds a newsdesk archive."""
         return (Path(path).expanduser() / META).exists()
+
+    def _upgrade(self) -> None:
+        # Format 1 kept chunks in an FTS5 table: move them to the plain table (the lexical index is then
+        # built from it by _open_lexical). Safe to repeat if interrupted: the copy and drop are one transaction.
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunks_fts'").fetchone() is None:
+            return
+        logger.warning("upgrading archive %s to format %d (once; no re-embedding)", self.path, FORMAT_VERSION)
+        with self._db:
+            # FTS5 stored missing titles, sources and urls as ''.
+            self._db.execute(
+                f'INSERT OR REPLACE INTO chunks ({_CHUNK_COLUMNS}) SELECT chunk_id, article_id, n, start, "end", '
+                "NULLIF(title, ''), NULLIF(source, ''), NULLIF(url, ''), published_ts, text FROM chunks_fts"
+            )
+            self._db.execute("DROP TABLE chunks_fts")
+
+    def _open_lexical(self) -> LexicalIndex:
+        path = self.path / LEXICAL_DIR
+        if LexicalIndex.exists(path):
+            lexical = LexicalIndex(path)
+            if lexical.count() == self.chunk_count():
+                return lexical
+            logger.warning("lexical index of %s is out of step with the manifest; rebuilding it", self.path)
+        return LexicalIndex.build(path, self.iter_chunks())
 
     # -- chroma -----------------------------------------------------------------------------
 
@@ -168,25 +204,14 @@ class ArchiveStore:
                 documents=documents[start:end],
                 metadatas=metadatas[start:end],
             )
+        self._lexical.replace([a.article_id for a, _, _, _ in batch], [c for _, chunks, _, _ in batch for c in chunks])
         now = datetime.now(timezone.utc).isoformat()
         with self._db:
-            # article_id is not indexed in FTS5, so this delete scans every chunk: only replaced articles pay for it.
-            self._db.executemany("DELETE FROM chunks_fts WHERE article_id = ?", [(a,) for a in stale])
+            self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(a,) for a in stale])
             self._db.executemany(
-                "INSERT INTO chunks_fts VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (
-                        c.title or "",
-                        c.text,
-                        c.chunk_id,
-                        c.article_id,
-                        c.n,
-                        c.start,
-                        c.end,
-                        c.source or "",
-                        c.url or "",
-                        c.published_ts,
-                    )
+                    (c.chunk_id, c.article_id, c.n, c.start, c.end, c.title, c.source, c.url, c.published_ts, c.text)
                     for _, chunks, _, _ in batch
                     for c in chunks
                 ],
@@ -203,30 +228,50 @@ class ArchiveStore:
 
         ``as_of_ts`` drops chunks of articles published later (undated ones stay).
         """
-        total = self._collection.count()
-        if total == 0:
-            return []
-        if as_of_ts is not None and where is None:
-            # Chroma's metadata pre-filter costs ~5x an unfiltered search, and an as_of cut-off usually
-            # removes little: search unfiltered, cut afterwards, and pay for the filter only when too few remain.
-            found = self._nearest(vector, min(2 * k, total), None)
-            kept = [c for c in found if c.chunk.published_ts is None or c.chunk.published_ts <= as_of_ts]
-            if len(kept) >= k or len(found) == total:
-                return kept[:k]
+        if where is None:
+            # Chroma's metadata filter costs 20-50x an unfiltered search on a large archive: search unfiltered,
+            # apply the as_of cut from the manifest, and widen until k remain; filter in chroma only past a limit.
+            n = 4 * k if as_of_ts is not None else k
+            while True:
+                ids, distances = self._nearest(vector, n, None)
+                dates = self._published(ids)
+                kept = [
+                    (cid, distance)
+                    for cid, distance in zip(ids, distances, strict=True)
+                    if cid in dates and _not_after(dates[cid], as_of_ts)
+                ]
+                exhausted = len(ids) < n
+                if len(kept) >= k or exhausted or n >= _MAX_UNFILTERED:
+                    break
+                n *= 4
+            if len(kept) >= k or exhausted:
+                return self._stored(kept[:k])
         if as_of_ts is not None:
             cut = {"$or": [{"dated": False}, {"published_ts": {"$lte": as_of_ts}}]}
             where = {"$and": [where, cut]} if where else cut
-        return self._nearest(vector, min(k, total), where)
+        ids, distances = self._nearest(vector, k, where)
+        return self._stored(list(zip(ids, distances, strict=True)))
 
-    def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[StoredChunk]:
-        result = self._collection.query(
-            query_embeddings=[vector], n_results=n, where=where, include=["documents", "metadatas", "distances"]
-        )
+    def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> tuple[list[str], list[float]]:
+        # Ids and distances only: reading chroma's documents and metadata costs more than the search itself.
+        result = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        return result["ids"][0], result["distances"][0]
+
+    def _published(self, chunk_ids: Sequence[str]) -> dict[str, int | None]:
+        # Publication times of the chunks the manifest holds (a vector an interrupted write left is not there).
+        found: dict[str, int | None] = {}
+        for start in range(0, len(chunk_ids), PAGE_SIZE):
+            page = list(chunk_ids[start : start + PAGE_SIZE])
+            sql = f"SELECT chunk_id, published_ts FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})"
+            found.update(self._db.execute(sql, page).fetchall())
+        return found
+
+    def _stored(self, nearest: list[tuple[str, float]]) -> list[StoredChunk]:
+        chunks = self.chunks([cid for cid, _ in nearest])
         return [
-            StoredChunk(chunk=_chunk_from(cid, doc, meta), similarity=1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
-            )
+            StoredChunk(chunk=chunks[cid], similarity=1.0 - float(distance))
+            for cid, distance in nearest
+            if cid in chunks
         ]
 
     def lexical_query(
@@ -247,61 +292,44 @@ class ArchiveStore:
         first chunk.
         """
         words = [w for w in dict.fromkeys(re.findall(r"\w+", query.lower())) if w not in _STOPWORDS]
-        if not words:
-            return []
-        # Each word quoted: FTS5 query syntax must never see user text as operators.
-        match = " OR ".join(f'"{w}"' for w in words)
-        if titles_only:
-            match = f"title : ({match})"
-        clauses: list[str] = []
-        params: list[Any] = []
-        if titles_only:
-            clauses.append("n = 0")
-        if since_ts is not None:
-            clauses.append("published_ts IS NOT NULL AND published_ts >= ?")
-            params.append(since_ts)
-        if until_ts is not None:
-            clauses.append("published_ts IS NOT NULL AND published_ts <= ?")
-            params.append(until_ts)
-        if sources:
-            clauses.append(f"source IN ({','.join('?' * len(sources))})")
-            params.extend(sources)
-        for key, value in (metadata or {}).items():
-            clauses.append("article_id IN (SELECT article_id FROM articles WHERE json_extract(metadata, ?) = ?)")
-            params.extend([f'$."{key}"', value])
-        if as_of_ts is not None and not clauses:
-            # A condition on a stored column makes SQLite read every matching row; ranking alone reads
-            # only the index. Rank unfiltered, cut afterwards, and filter in SQL only when too few remain.
-            found = self._fts(match, [], [], 2 * k)
-            kept = [hit for hit in found if hit[0].published_ts is None or hit[0].published_ts <= as_of_ts]
-            if len(kept) >= k or len(found) < 2 * k:
-                return kept[:k]
-        if as_of_ts is not None:
-            clauses.append("(published_ts IS NULL OR published_ts <= ?)")
-            params.append(as_of_ts)
-        return self._fts(match, clauses, params, k)
-
-    def _fts(self, match: str, clauses: list[str], params: list[Any], k: int) -> list[tuple[Chunk, float]]:
-        sql = (
-            'SELECT chunk_id, article_id, n, start, "end", title, source, url, published_ts, text, bm25(chunks_fts) '
-            "FROM chunks_fts WHERE chunks_fts MATCH ?"
-            + "".join(f" AND {clause}" for clause in clauses)
-            + " ORDER BY bm25(chunks_fts) LIMIT ?"
+        article_ids = self._articles_with(metadata) if metadata else None
+        found = self._lexical.search(
+            words,
+            k,
+            titles_only=titles_only,
+            since_ts=since_ts,
+            until_ts=until_ts,
+            as_of_ts=as_of_ts,
+            sources=sources,
+            article_ids=article_ids,
         )
-        # FTS5's bm25() is lower-is-better.
-        return [(_fts_chunk(*row[:-1]), -float(row[-1])) for row in self._db.execute(sql, [match, *params, k])]
+        chunks = self.chunks([cid for cid, _ in found])
+        return [(chunks[cid], score) for cid, score in found if cid in chunks]
+
+    def _articles_with(self, metadata: dict[str, Any]) -> list[str]:
+        sql = "SELECT article_id FROM articles WHERE " + " AND ".join("json_extract(metadata, ?) = ?" for _ in metadata)
+        params = [p for key, value in metadata.items() for p in (f'$."{key}"', value)]
+        return [row[0] for row in self._db.execute(sql, params)]
+
+    def chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """The stored chunks among ``chunk_ids``, by id (ids the archive does not hold are left out)."""
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(chunk_ids), PAGE_SIZE):
+            page = list(chunk_ids[start : start + PAGE_SIZE])
+            rows = self._db.execute(
+                f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})", page
+            )
+            found.update((row[0], _row_chunk(*row)) for row in rows)
+        return found
 
     def iter_chunks(self) -> Iterator[Chunk]:
-        """Every stored chunk (the lexical index holds all of them, embedded or not)."""
-        rows = self._db.execute(
-            'SELECT chunk_id, article_id, n, start, "end", title, source, url, published_ts, text FROM chunks_fts'
-        )
-        for row in rows:
-            yield _fts_chunk(*row)
+        """Every stored chunk (all of them are in the lexical index, embedded or not)."""
+        for row in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks"):
+            yield _row_chunk(*row)
 
     def chunk_count(self) -> int:
         """How many chunks the archive holds."""
-        return int(self._db.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def vector_count(self) -> int:
         """How many chunks are embedded in the vector store (see ``IndexSettings.dense_chunks``)."""
@@ -381,7 +409,12 @@ class ArchiveStore:
         self._db.close()
 
 
-def _fts_chunk(
+def _not_after(published_ts: int | None, as_of_ts: int | None) -> bool:
+    # The as_of cut: undated articles stay.
+    return as_of_ts is None or published_ts is None or published_ts <= as_of_ts
+
+
+def _row_chunk(
     cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
 ) -> Chunk:
     return Chunk(
@@ -416,21 +449,6 @@ def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
     for key, value in article.metadata.items():
         meta[f"meta.{key}"] = value
     return meta
-
-
-def _chunk_from(chunk_id: str, document: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(
-        chunk_id=chunk_id,
-        article_id=meta["article_id"],
-        n=meta["n"],
-        text=document,
-        start=meta["start"],
-        end=meta["end"],
-        title=meta.get("title") or None,
-        source=meta.get("source") or None,
-        url=meta.get("url") or None,
-        published_ts=meta.get("published_ts"),
-    )
 
 
 def _article_row(article: Article, n_chunks: int, origin: str | None, now: str) -> tuple[Any, ...]:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -27,14 +28,27 @@ class SearchBenchmark(BaseModel):
     archive_articles: int
     archive_chunks: int
     peak_rss_mb: float = Field(description="Peak resident memory of this process.")
+    judged: int = Field(0, description="Queries whose gold article (``gold_article_ids``) is in the archive.")
+    hits_at_1: float | None = Field(None, description="Share of judged queries with a gold article first.")
+    hits_at_5: float | None = Field(None, description="... with a gold article among the first 5 articles.")
+    mrr_at_10: float | None = Field(None, description="Mean reciprocal rank of the first gold article (0 past 10).")
 
 
-def read_queries(path: Path, limit: int | None = None) -> list[tuple[str, datetime | None]]:
-    """Queries from a text file (one a line) or JSONL (``question``/``question_sentence``, optional as-of date).
+class BenchQuery(NamedTuple):
+    """One benchmark query: its text, the date it is asked as of, and the articles that answer it (if known)."""
+
+    text: str
+    as_of: datetime | None = None
+    gold: tuple[str, ...] = ()
+
+
+def read_queries(path: Path, limit: int | None = None) -> list[BenchQuery]:
+    """Queries from a text file (one a line) or JSONL (``question``/``question_sentence``, optional as-of date,
+    optional ``gold_article_ids``).
 
     RealTimeQA files work as they are: ``question_date`` becomes each query's as_of.
     """
-    queries: list[tuple[str, datetime | None]] = []
+    queries: list[BenchQuery] = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -47,27 +61,37 @@ def read_queries(path: Path, limit: int | None = None) -> list[tuple[str, dateti
                 if day
                 else None
             )
-            queries.append((str(text), as_of))
+            queries.append(BenchQuery(str(text), as_of, tuple(record.get("gold_article_ids") or ())))
         else:
-            queries.append((line.strip(), None))
+            queries.append(BenchQuery(line.strip()))
         if limit is not None and len(queries) >= limit:
             break
     return queries
 
 
-def benchmark_search(desk: Desk, queries: Iterable[tuple[str, datetime | None]], k: int = 10) -> SearchBenchmark:
-    """Run every query once after one warm-up, and report latency percentiles."""
+def benchmark_search(desk: Desk, queries: Iterable[BenchQuery], k: int = 10) -> SearchBenchmark:
+    """Run every query once after one warm-up, and report latency percentiles.
+
+    Queries that name gold articles held by the archive are also scored (Hits@1, Hits@5, MRR@10 over articles),
+    so the same run says how well search does at this archive's size.
+    """
     queries = list(queries)
     if not queries:
         raise ValueError("no queries to benchmark; give a file with one query a line or a question JSONL")
-    desk.search(queries[0][0], k=k, as_of=queries[0][1])  # loads the models and opens the indexes
-    timings = []
-    for text, as_of in queries:
+    desk.search(queries[0].text, k=k, as_of=queries[0].as_of)  # loads the models and opens the indexes
+    timings: list[float] = []
+    ranks: list[int | None] = []
+    for query in queries:
         started = time.perf_counter()
-        desk.search(text, k=k, as_of=as_of)
+        hits = desk.search(query.text, k=k, as_of=query.as_of)
         timings.append((time.perf_counter() - started) * 1000)
+        gold = {g for g in query.gold if desk.article(g) is not None}
+        if gold:
+            articles = list(dict.fromkeys(hit.article_id for hit in hits))
+            ranks.append(next((i for i, a in enumerate(articles, start=1) if a in gold), None))
     ordered = sorted(timings)
     stats = desk.stats()
+    share = lambda hit: round(sum(map(hit, ranks)) / len(ranks), 3) if ranks else None  # noqa: E731
     return SearchBenchmark(
         queries=len(timings),
         k=k,
@@ -78,6 +102,10 @@ def benchmark_search(desk: Desk, queries: Iterable[tuple[str, datetime | None]],
         archive_articles=stats.articles,
         archive_chunks=stats.chunks,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        judged=len(ranks),
+        hits_at_1=share(lambda r: r == 1),
+        hits_at_5=share(lambda r: r is not None and r <= 5),
+        mrr_at_10=share(lambda r: 1 / r if r is not None and r <= 10 else 0.0),
     )
 
 
@@ -94,7 +122,7 @@ class AnswerBenchmark(BaseModel):
     model: str
 
 
-def benchmark_answers(desk: Desk, queries: Iterable[tuple[str, datetime | None]]) -> AnswerBenchmark:
+def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchmark:
     """Ask every question once (streaming) after one warm-up; report first-token and full-answer percentiles.
 
     Answers given without the model (abstentions before the LLM, speaker statement lists) count in the full-answer
@@ -103,11 +131,11 @@ def benchmark_answers(desk: Desk, queries: Iterable[tuple[str, datetime | None]]
     queries = list(queries)
     if not queries:
         raise ValueError("no questions to benchmark; give a file with one question a line or a question JSONL")
-    desk.ask(queries[0][0], as_of=queries[0][1])  # loads the models; llama.cpp's first prompt is slower
+    desk.ask(queries[0].text, as_of=queries[0].as_of)  # loads the models; llama.cpp's first prompt is slower
     first, total, prompt_tokens = [], [], []
-    for text, as_of in queries:
+    for query in queries:
         started = time.perf_counter()
-        stream = desk.ask_stream(text, as_of=as_of)
+        stream = desk.ask_stream(query.text, as_of=query.as_of)
         for _ in stream:
             pass
         total.append((time.perf_counter() - started) * 1000)

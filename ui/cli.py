@@ -332,6 +332,11 @@ def bench_command(
             f"{result.queries} queries, k={k}: p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, "
             f"mean {result.mean_ms} ms, max {result.max_ms} ms; peak RSS {result.peak_rss_mb} MB"
         )
+        if result.judged:
+            click.echo(
+                f"gold article found ({result.judged} queries whose gold article is in the archive): "
+                f"Hits@1 {result.hits_at_1}, Hits@5 {result.hits_at_5}, MRR@10 {result.mrr_at_10}"
+            )
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True,

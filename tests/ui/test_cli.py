@@ -113,3 +113,26 @@ def test_bench_answers_prints_first_token_and_full_answer_times(fast, tmp_path):
     timed = json.loads(result.output)
     assert timed["questions"] == 2 and timed["model"] == "fake"
     assert timed["answer_p50_ms"] > 0
+
+
+def test_bench_search_scores_queries_whose_gold_article_is_in_the_archive(fast, fixture_articles, tmp_path):
+    archive = str(tmp_path / "a")
+    assert run("ingest", str(fixture_articles), "--archive", archive).exit_code == 0
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"question": "Which airline ordered 40 new jets?", "gold_article_ids": ["fx-4"]},
+        {"question": "Who won the regional football final?", "gold_article_ids": ["fx-3"]},
+        # fx-8 is a wire copy of fx-4, dropped at ingest: not in the archive, so not scored.
+        {"question": "Northwind wire copy", "gold_article_ids": ["fx-8"]},
+        {"question": "Museum statue returned"},
+    ]
+    questions.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    timed = json.loads(run("bench", str(questions), "--archive", archive, "--json").output)
+    assert timed["queries"] == 4 and timed["judged"] == 2
+    assert timed["hits_at_1"] == timed["hits_at_5"] == timed["mrr_at_10"] == 1.0
+    text = run("bench", str(questions), "--archive", archive).output
+    assert "(2 queries whose gold article is in the archive): Hits@1 1.0" in text
+    unjudged = tmp_path / "plain.txt"
+    unjudged.write_text("rent cap\n")
+    plain = json.loads(run("bench", str(unjudged), "--archive", archive, "--json").output)
+    assert plain["judged"] == 0 and plain["hits_at_1"] is None

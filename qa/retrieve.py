@@ -101,9 +101,11 @@ class Retriever:
         filters = filters or SearchFilters()
         cfg = self.settings
         pool = max(cfg.candidates, k * 3)
-        where = self._where(filters)  # checks the filters before any search starts
+        latest = filters.latest()
+        if filters.since is not None and latest is not None and _utc(filters.since) > latest:
+            raise ValueError(f"since ({filters.since:%Y-%m-%d}) is after the end of the window ({latest:%Y-%m-%d})")
         sources = self._resolve_sources(filters.sources) if filters.sources else ()
-        lexical_filters: dict[str, Any] = {
+        store_filters: dict[str, Any] = {
             "since_ts": filters.ts(filters.since),
             "until_ts": filters.ts(filters.until),
             "as_of_ts": filters.ts(filters.as_of),
@@ -112,14 +114,14 @@ class Retriever:
         }
         # The BM25 searches run while the query is embedded and searched densely: tantivy, torch and chroma
         # release the GIL, and on two cores this takes ~10 ms off a ~50 ms search.
-        lexical_job = _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, **lexical_filters)
+        lexical_job = _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, **store_filters)
         # Reporting about a subject names it in the headline; a digest that mentions it in passing does not.
         titles_job = (
-            _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, titles_only=True, **lexical_filters)
+            _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, titles_only=True, **store_filters)
             if cfg.title_weight > 0
             else None
         )
-        dense = self.store.query(self.embedder.embed_query(query), pool, where, as_of_ts=filters.ts(filters.as_of))
+        dense = self.store.query(self.embedder.embed_query(query), pool, **store_filters)
         lexical = lexical_job.result()
         candidates: dict[str, _Candidate] = {}
         for rank, item in enumerate(dense, start=1):
@@ -163,24 +165,6 @@ class Retriever:
             cfg.undated_age_days if published_ts is None else max(0.0, (as_of.timestamp() - published_ts) / 86400)
         )
         return 1.0 + cfg.recency_weight * 0.5 ** (age_days / cfg.recency_half_life_days)
-
-    def _where(self, filters: SearchFilters) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        latest = filters.latest()
-        if filters.since is not None and latest is not None and _utc(filters.since) > latest:
-            raise ValueError(f"since ({filters.since:%Y-%m-%d}) is after the end of the window ({latest:%Y-%m-%d})")
-        # An explicit range asks for dated articles; the as_of cut-off (applied by the store) only removes
-        # later ones.
-        if filters.since is not None:
-            clauses.append({"published_ts": {"$gte": filters.ts(filters.since)}})
-        if filters.until is not None:
-            clauses.append({"published_ts": {"$lte": filters.ts(filters.until)}})
-        if filters.sources:
-            clauses.append({"source": {"$in": self._resolve_sources(filters.sources)}})
-        clauses.extend({f"meta.{key}": value} for key, value in filters.metadata.items())
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def _resolve_sources(self, wanted: tuple[str, ...]) -> list[str]:
         # Users type "reuters" or "usa today"; stored names are "Reuters", "USA Today".

@@ -26,7 +26,7 @@ class FakeStore:
     def __init__(self, dense, lexical):
         self.dense, self.lexical = dense, lexical
 
-    def query(self, vector, k, where=None, **filters):
+    def query(self, vector, k, **filters):
         return [StoredChunk(chunk=c, similarity=0.5) for c in self.dense][:k]
 
     def lexical_query(self, query, k, **filters):

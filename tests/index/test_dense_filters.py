@@ -71,3 +71,10 @@ def test_a_vector_the_manifest_does_not_hold_is_never_returned(crowded, tmp_path
         assert "ghost" not in {h.chunk.article_id for h in crowded.query(vector, 3)}
     finally:
         crowded._collection.delete(ids=["ghost:0"])
+
+
+def test_chunk_text_is_kept_once_in_the_manifest_not_in_chroma(crowded):
+    stored = crowded._collection.get(limit=3, include=["documents", "metadatas"])
+    assert stored["documents"] == [None] * 3, "chroma would index a second copy of the text"
+    vector = HashEmbedder().embed_query("Harbor dredging plan approved.")
+    assert crowded.query(vector, 1)[0].chunk.text == "Harbor dredging plan approved.", "text comes from the manifest"

@@ -12,18 +12,19 @@ disagree (an interrupted write, or an archive from before this index existed).
 
 from __future__ import annotations
 
-import logging
 import shutil
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import tantivy
 
 from index.chunking import Chunk
-
-logger = logging.getLogger(__name__)
+from index.errors import NewsDeskError
 
 LEXICAL_DIR = "lexical"
+# How long a write waits for another process's writer to let go of the index.
+LOCK_WAIT_SECONDS = 60.0
 # Tantivy's writer splits its heap across threads and needs at least 15 MB each.
 _WRITE_HEAP = 64_000_000
 _BUILD_HEAP = 256_000_000
@@ -78,8 +79,12 @@ class LexicalIndex:
         return cls(path)
 
     def replace(self, article_ids: Sequence[str], chunks: Iterable[Chunk]) -> None:
-        """Drop every chunk of ``article_ids`` and add ``chunks``, in one commit."""
-        writer = self._index.writer(_WRITE_HEAP, 1)
+        """Drop every chunk of ``article_ids`` and add ``chunks``, in one commit.
+
+        Raises:
+            NewsDeskError: another process kept the index locked for writing for ``LOCK_WAIT_SECONDS``.
+        """
+        writer = self._writer()
         try:
             for article_id in article_ids:
                 writer.delete_documents_by_term("article_id", article_id)
@@ -93,6 +98,22 @@ class LexicalIndex:
             # Releases the index's write lock, so another process can ingest next.
             writer.wait_merging_threads()
         self._index.reload()
+
+    def _writer(self) -> tantivy.IndexWriter:
+        # One writer at a time per index, across processes: two ingests into one archive take turns per batch.
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                return self._index.writer(_WRITE_HEAP, 1)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise NewsDeskError(
+                        f"the lexical index {self.path} stayed locked by another writer for {LOCK_WAIT_SECONDS} s; "
+                        "wait for the other ingest into this archive to finish, then run this one again"
+                    ) from exc
+                time.sleep(0.05)
 
     def count(self) -> int:
         """How many chunks the index holds."""

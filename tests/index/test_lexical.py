@@ -10,6 +10,7 @@ import pytest
 
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 from index.chunking import Chunk
+from index.errors import NewsDeskError
 from index.lexical import LexicalIndex
 
 JUNE = int(datetime(2024, 6, 1, tzinfo=UTC).timestamp())
@@ -149,3 +150,17 @@ def test_lexical_index_out_of_step_is_rebuilt_and_stray_hits_are_dropped(archive
         reopened = ArchiveStore(archive, IndexSettings(embedding_model="hash"))
     assert "out of step" in caplog.text
     assert reopened._lexical.count() == count
+
+
+def test_a_writer_waits_for_another_then_says_what_to_do(lexical, monkeypatch):
+    import tantivy
+
+    import index.lexical
+
+    other = tantivy.Index.open(str(lexical.path)).writer(15_000_000, 1)  # as another process's ingest would
+    monkeypatch.setattr(index.lexical, "LOCK_WAIT_SECONDS", 0.2)
+    with pytest.raises(NewsDeskError, match="wait for the other ingest into this archive to finish"):
+        lexical.replace(["late"], [chunk("late", 0, "Late arrival.")])
+    other.wait_merging_threads()  # releases the lock
+    lexical.replace(["late"], [chunk("late", 0, "Late arrival.")])
+    assert ids(lexical.search(["arrival"], 3)) == ["late:0"]

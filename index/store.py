@@ -488,15 +488,8 @@ def _row_chunk(
 
 
 def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "article_id": chunk.article_id,
-        "n": chunk.n,
-        "start": chunk.start,
-        "end": chunk.end,
-        "title": chunk.title or "",
-        "source": chunk.source or "",
-        "url": chunk.url or "",
-    }
+    # Only what deletes and _chroma_where read: the chunk itself is read from the manifest.
+    meta: dict[str, Any] = {"article_id": chunk.article_id, "source": chunk.source or ""}
     # Chroma cannot test for a missing key, so "dated" says whether published_ts is there: an as_of
     # cut-off keeps undated articles, while an explicit date range leaves them out.
     meta["dated"] = chunk.published_ts is not None

@@ -24,8 +24,8 @@ from typing import Any
 from tqdm import tqdm
 
 from evals.datasets import ArticleSet
-from index.store import FORMAT_VERSION as STORE_FORMAT
-from qa.api import Desk
+from index.archive.store import FORMAT_VERSION as STORE_FORMAT
+from qa.desk import Desk
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from evals.scoring import aggregate, breakdowns, canonical, correct_flags, score
 from evals.systems import DESCRIPTIONS, EvalContext, make_system, parse_systems
 from evals.systems.base import TOP_K
 from index.errors import NewsDeskError
-from qa.llm import LLM
+from qa.llm.base import LLM
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

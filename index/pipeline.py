@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from index.archive.store import ArchiveStore
 from index.articles import Article
 from index.chunking import Chunk, chunk_article, embedded_text
 from index.embedding import Embedder
 from index.loaders import LoadProblem, load
-from index.store import ArchiveStore
 
 
 class IngestFailure(BaseModel):

@@ -6,8 +6,7 @@ Example:
     'Desk'
 """
 
-from qa.api import Desk
-from qa.backends import LocalLLM, OpenAICompatibleLLM
+from qa.desk import Desk
 from qa.errors import (
     ArchiveNotFoundError,
     CitationError,
@@ -18,8 +17,9 @@ from qa.errors import (
     ModelError,
     NewsDeskError,
 )
-from qa.llm import LLM, Completion, FakeLLM, Message
-from qa.retrieve import SearchFilters
+from qa.llm.backends import LocalLLM, OpenAICompatibleLLM
+from qa.llm.base import LLM, Completion, FakeLLM, Message
+from qa.retrieval.retriever import SearchFilters
 from qa.sample import EXAMPLE_QUESTION, sample_archive_path
 from qa.settings import AnswerSettings, LLMSettings, Settings
 from qa.types import Answer, Citation, Hit, Timings

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.chunking import count_tokens
-from qa.evidence import content_words
-from qa.llm import Message
+from qa.answering.evidence import content_words
+from qa.llm.base import Message
 from qa.types import Answer
 
 REWRITE_PROMPT = (

@@ -311,7 +311,7 @@ def bench_command(
     ctx: click.Context, queries: Path, k: int, limit: int | None, as_json: bool, answers: bool, **_: Any
 ) -> None:
     """Measure search latency (p50/p95) over QUERIES (one a line, or a question JSONL); --answers times answers."""
-    from qa.bench import benchmark_answers, benchmark_search, read_queries
+    from evals.bench import benchmark_answers, benchmark_search, read_queries
 
     settings = _settings(ctx)
     desk = Desk.open(settings.archive, settings)

@@ -11,9 +11,9 @@ from typing import Any
 from evals.archives import BuildInfo, open_llamaindex_index, open_newsdesk_archive
 from evals.datasets import ArticleSet
 from evals.systems.base import AnswerRecord, CitationRecord, RecordingLLM, Retrieval, System
-from qa.api import Desk
-from qa.backends import make_llm
-from qa.llm import LLM
+from qa.desk import Desk
+from qa.llm.backends import make_llm
+from qa.llm.base import LLM
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from evals.datasets import Query
 from evals.metrics import LETTERS, dedupe, match_choice_text, parse_choice
-from qa.llm import LLM, Completion, Message
+from qa.llm.base import LLM, Completion, Message
 
 TOP_K = 10
 # Longest passage text put into a multiple-choice prompt that does not reuse an answer prompt.
@@ -132,7 +132,7 @@ class RecordingLLM:
     """Wraps an LLM to remember the last messages sent and count tokens, so prompts can be continued.
 
     Example:
-        >>> from qa.llm import FakeLLM
+        >>> from qa.llm.base import FakeLLM
         >>> llm = RecordingLLM(FakeLLM(["Hi [1]."]))
         >>> _ = llm.complete([Message(role="user", content="hello there")])
         >>> llm.calls, llm.prompt_tokens, llm.last_messages[-1].content

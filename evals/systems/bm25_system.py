@@ -7,8 +7,8 @@ from typing import Any
 
 from evals.datasets import Query
 from evals.systems.base import TOP_K, AnswerRecord, Retrieval, Stopwatch, ranked_articles
+from index.archive.store import ArchiveStore
 from index.chunking import Chunk, embedded_text
-from index.store import ArchiveStore
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from evals.systems.base import (
     pick_choice,
     ranked_articles,
 )
-from qa.llm import LLM, Message
+from qa.llm.base import LLM, Message
 
 _ROLES = {MessageRole.SYSTEM: "system", MessageRole.USER: "user", MessageRole.ASSISTANT: "assistant"}
 
@@ -43,7 +43,7 @@ class DeskLLM(CustomLLM):
     """A llama-index LLM that sends chat messages to a newsdesk LLM, so the model's own chat template applies.
 
     Example:
-        >>> from qa.llm import FakeLLM
+        >>> from qa.llm.base import FakeLLM
         >>> llm = DeskLLM(FakeLLM(["Paris."]))
         >>> llm.chat([ChatMessage(role="user", content="Capital of France?")]).message.content
         'Paris.'

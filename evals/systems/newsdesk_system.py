@@ -13,7 +13,7 @@ from evals.systems.base import (
     Stopwatch,
     ranked_articles,
 )
-from qa.api import Desk
+from qa.desk import Desk
 
 
 class NewsdeskSystem:

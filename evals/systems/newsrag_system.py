@@ -28,7 +28,7 @@ from evals.systems.base import (
     pick_choice,
     ranked_articles,
 )
-from qa.llm import LLM, Message
+from qa.llm.base import LLM, Message
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.llm import Completion, Message
+from qa.llm.base import Completion, Message
 from qa.settings import Settings
 
 

@@ -13,7 +13,7 @@ from evals import run
 from evals.__main__ import main
 from evals.datasets import Query
 from evals.scoring import MAIN_METRICS
-from qa.api import Desk
+from qa.desk import Desk
 from qa.settings import Settings
 
 TOP_LEVEL = {"questions", "questions_with_gold_articles", "settings", "versions", "inputs", "systems", "breakdowns"}

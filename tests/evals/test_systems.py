@@ -10,8 +10,8 @@ from evals.systems import parse_systems
 from evals.systems.base import ChoicePick, RecordingLLM, looks_like_abstention, mc_messages, pick_choice
 from evals.systems.bm25_system import BM25System
 from evals.systems.newsrag_system import NewsragSystem
-from qa.api import Desk
-from qa.llm import Message
+from qa.desk import Desk
+from qa.llm.base import Message
 
 AS_OF = datetime(2022, 6, 16, 23, 59, 59, tzinfo=timezone.utc)
 CHARGER = Query(qid="q", text="Which continent will require a common USB-C charging port?", as_of=AS_OF,

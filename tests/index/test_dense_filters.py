@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import index.store
+import index.archive.store
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 
 
@@ -46,10 +46,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("widen_up_to", [index.store._MAX_UNFILTERED, 1], ids=["manifest", "chroma-filter"])
+@pytest.mark.parametrize("widen_up_to", [index.archive.store._MAX_UNFILTERED, 1], ids=["manifest", "chroma-filter"])
 @pytest.mark.parametrize(("filters", "expected"), CASES)
 def test_filtered_dense_search_keeps_exactly_what_passes(crowded, monkeypatch, widen_up_to, filters, expected):
-    monkeypatch.setattr(index.store, "_MAX_UNFILTERED", widen_up_to)
+    monkeypatch.setattr(index.archive.store, "_MAX_UNFILTERED", widen_up_to)
     vector = HashEmbedder().embed_query("harbor dredging plan update")
     hits = crowded.query(vector, 4, **filters)
     assert {h.chunk.article_id for h in hits} == expected

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
+from index.archive.lexical import LexicalIndex
 from index.chunking import Chunk
 from index.errors import NewsDeskError
-from index.lexical import LexicalIndex
 
 JUNE = int(datetime(2024, 6, 1, tzinfo=UTC).timestamp())
 JANUARY = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
@@ -127,7 +127,7 @@ def _downgrade_to_format_1(path: Path) -> int:
 
 def test_fts5_archive_is_upgraded_on_open_without_re_embedding(archive, caplog):
     count = _downgrade_to_format_1(archive)
-    with caplog.at_level(logging.WARNING, logger="index.store"):
+    with caplog.at_level(logging.WARNING, logger="index.archive.store"):
         store = ArchiveStore(archive, IndexSettings(embedding_model="hash"))
     assert "upgrading archive" in caplog.text
     assert store.chunk_count() == count and store._lexical.count() == count
@@ -146,7 +146,7 @@ def test_lexical_index_out_of_step_is_rebuilt_and_stray_hits_are_dropped(archive
     store._lexical.replace(["ghost"], [chunk("ghost", 0, "Northwind jets ghost story.")])
     assert "ghost" not in {c.article_id for c, _ in store.lexical_query("northwind jets ghost", 10)}
     store.close()
-    with caplog.at_level(logging.WARNING, logger="index.store"):
+    with caplog.at_level(logging.WARNING, logger="index.archive.store"):
         reopened = ArchiveStore(archive, IndexSettings(embedding_model="hash"))
     assert "out of step" in caplog.text
     assert reopened._lexical.count() == count
@@ -155,10 +155,10 @@ def test_lexical_index_out_of_step_is_rebuilt_and_stray_hits_are_dropped(archive
 def test_a_writer_waits_for_another_then_says_what_to_do(lexical, monkeypatch):
     import tantivy
 
-    import index.lexical
+    import index.archive.lexical
 
     other = tantivy.Index.open(str(lexical.path)).writer(15_000_000, 1)  # as another process's ingest would
-    monkeypatch.setattr(index.lexical, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(index.archive.lexical, "LOCK_WAIT_SECONDS", 0.2)
     with pytest.raises(NewsDeskError, match="wait for the other ingest into this archive to finish"):
         lexical.replace(["late"], [chunk("late", 0, "Late arrival.")])
     other.wait_merging_threads()  # releases the lock

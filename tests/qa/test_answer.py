@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timezone
 import pytest
 
 from qa import Desk, EmptyIndexError, EmptyQuestionError, FakeLLM, Settings
-from qa.answer import ABSTAIN_TEXT, UNVERIFIED_TAG, is_abstention
+from qa.answering.answer import ABSTAIN_TEXT, UNVERIFIED_TAG, is_abstention
 
 
 def test_abstention_phrases():

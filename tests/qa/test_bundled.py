@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from qa import LLMError, LLMSettings, LocalLLM, Message, ModelError
-from qa.backends import make_llm
-from qa.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path, find_bundled_model
+from qa.llm.backends import make_llm
+from qa.llm.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path, find_bundled_model
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = [Message(role="user", content="?")]

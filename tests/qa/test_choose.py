@@ -3,8 +3,8 @@
 import pytest
 
 from qa import FakeLLM
-from qa.choose import LETTERS, llm_probabilities
-from qa.llm import Completion
+from qa.answering.choose import LETTERS, llm_probabilities
+from qa.llm.base import Completion
 
 
 @pytest.fixture

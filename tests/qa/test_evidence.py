@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from index.chunking import count_tokens
 from index.embedding import HashEmbedder
-from qa.evidence import select_evidence, split_sentences
+from qa.answering.evidence import select_evidence, split_sentences
 from qa.types import Hit
 
 ARTICLE = (

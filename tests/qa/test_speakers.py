@@ -11,7 +11,7 @@ import pytest
 
 from index.loaders import Loaded, load
 from qa import Desk, Settings, sample_archive_path
-from qa.speakers import (
+from qa.speakers.questions import (
     BUNDLED_ALIASES,
     SpeakerQuery,
     extract_statements,
@@ -170,7 +170,7 @@ def test_missing_user_file(tmp_path):
 def test_bundled_file_ships_with_the_package():
     assert BUNDLED_ALIASES.is_file()
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
-    assert "data/*.json" in pyproject["tool"]["setuptools"]["package-data"]["qa"]
+    assert "speakers/data/*.json" in pyproject["tool"]["setuptools"]["package-data"]["qa"]
 
 
 # ------------------------------------------------------------------------------------------- statements

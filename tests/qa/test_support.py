@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 import pytest
 
 from index.embedding import make_embedder
-from qa.evidence import select_evidence
+from qa.answering.evidence import select_evidence
+from qa.answering.support import answer_sentences, check_answer, markers_in, strip_markers
 from qa.settings import SupportSettings
-from qa.support import answer_sentences, check_answer, markers_in, strip_markers
 from qa.types import Hit
 
 RENTS = (

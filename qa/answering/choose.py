@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.embedding import Embedder
-from qa.evidence import Evidence, content_words, cosine, looks_like_instructions, split_sentences
-from qa.llm import LLM, Message
+from qa.answering.evidence import Evidence, content_words, cosine, looks_like_instructions, split_sentences
+from qa.llm.base import LLM, Message
 from qa.types import Hit
 
 LETTERS = "ABCDEFGHIJ"

@@ -20,23 +20,23 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index.archive.store import ArchiveStats, ArchiveStore
 from index.articles import Article
 from index.embedding import Embedder, make_embedder
 from index.pipeline import IngestReport, Progress, ingest
-from index.store import ArchiveStats, ArchiveStore
-from qa.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
-from qa.backends import make_llm
+from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
+from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
+from qa.answering.evidence import Evidence, select_evidence
+from qa.answering.support import check_answer
 from qa.chat import Chat
-from qa.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.errors import EmptyQuestionError
-from qa.evidence import Evidence, select_evidence
-from qa.llm import LLM, Message
-from qa.retrieve import Retriever, SearchFilters
+from qa.llm.backends import make_llm
+from qa.llm.base import LLM, Message
+from qa.retrieval.retriever import Retriever, SearchFilters
 from qa.sample import sample_archive_path
 from qa.settings import Settings
-from qa.speakers import load_aliases, parse_speaker_question, speaker_search_text
-from qa.statements import statement_answer, topical_statements
-from qa.support import check_answer
+from qa.speakers.questions import load_aliases, parse_speaker_question, speaker_search_text
+from qa.speakers.statements import statement_answer, topical_statements
 from qa.types import Answer, Hit, Timings
 
 __all__ = ["Desk", "sample_archive_path"]
@@ -278,7 +278,7 @@ class Desk:
         metadata: dict[str, str | int | float | bool] | None = None,
         as_of: datetime | None = None,
     ) -> ChoicePick:
-        """Pick one of ``choices`` as the answer to ``question`` from the archive (see :mod:`qa.choose`).
+        """Pick one of ``choices`` as the answer to ``question`` from the archive (see :mod:`qa.answering.choose`).
 
         The choice best matched by a relevant retrieved sentence wins; when no choice appears in the evidence, the
         LLM's order-debiased letter probabilities decide.

@@ -1,5 +1,5 @@
 """An archive on disk: the opening chunks' vectors in chromadb, every chunk in a BM25 index (tantivy, see
-``index.lexical``), and articles and chunks in a SQLite manifest beside them.
+``index.archive.lexical``), and articles and chunks in a SQLite manifest beside them.
 
 Each batch is written to chroma, then the lexical index, then the manifest in one transaction, so an
 interrupted ingest never records an article whose chunks are not searchable; a re-run redoes that batch.
@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.articles import Article
 from index.chunking import Chunk
 from index.errors import ArchiveNotFoundError, EmptyIndexError, NewsDeskError
-from index.lexical import LEXICAL_DIR, LexicalIndex
 from index.settings import IndexSettings
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The language-model interface: messages, completions, the LLM protocol, prompt budgets, and a fake.
 
 The real backends (a bundled GGUF run in-process by llama.cpp, any OpenAI-compatible endpoint) are in
-:mod:`qa.backends`; :func:`qa.backends.make_llm` picks one from the settings.
+:mod:`qa.llm.backends`; :func:`qa.llm.backends.make_llm` picks one from the settings.
 """
 
 from __future__ import annotations

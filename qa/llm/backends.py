@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qa.bundled import BUNDLED_MODELS, bundled_model_path, find_bundled_model
 from qa.errors import LLMError, ModelError
-from qa.llm import LLM, Completion, FakeLLM, Message, check_prompt_budget, estimate_prompt_tokens
+from qa.llm.base import LLM, Completion, FakeLLM, Message, check_prompt_budget, estimate_prompt_tokens
+from qa.llm.bundled import BUNDLED_MODELS, bundled_model_path, find_bundled_model
 from qa.settings import LLMSettings
 
 logger = logging.getLogger(__name__)

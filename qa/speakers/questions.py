@@ -9,7 +9,7 @@ from everyone who speaks for Russia: the Kremlin, Putin, Peskov, the foreign min
 - scores how much a passage reads as the speaker speaking (:func:`statement_score`) and picks out the
   sentences that are statements, with char offsets (:func:`extract_statements`, :func:`statements_from_hits`).
 
-Everything is pattern-based (no model; the sentence rules live in :mod:`qa.attribution`): a statement is an
+Everything is pattern-based (no model; the sentence rules live in :mod:`qa.speakers.attribution`): a statement is an
 alias as the subject of a speech verb ("Peskov told reporters", "Russia's foreign ministry on Sunday condemned"),
 after one ("..., said Peskov"), after "according to", a pronoun or "the ministry" continuing a statement, or a
 quotation attributed to one of these.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa.attribution import STATEMENT_THRESHOLD, attribute
+from qa.speakers.attribution import STATEMENT_THRESHOLD, attribute
 from qa.types import Hit
 
 BUNDLED_ALIASES = Path(__file__).with_name("data") / "speakers.json"

@@ -1,4 +1,4 @@
-"""Which sentences are a speaker speaking: the pattern rules behind :mod:`qa.speakers`.
+"""Which sentences are a speaker speaking: the pattern rules behind :mod:`qa.speakers.questions`.
 
 A sentence is a statement by a speaker (one of its aliases) when the alias is the subject of a speech verb
 ("Peskov told reporters", "Russia's foreign ministry on Sunday, 22 June, condemned"), follows an inverted one

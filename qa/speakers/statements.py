@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.embedding import Embedder
-from qa.evidence import cosine
-from qa.speakers import DatedStatement, SpeakerQuery, statements_from_hits
+from qa.answering.evidence import cosine
+from qa.speakers.questions import DatedStatement, SpeakerQuery, statements_from_hits
 from qa.types import AnswerSentence, Citation, Hit, Span
 
 # Below this similarity to the topic a statement is about something else (measured by eye on the sample archive:

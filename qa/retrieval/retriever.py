@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.archive.store import ArchiveStore
 from index.chunking import Chunk
 from index.embedding import Embedder
 from index.errors import NewsDeskError
-from index.store import ArchiveStore
+from qa.retrieval.timeparse import TimeScope, resolve_time
 from qa.settings import RetrievalSettings
-from qa.timeparse import TimeScope, resolve_time
 from qa.types import Hit
 
 Scalar = str | int | float | bool

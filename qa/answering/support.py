@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from index.embedding import Embedder
-from qa.evidence import Evidence, Sentence, content_words, cosine, split_sentences
+from qa.answering.evidence import Evidence, Sentence, content_words, cosine, split_sentences
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
-from qa.api import Desk
+from qa.desk import Desk
 
 
 class SearchBenchmark(BaseModel):

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.articles import Article
+from index.reference import ArticleRef
 
 
 class Chunk(BaseModel):
@@ -15,15 +16,16 @@ class Chunk(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     chunk_id: str = Field(description="f'{article_id}:{n}'")
-    article_id: str
+    article: ArticleRef
     n: int = Field(description="Position of the chunk in its article, from 0.")
     text: str
     start: int = Field(description="Char offset of the chunk in the article text.")
     end: int = Field(description="Char offset just past the chunk.")
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published_ts: int | None = Field(None, description="Publication time as epoch seconds (chroma filters numbers).")
+
+    @property
+    def article_id(self) -> str:
+        """The id of the chunk's article."""
+        return self.article.article_id
 
 
 @lru_cache(maxsize=4)
@@ -54,7 +56,7 @@ def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 
     if chunk_overlap >= chunk_size:
         raise ValueError(f"chunk_overlap must be smaller than chunk_size, got {chunk_overlap} >= {chunk_size}")
     pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
-    published_ts = int(article.published_at.timestamp()) if article.published_at else None
+    ref = ArticleRef.of(article)
     chunks: list[Chunk] = []
     cursor = 0
     for piece in pieces:
@@ -63,15 +65,11 @@ def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 
         chunks.append(
             Chunk(
                 chunk_id=f"{article.article_id}:{len(chunks)}",
-                article_id=article.article_id,
+                article=ref,
                 n=len(chunks),
                 text=article.text[start:end],
                 start=start,
                 end=end,
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                published_ts=published_ts,
             )
         )
         # Overlap means the next chunk starts before this one ends, never before this one starts.
@@ -91,4 +89,5 @@ def _locate(text: str, piece: str, cursor: int) -> int:
 
 def embedded_text(chunk: Chunk, with_title: bool) -> str:
     """What the embedding model reads for a chunk: the title gives a bare paragraph its topic."""
-    return f"{chunk.title}\n{chunk.text}" if with_title and chunk.title else chunk.text
+    title = chunk.article.title
+    return f"{title}\n{chunk.text}" if with_title and title else chunk.text

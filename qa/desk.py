@@ -7,7 +7,7 @@ Example:
     >>> desk = Desk.open(tempfile.mkdtemp(), settings, create=True)
     >>> desk.ingest([sample_archive_path()]).added
     14
-    >>> desk.search("Russia condemns US strikes", k=1)[0].source
+    >>> desk.search("Russia condemns US strikes", k=1)[0].article.source
     'newsdesk sample'
 """
 

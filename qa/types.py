@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.reference import ArticleRef
+
 
 class Hit(BaseModel):
     """A retrieved passage with its scores and rank."""
@@ -14,23 +16,19 @@ class Hit(BaseModel):
 
     rank: int = Field(description="1-based position in the results.")
     chunk_id: str
-    article_id: str
+    article: ArticleRef = Field(description="The article the passage comes from: id, title, publisher, url, date.")
     text: str = Field(description="The passage.")
     start: int = Field(description="Char offset of the passage in its article.")
     end: int
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published_at: datetime | None = None
     score: float = Field(description="The score results are ordered by (higher is better).")
     dense_score: float | None = Field(None, description="Cosine similarity of query and passage.")
     lexical_score: float | None = Field(None, description="BM25 score of the passage, if it matched by words.")
     copies: tuple[str, ...] = Field((), description="Ids of other articles carrying the same passage (wire copies).")
 
     @property
-    def date(self) -> str:
-        """Publication date as YYYY-MM-DD, or 'undated'."""
-        return self.published_at.strftime("%Y-%m-%d") if self.published_at else "undated"
+    def article_id(self) -> str:
+        """The id of the passage's article."""
+        return self.article.article_id
 
 
 class Span(BaseModel):
@@ -50,17 +48,18 @@ class Citation(BaseModel):
 
     marker: int = Field(description="The n of [n] in the answer text.")
     chunk_id: str
-    article_id: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published_at: datetime | None = None
+    article: ArticleRef = Field(description="The cited article: id, title, publisher, url, date.")
     quote: str = Field(description="The passage the marker points at (the sentences shown to the model).")
     start: int = Field(description="Char offset of the quote in the article text.")
     end: int
     spans: list[Span] = Field(
         default_factory=list, description="The sentences that support the answer's claims citing this marker."
     )
+
+    @property
+    def article_id(self) -> str:
+        """The id of the cited article."""
+        return self.article.article_id
 
 
 class AnswerSentence(BaseModel):

@@ -41,7 +41,7 @@ def test_gold_article_is_retrieved(rtqa, position):
     question = questions[position]
     hits = desk.search(question["question_sentence"], k=10, as_of=question_as_of(question))
     assert {h.article_id for h in hits} & set(question["gold_article_ids"]), question["question_sentence"]
-    assert all(h.published_at is None or h.published_at <= question_as_of(question) for h in hits)
+    assert all(h.article.published_at is None or h.article.published_at <= question_as_of(question) for h in hits)
 
 
 def test_reingest_changes_nothing(rtqa):

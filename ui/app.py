@@ -22,11 +22,11 @@ def render_sources(answer: Answer) -> str:
     if answer.citations:
         cards = []
         for c in answer.citations:
-            date = c.published_at.strftime("%Y-%m-%d") if c.published_at else "undated"
-            title = html.escape(c.title or "(untitled)")
-            link = f"[{title}]({c.url})" if c.url else title
+            ref = c.article
+            title = html.escape(ref.title or "(untitled)")
+            link = f"[{title}]({ref.url})" if ref.url else title
             cards.append(
-                f"**[{c.marker}]** {link}  \n*{html.escape(c.source or 'unknown')} · {date}*\n\n> {_quote(c)}"
+                f"**[{c.marker}]** {link}  \n*{html.escape(ref.source or 'unknown')} · {ref.date}*\n\n> {_quote(c)}"
             )
         dropped = [s for s in answer.sentences if not s.supported]
         if dropped:
@@ -35,7 +35,8 @@ def render_sources(answer: Answer) -> str:
         return "\n\n---\n\n".join(cards)
     if answer.hits:
         closest = "\n".join(
-            f"- {html.escape(h.source or 'unknown')}, {h.date}: {html.escape(h.title or h.text[:80])}"
+            f"- {html.escape(h.article.source or 'unknown')}, {h.article.date}: "
+            f"{html.escape(h.article.title or h.text[:80])}"
             for h in answer.hits[:3]
         )
         return f"*{html.escape(answer.reason or '')}*\n\nClosest passages:\n{closest}"

@@ -407,9 +407,10 @@ def _scalar(value: str) -> str | int | float | bool:
 
 def render_hit(hit: Hit) -> str:
     """A passage as the CLI shows it."""
-    head = f"{hit.rank}. {hit.source or 'unknown'} · {hit.date} · {hit.title or '(untitled)'}  [{hit.score:.3f}]"
+    ref = hit.article
+    head = f"{hit.rank}. {ref.source or 'unknown'} · {ref.date} · {ref.title or '(untitled)'}  [{hit.score:.3f}]"
     body = " ".join(hit.text.split())
-    return f"{head}\n   {body[:400]}{'…' if len(body) > 400 else ''}\n   {hit.url or hit.article_id}"
+    return f"{head}\n   {body[:400]}{'…' if len(body) > 400 else ''}\n   {ref.url or ref.article_id}"
 
 
 def render_answer(answer: Answer) -> str:
@@ -425,14 +426,17 @@ def render_answer(answer: Answer) -> str:
         lines.append(f"\n({answer.reason})")
         if answer.hits:
             lines.append("Closest passages found:")
-            lines.extend(f"  - {h.source or 'unknown'}, {h.date}: {h.title or h.text[:80]}" for h in answer.hits[:3])
+            lines.extend(
+                f"  - {h.article.source or 'unknown'}, {h.article.date}: {h.article.title or h.text[:80]}"
+                for h in answer.hits[:3]
+            )
     if answer.citations:
         lines.append("\nSources:")
         for c in answer.citations:
-            date = c.published_at.strftime("%Y-%m-%d") if c.published_at else "undated"
+            ref = c.article
             lines.append(
-                f"  [{c.marker}] {c.source or 'unknown'}, {date}: {c.title or '(untitled)'}"
-                + (f"\n      {c.url}" if c.url else "")
+                f"  [{c.marker}] {ref.source or 'unknown'}, {ref.date}: {ref.title or '(untitled)'}"
+                + (f"\n      {ref.url}" if ref.url else "")
             )
     return "\n".join(lines)
 

@@ -193,11 +193,11 @@ def _document(chunk: Chunk, schema: tantivy.Schema) -> tantivy.Document:
     fields: dict[str, object] = {
         "chunk_id": chunk.chunk_id,
         "article_id": chunk.article_id,
-        "title": chunk.title or "",
+        "title": chunk.article.title or "",
         "text": chunk.text,
-        "source": chunk.source or "",
+        "source": chunk.article.source or "",
         "n": chunk.n,
     }
-    if chunk.published_ts is not None:
-        fields["published_ts"] = chunk.published_ts
+    if chunk.article.published_ts is not None:
+        fields["published_ts"] = chunk.article.published_ts
     return tantivy.Document.from_dict(fields, schema)

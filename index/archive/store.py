@@ -24,6 +24,7 @@ from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.articles import Article
 from index.chunking import Chunk
 from index.errors import ArchiveNotFoundError, EmptyIndexError, NewsDeskError
+from index.reference import ArticleRef
 from index.settings import IndexSettings
 
 logger = logging.getLogger(__name__)
@@ -206,7 +207,8 @@ class ArchiveStore:
             self._db.executemany(
                 f"INSERT OR REPLACE INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (c.chunk_id, c.article_id, c.n, c.start, c.end, c.title, c.source, c.url, c.published_ts, c.text)
+                    (c.chunk_id, c.article_id, c.n, c.start, c.end, c.article.title, c.article.source, c.article.url,
+                     c.article.published_ts, c.text)
                     for _, chunks, _, _ in batch
                     for c in chunks
                 ],
@@ -474,27 +476,19 @@ def _row_chunk(
     cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
 ) -> Chunk:
     return Chunk(
-        chunk_id=cid,
-        article_id=aid,
-        n=n,
-        start=start,
-        end=end,
-        title=title or None,
-        source=source or None,
-        url=url or None,
-        published_ts=ts,
-        text=text,
+        chunk_id=cid, article=ArticleRef.from_ts(aid, title, source, url, ts), n=n, start=start, end=end, text=text
     )
 
 
 def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
     # Only what deletes and _chroma_where read: the chunk itself is read from the manifest.
-    meta: dict[str, Any] = {"article_id": chunk.article_id, "source": chunk.source or ""}
+    meta: dict[str, Any] = {"article_id": chunk.article_id, "source": chunk.article.source or ""}
+    published_ts = chunk.article.published_ts
     # Chroma cannot test for a missing key, so "dated" says whether published_ts is there: an as_of
     # cut-off keeps undated articles, while an explicit date range leaves them out.
-    meta["dated"] = chunk.published_ts is not None
-    if chunk.published_ts is not None:
-        meta["published_ts"] = chunk.published_ts
+    meta["dated"] = published_ts is not None
+    if published_ts is not None:
+        meta["published_ts"] = published_ts
     for key, value in article.metadata.items():
         meta[f"meta.{key}"] = value
     return meta

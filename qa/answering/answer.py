@@ -96,11 +96,7 @@ def _citation(source: Evidence, spans: list[Span]) -> Citation:
     return Citation(
         marker=source.marker,
         chunk_id=hit.chunk_id,
-        article_id=hit.article_id,
-        title=hit.title,
-        source=hit.source,
-        url=hit.url,
-        published_at=hit.published_at,
+        article=hit.article,
         quote=source.body or hit.text,
         start=start,
         end=end,

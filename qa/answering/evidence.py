@@ -84,8 +84,9 @@ class Evidence:
     @property
     def header(self) -> str:
         """Source, date and headline, as the model sees them."""
-        head = f"[{self.marker}] {self.hit.source or 'unknown source'}, {self.hit.date}"
-        return f"{head}: {self.hit.title}" if self.hit.title else head
+        ref = self.hit.article
+        head = f"[{self.marker}] {ref.publisher}, {ref.date}"
+        return f"{head}: {ref.title}" if ref.title else head
 
     @property
     def block(self) -> str:
@@ -95,9 +96,10 @@ class Evidence:
     @property
     def excerpt(self) -> str:
         """The source as the answer prompt shows it: "(Reuters, 7 August 2022) sentence … sentence"."""
-        published = self.hit.published_at
+        # The small models read "7 August 2022" more reliably than an ISO date.
+        published = self.hit.article.published_at
         day = f"{published.day} {published:%B %Y}" if published else "undated"
-        return f"({self.hit.source or 'unknown source'}, {day}) {self.body}"
+        return f"({self.hit.article.publisher}, {day}) {self.body}"
 
     @property
     def body(self) -> str:

@@ -124,7 +124,8 @@ def _span(sentence: Sentence) -> Span | None:
 
 def _candidates(source: Evidence) -> list[Sentence]:
     # What the model saw of the source: its shown sentences and its headline (offsets -1: not article text).
-    headline = [Sentence(source.hit.title, -1, -1)] if source.hit.title else []
+    title = source.hit.article.title
+    headline = [Sentence(title, -1, -1)] if title else []
     return [*source.sentences, *headline]
 
 
@@ -205,7 +206,7 @@ def _lead_in(source: Evidence, candidate: Sentence) -> str:
     if candidate not in shown:
         return candidate.text
     at = shown.index(candidate)
-    before = shown[at - 1].text if at else (source.hit.title or "")
+    before = shown[at - 1].text if at else (source.hit.article.title or "")
     return f"{before} {candidate.text}"
 
 

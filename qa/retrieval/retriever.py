@@ -147,7 +147,7 @@ class Retriever:
         as_of = _utc(filters.as_of) if filters.as_of else datetime.now(timezone.utc)
         scope = resolve_time(query, as_of)
         for candidate in candidates.values():
-            candidate.score *= self._time_factor(candidate.chunk.published_ts, scope, as_of)
+            candidate.score *= self._time_factor(candidate.chunk.article.published_ts, scope, as_of)
         ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.chunk.chunk_id))
         fold_at = cfg.duplicate_similarity if cfg.collapse_duplicates else None
         return _to_hits(_select(ranked, k, cfg.max_passages_per_article, fold_at))
@@ -228,16 +228,10 @@ def _to_hits(candidates: list[_Candidate]) -> list[Hit]:
         Hit(
             rank=rank,
             chunk_id=c.chunk.chunk_id,
-            article_id=c.chunk.article_id,
+            article=c.chunk.article,
             text=c.chunk.text,
             start=c.chunk.start,
             end=c.chunk.end,
-            title=c.chunk.title,
-            source=c.chunk.source,
-            url=c.chunk.url,
-            published_at=datetime.fromtimestamp(c.chunk.published_ts, tz=timezone.utc)
-            if c.chunk.published_ts is not None
-            else None,
             score=c.score,
             dense_score=c.dense,
             lexical_score=c.lexical,

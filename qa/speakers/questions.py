@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.reference import ArticleRef
 from qa.speakers.attribution import STATEMENT_THRESHOLD, attribute
 from qa.types import Hit
 
@@ -64,19 +65,15 @@ class DatedStatement(BaseModel):
     speaker_mention: str
     text: str = Field(description="The sentence.")
     score: float
-    article_id: str
+    article: ArticleRef = Field(description="The article the statement is quoted from.")
     chunk_id: str
     start: int = Field(description="Char offset of the sentence in its article.")
     end: int
-    published_at: datetime | None = None
-    source: str | None = None
-    title: str | None = None
-    url: str | None = None
 
     @property
-    def date(self) -> str:
-        """Publication date as YYYY-MM-DD, or 'undated'."""
-        return self.published_at.strftime("%Y-%m-%d") if self.published_at else "undated"
+    def article_id(self) -> str:
+        """The id of the statement's article."""
+        return self.article.article_id
 
 
 # ---------------------------------------------------------------------------------------------- alias lists
@@ -402,9 +399,9 @@ def statements_from_hits(
         Statements with their article, date and source; offsets point into the article text.
 
     Example:
-        >>> hit = Hit(rank=1, chunk_id="a:0", article_id="a", text="Peskov said talks were over.", start=100,
-        ...           end=128, score=1.0)
-        >>> [(s.speaker_mention, s.start, s.date) for s in statements_from_hits([hit], ["Peskov"])]
+        >>> hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a"), text="Peskov said talks were over.",
+        ...           start=100, end=128, score=1.0)
+        >>> [(s.speaker_mention, s.start, s.article.date) for s in statements_from_hits([hit], ["Peskov"])]
         [('Peskov', 100, 'undated')]
     """
     chosen: dict[tuple[str, str], DatedStatement] = {}
@@ -419,21 +416,17 @@ def statements_from_hits(
                 speaker_mention=st.speaker_mention,
                 text=st.text,
                 score=st.score,
-                article_id=hit.article_id,
+                article=hit.article,
                 chunk_id=hit.chunk_id,
                 start=hit.start + st.start,
                 end=hit.start + st.end,
-                published_at=hit.published_at,
-                source=hit.source,
-                title=hit.title,
-                url=hit.url,
             )
     undated = datetime.max.replace(tzinfo=None)
     return sorted(
         chosen.values(),
         key=lambda s: (
-            s.published_at is None,
-            s.published_at.replace(tzinfo=None) if s.published_at else undated,
+            s.article.published_at is None,
+            s.article.published_at.replace(tzinfo=None) if s.article.published_at else undated,
             s.article_id,
             s.start,
         ),

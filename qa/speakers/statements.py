@@ -38,7 +38,7 @@ def topical_statements(
         key=lambda pair: -(pair[1] * pair[0].score),
     )[:limit]
     chosen = [s for s, _ in ranked]
-    return sorted(chosen, key=lambda s: (s.published_at is None, s.published_at or 0, s.start))
+    return sorted(chosen, key=lambda s: (s.article.published_at is None, s.article.published_at or 0, s.start))
 
 
 def statement_answer(
@@ -52,7 +52,7 @@ def statement_answer(
     for i, statement in enumerate(statements):
         marker = markers.setdefault(statement.article_id, len(markers) + 1)
         latest = " (latest)" if i == len(statements) - 1 and len(statements) > 1 else ""
-        where = f"{statement.date}{latest}, {statement.source or 'unknown source'}"
+        where = f"{statement.article.date}{latest}, {statement.article.publisher}"
         line = f"- {where}: {statement.speaker_mention}: “{statement.text}” [{marker}]"
         lines.append(line)
         span = Span(start=statement.start, end=statement.end, text=statement.text)
@@ -64,8 +64,7 @@ def statement_answer(
         hit = by_article[article_id]
         quote = " … ".join(s.text for s in spans[article_id])
         citations.append(Citation(
-            marker=marker, chunk_id=hit.chunk_id, article_id=article_id, title=hit.title, source=hit.source,
-            url=hit.url, published_at=hit.published_at, quote=quote, start=spans[article_id][0].start,
+            marker=marker, chunk_id=hit.chunk_id, article=hit.article, quote=quote, start=spans[article_id][0].start,
             end=spans[article_id][-1].end, spans=spans[article_id],
         ))
     return text, sentences, citations

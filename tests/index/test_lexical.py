@@ -12,16 +12,15 @@ from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 from index.archive.lexical import LexicalIndex
 from index.chunking import Chunk
 from index.errors import NewsDeskError
+from index.reference import ArticleRef
 
 JUNE = int(datetime(2024, 6, 1, tzinfo=UTC).timestamp())
 JANUARY = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
 
 
 def chunk(article_id: str, n: int, text: str, *, title: str = "", ts: int | None = JUNE, source: str = "Wire") -> Chunk:
-    return Chunk(
-        chunk_id=f"{article_id}:{n}", article_id=article_id, n=n, text=text, start=0, end=len(text),
-        title=title or None, source=source, published_ts=ts,
-    )  # fmt: skip
+    ref = ArticleRef.from_ts(article_id, title, source, None, ts)
+    return Chunk(chunk_id=f"{article_id}:{n}", article=ref, n=n, text=text, start=0, end=len(text))
 
 
 @pytest.fixture
@@ -135,8 +134,10 @@ def test_fts5_archive_is_upgraded_on_open_without_re_embedding(archive, caplog):
     tables = {row[0] for row in store._db.execute("SELECT name FROM sqlite_master")}
     assert "chunks_fts" not in tables
     hits = store.lexical_query("Northwind jets order", 3)
-    assert hits and hits[0][0].text and hits[0][0].title, "text and titles survive the upgrade"
-    assert all(c.source != "" and c.url != "" for c in store.iter_chunks()), "FTS5's '' placeholders become None"
+    assert hits and hits[0][0].text and hits[0][0].article.title, "text and titles survive the upgrade"
+    assert all(c.article.source != "" and c.article.url != "" for c in store.iter_chunks()), (
+        "FTS5's '' placeholders become None"
+    )
 
 
 def test_lexical_index_out_of_step_is_rebuilt_and_stray_hits_are_dropped(archive, caplog):

@@ -6,6 +6,7 @@ import pytest
 from index import ArchiveStore, HashEmbedder, IndexSettings, chunk_article, ingest
 from index.articles import Article
 from index.errors import ArchiveNotFoundError, NewsDeskError
+from index.reference import ArticleRef
 
 
 @pytest.fixture
@@ -69,8 +70,8 @@ def test_chunks_keep_offsets_and_article_metadata(fixture_articles, store):
     for chunk in chunks:
         article = store.article(chunk.article_id)
         assert article.text[chunk.start : chunk.end] == chunk.text
-        assert chunk.title == article.title and chunk.source == article.source
-        assert chunk.published_ts == int(article.published_at.timestamp())
+        assert chunk.article == ArticleRef.of(article), "a chunk names its article, publisher and date"
+        assert chunk.article.published_ts == int(article.published_at.timestamp())
 
 
 def test_chunk_sizes_respect_token_budget():

@@ -80,7 +80,7 @@ def test_as_of_hides_later_articles(desk):
 
 def test_source_and_date_filters(desk):
     hits = desk.search("jets order", sources=["business wire daily"])
-    assert {h.source for h in hits} == {"Business Wire Daily"}
+    assert {h.article.source for h in hits} == {"Business Wire Daily"}
     hits = desk.search("rent", since=datetime(2024, 2, 20, tzinfo=timezone.utc), until=datetime(2024, 3, 1))
     assert {h.article_id for h in hits} == {"fx-7"}
 
@@ -108,7 +108,7 @@ def test_open_missing_archive_then_ingest_creates_it(tmp_path, fixture_articles)
     with pytest.raises(ArchiveNotFoundError, match="no newsdesk archive at"):
         desk.search("rent")
     assert desk.ingest([fixture_articles]).added == 7
-    assert desk.search("rent cap", k=1)[0].source == "Harbor Herald"
+    assert desk.search("rent cap", k=1)[0].article.source == "Harbor Herald"
 
 
 def test_ask_stream_yields_pieces_then_the_checked_answer(desk):

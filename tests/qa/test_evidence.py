@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from index.chunking import count_tokens
 from index.embedding import HashEmbedder
+from index.reference import ArticleRef
 from qa.answering.evidence import select_evidence, split_sentences
 from qa.types import Hit
 
@@ -17,9 +18,10 @@ ARTICLE = (
 
 
 def _hit(article_id: str, text: str, start: int, rank: int) -> Hit:
-    return Hit(rank=rank, chunk_id=f"{article_id}:{rank}", article_id=article_id, text=text, start=start,
-               end=start + len(text), title="Senate passes climate bill", source="Reuters", score=1 / rank,
-               published_at=datetime(2022, 8, 7, tzinfo=timezone.utc))
+    ref = ArticleRef(article_id=article_id, title="Senate passes climate bill", source="Reuters",
+                     published_at=datetime(2022, 8, 7, tzinfo=timezone.utc))
+    return Hit(rank=rank, chunk_id=f"{article_id}:{rank}", article=ref, text=text, start=start,
+               end=start + len(text), score=1 / rank)
 
 
 def test_sentences_keep_offsets_and_survive_abbreviations():

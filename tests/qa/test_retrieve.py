@@ -5,6 +5,7 @@ import pytest
 
 from index.archive.store import StoredChunk
 from index.chunking import Chunk
+from index.reference import ArticleRef
 from qa import Desk, Settings
 from qa.retrieval.retriever import Retriever, SearchFilters
 from qa.retrieval.timeparse import resolve_time
@@ -15,9 +16,8 @@ AS_OF = datetime(2022, 6, 16, 12, tzinfo=UTC)
 
 
 def chunk(cid: str, ts: int | None = None, text: str | None = None) -> Chunk:
-    return Chunk(
-        chunk_id=f"{cid}:0", article_id=cid, n=0, text=text or f"text of {cid}", start=0, end=10, published_ts=ts
-    )
+    return Chunk(chunk_id=f"{cid}:0", article=ArticleRef.from_ts(cid, None, None, None, ts), n=0,
+                 text=text or f"text of {cid}", start=0, end=10)
 
 
 class FakeStore:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.loaders import Loaded, load
+from index.reference import ArticleRef
 from qa import Desk, Settings, sample_archive_path
 from qa.speakers.questions import (
     BUNDLED_ALIASES,
@@ -352,15 +353,15 @@ def test_sample_archive_through_retrieval(tmp_path):
     assert sq is not None
     hits = desk.search(speaker_search_text(sq), k=20, as_of=datetime(2025, 6, 27, tzinfo=timezone.utc))
     found = statements_from_hits(hits, sq.aliases)
-    listed = [(s.article_id, s.date, s.speaker_mention, s.text) for s in found]
+    listed = [(s.article_id, s.article.date, s.speaker_mention, s.text) for s in found]
     missing = [e for e in EXPECTED if not found_in(listed, e)]
     assert not missing, missing
-    assert [s.published_at for s in found] == sorted(s.published_at for s in found), "oldest first"
+    assert [s.article.published_at for s in found] == sorted(s.article.published_at for s in found), "oldest first"
     assert len({(s.article_id, s.start) for s in found}) == len(found), "overlapping chunks give each sentence once"
     for s in found:
         article = desk.article(s.article_id)
         assert article is not None and article.text[s.start : s.end] == s.text, "offsets point into the article"
-        assert s.source == "newsdesk sample"
+        assert s.article.source == "newsdesk sample"
 
 
 def test_statements_from_hits_dedupes_and_sorts():
@@ -370,10 +371,10 @@ def test_statements_from_hits_dedupes_and_sorts():
 
     def hit(chunk_id: str, when: datetime | None, start: int) -> Hit:
         article = chunk_id.split(":")[0]
-        return Hit(rank=1, chunk_id=chunk_id, article_id=article, text=text, start=start, end=start + len(text),
-                   score=1.0, published_at=when)  # fmt: skip
+        return Hit(rank=1, chunk_id=chunk_id, article=ArticleRef(article_id=article, published_at=when), text=text,
+                   start=start, end=start + len(text), score=1.0)  # fmt: skip
 
     found = statements_from_hits([hit("b:0", late, 0), hit("a:1", early, 50), hit("b:1", late, 0), hit("c:0", None, 0)],
                                  ["Peskov"])  # fmt: skip
-    assert [(s.article_id, s.start, s.date) for s in found] == [("a", 50, "2025-06-22"), ("b", 0, "2025-06-23"),
+    assert [(s.article_id, s.start, s.article.date) for s in found] == [("a", 50, "2025-06-22"), ("b", 0, "2025-06-23"),
                                                                 ("c", 0, "undated")]  # fmt: skip

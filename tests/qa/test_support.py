@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from index.embedding import make_embedder
+from index.reference import ArticleRef
 from qa.answering.evidence import select_evidence
 from qa.answering.support import answer_sentences, check_answer, markers_in, strip_markers
 from qa.settings import SupportSettings
@@ -24,9 +25,10 @@ def embedder():
 
 
 def _hit(article: str, text: str, title: str, rank: int) -> Hit:
-    return Hit(rank=rank, chunk_id=f"{article}:0", article_id=article, text=text, start=100, end=100 + len(text),
-               title=title, source="Herald", score=1 / rank, dense_score=0.6,
-               published_at=datetime(2024, 2, 13, tzinfo=timezone.utc))
+    ref = ArticleRef(article_id=article, title=title, source="Herald",
+                     published_at=datetime(2024, 2, 13, tzinfo=timezone.utc))
+    return Hit(rank=rank, chunk_id=f"{article}:0", article=ref, text=text, start=100, end=100 + len(text),
+               score=1 / rank, dense_score=0.6)
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ def test_served_app_answers_over_http(desk):
     try:
         client = Client(app.local_url, verbose=False)
         result = client.predict("What did the Harbor city council decide on rents?", api_name="/ask")
-        assert result["citations"][0]["source"] == "Harbor Herald"
+        assert result["citations"][0]["article"]["source"] == "Harbor Herald"
         assert not result["abstained"]
     finally:
         app.close()

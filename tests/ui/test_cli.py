@@ -30,7 +30,7 @@ def test_ingest_search_stats(fast, fixture_articles, tmp_path):
             "search", "rent cap", "--archive", archive, "--json", "--source", "harbor herald", "--since", "2024-02-10"
         ).output
     )
-    assert hits and {h["article_id"] for h in hits} <= {"fx-2", "fx-7"}
+    assert hits and {h["article"]["article_id"] for h in hits} <= {"fx-2", "fx-7"}
 
     stats = json.loads(run("stats", "--archive", archive, "--json").output)
     assert (stats["articles"], stats["sources"]["Harbor Herald"]) == (7, 3)
@@ -80,8 +80,8 @@ def test_where_filters_on_any_field_and_says_when_nothing_matches(fast, tmp_path
     extra.write_text('{"id": "r1", "text": "Cocoa prices rose in Bahia.", "topics": "cocoa", "rank": 3}\n')
     assert run("ingest", str(fixture_articles), str(extra), "--archive", archive).exit_code == 0
     hits = json.loads(run("search", "prices", "--archive", archive, "--json", "--where", "topics=cocoa").output)
-    assert [h["article_id"] for h in hits] == ["r1"]
-    assert [h["article_id"] for h in json.loads(
+    assert [h["article"]["article_id"] for h in hits] == ["r1"]
+    assert [h["article"]["article_id"] for h in json.loads(
         run("search", "prices", "--archive", archive, "--json", "--where", "rank=3").output)] == ["r1"]
     empty = run("search", "prices", "--archive", archive, "--where", "topics=wheat")
     assert "No passages match these filters" in empty.output

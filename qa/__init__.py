@@ -1,36 +1,40 @@
-"""Questions to cited answers over a news archive.
+"""Questions to cited answers over a news archive: :class:`Desk` is the one entry, and this module its face.
 
-Example:
-    >>> from qa import Desk
-    >>> Desk.__name__
-    'Desk'
+Everything a user needs is importable from here: the Desk, its settings, the search filter, the result types, the
+LLM protocol and backends, and the errors.
 """
 
-from qa.desk import Desk
+from index.reference import ArticleRef
+from qa.desk import AnswerStream, Desk
 from qa.errors import (
+    ArchiveBusyError,
     ArchiveNotFoundError,
-    CitationError,
+    ArchiveSettingsError,
     EmptyIndexError,
     EmptyQuestionError,
+    FilterError,
     IngestError,
+    InvalidArgumentError,
     LLMError,
     ModelError,
     NewsDeskError,
+    SettingsError,
 )
-from qa.llm.backends import LocalLLM, OpenAICompatibleLLM
-from qa.llm.base import LLM, Completion, FakeLLM, Message
-from qa.retrieval.retriever import SearchFilters
+from qa.filters import SearchFilters
+from qa.llm import LLM, Completion, FakeLLM, LocalLLM, Message, OpenAICompatibleLLM
 from qa.sample import EXAMPLE_QUESTION, sample_archive_path
 from qa.settings import AnswerSettings, LLMSettings, Settings
 from qa.types import Answer, Citation, Hit, Timings
 
 __all__ = [
     "Desk",
+    "AnswerStream",
     "Settings",
     "LLMSettings",
     "AnswerSettings",
     "SearchFilters",
     "Answer",
+    "ArticleRef",
     "Citation",
     "Hit",
     "Timings",
@@ -41,13 +45,17 @@ __all__ = [
     "Message",
     "OpenAICompatibleLLM",
     "NewsDeskError",
+    "InvalidArgumentError",
     "IngestError",
     "ArchiveNotFoundError",
+    "ArchiveSettingsError",
+    "ArchiveBusyError",
     "EmptyIndexError",
     "ModelError",
     "LLMError",
-    "CitationError",
     "EmptyQuestionError",
+    "FilterError",
+    "SettingsError",
     "EXAMPLE_QUESTION",
     "sample_archive_path",
 ]

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.chunking import count_tokens
 from qa.answering.evidence import content_words
+from qa.filters import SearchFilters
 from qa.llm.base import Message
 from qa.types import Answer
+
+if TYPE_CHECKING:  # the Desk makes Chats, so a runtime import would be circular
+    from qa.desk import Desk
 
 REWRITE_PROMPT = (
     "Rewrite the user's last message as one standalone question that can be understood without the conversation. "
@@ -46,6 +50,7 @@ class Chat:
         desk: the archive and models.
         max_history_tokens: the token budget (cl100k, via tiktoken) of the turns shown to the rewriter; older
             turns are dropped first.
+        filters: the conversation's filters, used by every turn unless a turn gives its own.
 
     Usage (tested in tests/qa/test_chat.py)::
 
@@ -54,14 +59,21 @@ class Chat:
         chat.ask("And what did Iran say?").rewritten_question  # e.g. 'What did Iran say about US strikes?'
     """
 
-    desk: Any
+    desk: Desk
     max_history_tokens: int = 400
+    filters: SearchFilters | None = None
     turns: list[Turn] = field(default_factory=list)
 
-    def ask(self, message: str, **filters: Any) -> Answer:
-        """Answer ``message`` in the context of the conversation so far, and remember the turn."""
+    def ask(self, message: str, filters: SearchFilters | None = None, **criteria: Any) -> Answer:
+        """Answer ``message`` in the context of the conversation so far, and remember the turn.
+
+        Args:
+            message: what the user typed; a follow-up is rewritten into a standalone question first.
+            filters, **criteria: which articles may be used, as in ``Desk.search``; ``filters`` replaces the
+                conversation's own for this turn, keywords refine it.
+        """
         question = self.standalone(message)
-        answer = self.desk.ask(question, **filters)
+        answer = self.desk.ask(question, SearchFilters.of(filters or self.filters, **criteria))
         if question != message.strip():
             answer = answer.model_copy(update={"rewritten_question": question})
         self.turns.append(Turn(message.strip(), question, answer.text))

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from index.archive.store import ArchiveStats, ArchiveStore
 from index.articles import Article
@@ -29,10 +30,11 @@ from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probab
 from qa.answering.evidence import Evidence, select_evidence
 from qa.answering.support import check_answer
 from qa.chat import Chat
-from qa.errors import EmptyQuestionError
+from qa.errors import EmptyQuestionError, InvalidArgumentError
+from qa.filters import SearchFilters
 from qa.llm.backends import make_llm
 from qa.llm.base import LLM, Message
-from qa.retrieval.retriever import Retriever, SearchFilters
+from qa.retrieval.retriever import Retriever
 from qa.sample import sample_archive_path
 from qa.settings import Settings
 from qa.speakers.questions import load_aliases, parse_speaker_question, speaker_search_text
@@ -107,64 +109,48 @@ class Desk:
         return ingest(paths, self._store, self.embedder, progress=progress)
 
     def search(
-        self,
-        query: str,
-        *,
-        k: int | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        sources: Iterable[str] | None = None,
-        metadata: dict[str, str | int | float | bool] | None = None,
-        as_of: datetime | None = None,
-        exclude: Iterable[str] | None = None,
+        self, query: str, filters: SearchFilters | None = None, *, k: int | None = None, **criteria: Any
     ) -> list[Hit]:
         """Passages for ``query``, best first; an empty list when nothing passes the filters.
 
         Args:
             query: what to look for.
+            filters: which articles may be used (see :class:`qa.SearchFilters`).
             k: how many passages (default ``settings.answer.top_k``).
-            since: earliest publication time.
-            until: latest publication time.
-            sources: publishers to keep (case-insensitive).
-            metadata: article fields that must equal these values (e.g. ``{"topics": "cocoa"}``).
-            as_of: the query's "now" (default: now); later articles are never returned, and relative
-                words in the query ("this week", "in June 2022") are read against it.
-            exclude: article ids never to return (e.g. to see what newsdesk says without them).
+            **criteria: filter fields given as keywords, refining ``filters``: ``since``, ``until``, ``sources``
+                (case-insensitive), ``metadata`` (fields of the original record, e.g. ``{"topics": "cocoa"}``),
+                ``as_of`` (the query's "now", default now: later articles are never returned, and "this week" or
+                "in June 2022" in the query are read against it) and ``exclude`` (article ids never returned).
 
         Raises:
             EmptyQuestionError: the query is blank.
+            FilterError: a filter is malformed or names no publisher in the archive.
             EmptyIndexError: nothing has been ingested.
         """
-        return self._search(query, k or self.settings.answer.top_k,
-                            _filters(since, until, sources, metadata, as_of, exclude))
+        return self._search(query, k or self.settings.answer.top_k, _filters(filters, criteria))
 
     def _search(self, query: str, k: int, filters: SearchFilters) -> list[Hit]:
         query = _require_text(query)
         self.store.require_articles()
         return self.retriever.search(query, k, filters)
 
-    def ask(
-        self,
-        question: str,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        sources: Iterable[str] | None = None,
-        metadata: dict[str, str | int | float | bool] | None = None,
-        as_of: datetime | None = None,
-        exclude: Iterable[str] | None = None,
-    ) -> Answer:
+    def ask(self, question: str, filters: SearchFilters | None = None, **criteria: Any) -> Answer:
         """Answer ``question`` from the archive, citing passages with [n]; abstain when they do not answer it.
 
         Every sentence of the answer is checked against the passages it cites; unsupported sentences are
         dropped (or tagged, see ``settings.answer.unsupported``) and listed in ``Answer.sentences``.
 
+        Args:
+            question: what to answer.
+            filters, **criteria: which articles may be used, as in :meth:`search`.
+
         Raises:
             EmptyQuestionError: the question is blank.
+            FilterError: a filter is malformed or names no publisher in the archive.
             EmptyIndexError: nothing has been ingested.
             LLMError: the language model failed.
         """
-        filters = _filters(since, until, sources, metadata, as_of, exclude)
+        filters = _filters(filters, criteria)
         statements = self._statements(question, filters)
         if statements is not None:
             return statements
@@ -176,17 +162,7 @@ class Desk:
         return self._finish(prepared, completion.text, _ms_since(started), completion.prompt_tokens,
                             completion.completion_tokens)
 
-    def ask_stream(
-        self,
-        question: str,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        sources: Iterable[str] | None = None,
-        metadata: dict[str, str | int | float | bool] | None = None,
-        as_of: datetime | None = None,
-        exclude: Iterable[str] | None = None,
-    ) -> AnswerStream:
+    def ask_stream(self, question: str, filters: SearchFilters | None = None, **criteria: Any) -> AnswerStream:
         """Like :meth:`ask`, but the model's words arrive as they are generated.
 
         Iterate the result for text pieces; afterwards ``.answer`` holds the checked Answer with its citations
@@ -199,7 +175,7 @@ class Desk:
                 print(piece, end="")
             stream.answer.citations
         """
-        filters = _filters(since, until, sources, metadata, as_of, exclude)
+        filters = _filters(filters, criteria)
         return AnswerStream(self, self._statements(question, filters) or self._prepare(question, filters))
 
     def _statements(self, question: str, filters: SearchFilters) -> Answer | None:
@@ -268,32 +244,31 @@ class Desk:
         return answer(text=text, citations=citations, sentences=sentences, timings=timings)
 
     def choose(
-        self,
-        question: str,
-        choices: Sequence[str],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        sources: Iterable[str] | None = None,
-        metadata: dict[str, str | int | float | bool] | None = None,
-        as_of: datetime | None = None,
+        self, question: str, choices: Sequence[str], filters: SearchFilters | None = None, **criteria: Any
     ) -> ChoicePick:
         """Pick one of ``choices`` as the answer to ``question`` from the archive (see :mod:`qa.answering.choose`).
 
         The choice best matched by a relevant retrieved sentence wins; when no choice appears in the evidence, the
-        LLM's order-debiased letter probabilities decide.
+        LLM's order-debiased letter probabilities decide. Only passages that pass the filters are read, so an
+        excluded article can decide nothing.
+
+        Args:
+            question: the question.
+            choices: 2 to 10 possible answers.
+            filters, **criteria: which articles may be used, as in :meth:`search`.
 
         Raises:
             EmptyQuestionError: the question is blank.
-            ValueError: fewer than two choices, or more than ten.
+            InvalidArgumentError: fewer than two choices, or more than ten.
+            FilterError: a filter is malformed or names no publisher in the archive.
             EmptyIndexError: nothing has been ingested.
             LLMError: the language model failed.
         """
         question = _require_text(question)
         options = [c.strip() for c in choices if c and c.strip()]
         if not 2 <= len(options) <= len(LETTERS):
-            raise ValueError(f"give between 2 and {len(LETTERS)} non-empty choices, got {len(options)}")
-        hits = self.search(question, since=since, until=until, sources=sources, metadata=metadata, as_of=as_of)
+            raise InvalidArgumentError(f"give between 2 and {len(LETTERS)} non-empty choices, got {len(options)}")
+        hits = self._search(question, self.settings.answer.top_k, _filters(filters, criteria))
         pick = functools.partial(ChoicePick, question=question, choices=options, hits=hits)
         scores = evidence_scores(question, options, hits, self.embedder)
         if max(scores) > 0:
@@ -304,15 +279,23 @@ class Desk:
         probabilities = llm_probabilities(self.llm, question, options, evidence)
         return pick(index=probabilities.index(max(probabilities)), method="llm", scores=probabilities)
 
-    def chat(self, *, max_history_tokens: int = 400) -> Chat:
+    def chat(
+        self, filters: SearchFilters | None = None, *, max_history_tokens: int = 400, **criteria: Any
+    ) -> Chat:
         """A conversation: follow-ups ("and what did Iran say?") are rewritten into standalone questions.
 
-        Example:
-            >>> chat = Desk.open(settings=Settings(llm={"backend": "fake"})).chat()
-            >>> chat.turns
-            []
+        Args:
+            filters, **criteria: the conversation's filters, as in :meth:`search`; each turn may refine them.
+            max_history_tokens: how much of the conversation the rewriter sees.
+
+        Usage (tested in tests/qa/test_chat.py)::
+
+            chat = desk.chat(as_of=datetime(2025, 6, 30))
+            chat.ask("What has Russia said about US strikes?")
+            chat.ask("And what did Iran say?").rewritten_question
         """
-        return Chat(self, max_history_tokens=max_history_tokens)
+        chosen = SearchFilters.of(filters, **criteria) if filters is not None or criteria else None
+        return Chat(self, max_history_tokens=max_history_tokens, filters=chosen)
 
     def stats(self) -> ArchiveStats:
         """Articles, chunks, date range and sources of the archive."""
@@ -373,18 +356,9 @@ class Prepared:
     retrieve_ms: float
 
 
-def _filters(
-    since: datetime | None,
-    until: datetime | None,
-    sources: Iterable[str] | None,
-    metadata: dict[str, str | int | float | bool] | None,
-    as_of: datetime | None,
-    exclude: Iterable[str] | None = None,
-) -> SearchFilters:
-    return SearchFilters(
-        since=since, until=until, sources=tuple(sources or ()), metadata=metadata or {},
-        as_of=as_of or datetime.now(timezone.utc), exclude=tuple(exclude or ()),
-    )
+def _filters(filters: SearchFilters | None, criteria: dict[str, Any]) -> SearchFilters:
+    # The query's "now" is fixed once per call, so retrieval, the prompt and the answer agree on it.
+    return SearchFilters.of(filters, **criteria).at(datetime.now(timezone.utc))
 
 
 def _ms_since(started: float) -> float:

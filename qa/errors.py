@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from index.errors import ArchiveNotFoundError, EmptyIndexError, IngestError, ModelError, NewsDeskError
+from index.errors import (
+    ArchiveBusyError,
+    ArchiveNotFoundError,
+    ArchiveSettingsError,
+    EmptyIndexError,
+    IngestError,
+    InvalidArgumentError,
+    ModelError,
+    NewsDeskError,
+)
 
 __all__ = [
     "NewsDeskError",
+    "InvalidArgumentError",
     "IngestError",
     "ArchiveNotFoundError",
+    "ArchiveSettingsError",
+    "ArchiveBusyError",
     "EmptyIndexError",
     "ModelError",
     "LLMError",
-    "CitationError",
     "EmptyQuestionError",
+    "FilterError",
+    "SettingsError",
 ]
 
 
@@ -20,9 +33,13 @@ class LLMError(NewsDeskError):
     """The language model could not be reached or returned something unusable."""
 
 
-class CitationError(NewsDeskError):
-    """An answer's citations could not be resolved to passages."""
-
-
-class EmptyQuestionError(NewsDeskError, ValueError):
+class EmptyQuestionError(InvalidArgumentError):
     """The question is empty or only whitespace."""
+
+
+class FilterError(InvalidArgumentError):
+    """A search filter is malformed or matches no publisher (e.g. ``since`` after ``until``, an unknown field)."""
+
+
+class SettingsError(InvalidArgumentError):
+    """A setting names something that does not exist (an unknown model, backend or speakers file)."""

@@ -14,6 +14,7 @@ from evals.systems.base import (
     ranked_articles,
 )
 from qa.desk import Desk
+from qa.filters import SearchFilters
 
 
 class NewsdeskSystem:
@@ -35,22 +36,24 @@ class NewsdeskSystem:
         self.close_desk = close_desk
 
     def retrieve(self, query: Query) -> Retrieval:
-        """``Desk.search(question, k=10, as_of=end of the question's day)``."""
+        """``Desk.search(question, k=10)`` as of the end of the question's day, without the removed articles."""
         watch = Stopwatch()
-        hits = self.desk.search(query.text, k=TOP_K, as_of=query.as_of, exclude=query.removed)
+        hits = self.desk.search(query.text, _filters(query), k=TOP_K)
         ms = watch.ms()
         return Retrieval(ranked_articles([h.article_id for h in hits]), [h.chunk_id for h in hits], ms)
 
     def answer(self, query: Query) -> AnswerRecord:
-        """``Desk.ask(question, as_of=…)``; the multiple-choice pick is ``Desk.choose`` (newsdesk's own method:
-        evidence match, then the LLM's order-debiased letter probabilities), recorded as the letter pick."""
+        """``Desk.ask(question)``; the multiple-choice pick is ``Desk.choose`` (newsdesk's own method: evidence match,
+        then the LLM's order-debiased letter probabilities), recorded as the letter pick. Both take the same filters
+        as retrieval: the question's as-of time, and never a removed article."""
         self.recorder.reset()
+        filters = _filters(query)
         watch = Stopwatch()
-        answer = self.desk.ask(query.text, as_of=query.as_of, exclude=query.removed)
+        answer = self.desk.ask(query.text, filters)
         ms = watch.ms()
         pick = ChoicePick()
         if query.choices:
-            chosen = self.desk.choose(query.text, query.choices, as_of=query.as_of)
+            chosen = self.desk.choose(query.text, query.choices, filters)
             pick = ChoicePick(letter=chosen.index, letter_reply=f"choose:{chosen.method}")
         return AnswerRecord(
             text=answer.text,
@@ -65,3 +68,8 @@ class NewsdeskSystem:
         """Close the Desk if this system owns it."""
         if self.close_desk:
             self.desk.close()
+
+
+def _filters(query: Query) -> SearchFilters:
+    # One value for every call a question makes, so no call can miss the removed articles.
+    return SearchFilters(as_of=query.as_of, exclude=query.removed)

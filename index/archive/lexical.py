@@ -20,7 +20,8 @@ from pathlib import Path
 import tantivy
 
 from index.chunking import Chunk
-from index.errors import NewsDeskError
+from index.errors import ArchiveBusyError
+from index.filters import ChunkFilter
 
 LEXICAL_DIR = "lexical"
 # How long a write waits for another process's writer to let go of the index.
@@ -109,7 +110,7 @@ class LexicalIndex:
                 if "LockBusy" not in str(exc):
                     raise
                 if time.monotonic() > deadline:
-                    raise NewsDeskError(
+                    raise ArchiveBusyError(
                         f"the lexical index {self.path} stayed locked by another writer for {LOCK_WAIT_SECONDS} s; "
                         "wait for the other ingest into this archive to finish, then run this one again"
                     ) from exc
@@ -120,52 +121,35 @@ class LexicalIndex:
         return int(self._index.searcher().num_docs)
 
     def search(
-        self,
-        words: Sequence[str],
-        k: int,
-        *,
-        titles_only: bool = False,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-        as_of_ts: int | None = None,
-        sources: Sequence[str] = (),
-        article_ids: Sequence[str] | None = None,
+        self, words: Sequence[str], k: int, where: ChunkFilter | None = None, *, titles_only: bool = False
     ) -> list[tuple[str, float]]:
-        """The ids and BM25 scores of the ``k`` chunks that best match ``words``, best first.
+        """The ids and BM25 scores of the ``k`` chunks that best match ``words`` and pass ``where``, best first.
 
         Args:
             words: lower-case query words (stemmed here as the text was).
             k: how many to return.
+            where: which chunks may be returned (default: all).
             titles_only: match headlines only, one hit (the first chunk) per article.
-            since_ts, until_ts: a date range in epoch seconds; undated chunks are outside any range.
-            as_of_ts: chunks published later are left out; undated ones stay.
-            sources: publishers to keep (exact names).
-            article_ids: articles to keep (None: all).
         """
-        if not words or article_ids is not None and not article_ids:
+        where = where or ChunkFilter()
+        if not words or where.matches_nothing:
             return []
         fields = ["title"] if titles_only else ["title", "text"]
         query = self._index.parse_query(" ".join(words), fields)
-        filters = self._filters(titles_only, since_ts, until_ts, as_of_ts, sources, article_ids)
-        if filters:
-            # Filters take no part in the score.
-            query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, query)]
-                + [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
-            )
+        filters = self._filters(titles_only, where)
+        clauses = [(tantivy.Occur.Must, query)]
+        # Filters take no part in the score.
+        clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
+        if where.exclude:
+            excluded = tantivy.Query.term_set_query(self._schema, "article_id", sorted(where.exclude))
+            clauses.append((tantivy.Occur.MustNot, excluded))
+        if len(clauses) > 1:
+            query = tantivy.Query.boolean_query(clauses)
         searcher = self._index.searcher()
         hits = searcher.search(query, k, count=False).hits
         return [(str(searcher.doc(address).get_first("chunk_id")), float(score)) for score, address in hits]
 
-    def _filters(
-        self,
-        titles_only: bool,
-        since_ts: int | None,
-        until_ts: int | None,
-        as_of_ts: int | None,
-        sources: Sequence[str],
-        article_ids: Sequence[str] | None,
-    ) -> list[tantivy.Query]:
+    def _filters(self, titles_only: bool, where: ChunkFilter) -> list[tantivy.Query]:
         Query, Occur = tantivy.Query, tantivy.Occur  # noqa: N806 - tantivy's own names
 
         def int_range(field: str, low: int | None, high: int | None) -> tantivy.Query:
@@ -174,18 +158,18 @@ class LexicalIndex:
         filters: list[tantivy.Query] = []
         if titles_only:
             filters.append(int_range("n", 0, 0))
-        if since_ts is not None or until_ts is not None:
-            filters.append(int_range("published_ts", since_ts, until_ts))
-        if as_of_ts is not None:
+        if where.since_ts is not None or where.until_ts is not None:
+            filters.append(int_range("published_ts", where.since_ts, where.until_ts))
+        if where.as_of_ts is not None:
             undated = Query.boolean_query(
                 [(Occur.Must, Query.all_query()), (Occur.MustNot, Query.exists_query("published_ts"))]
             )
-            dated_before = int_range("published_ts", None, as_of_ts)
+            dated_before = int_range("published_ts", None, where.as_of_ts)
             filters.append(Query.boolean_query([(Occur.Should, dated_before), (Occur.Should, undated)]))
-        if sources:
-            filters.append(Query.term_set_query(self._schema, "source", list(sources)))
-        if article_ids is not None:
-            filters.append(Query.term_set_query(self._schema, "article_id", list(article_ids)))
+        if where.sources:
+            filters.append(Query.term_set_query(self._schema, "source", list(where.sources)))
+        if where.article_ids is not None:
+            filters.append(Query.term_set_query(self._schema, "article_id", sorted(where.article_ids)))
         return filters
 
 

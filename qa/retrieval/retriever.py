@@ -3,7 +3,8 @@
 Dense (chromadb) and lexical (BM25 by tantivy) candidates are fused by weighted reciprocal rank,
 re-ranked by time (a period the question names, a preference for recent news), folded where several
 articles carry the same passage (wire copies), and capped per article so the top covers several stories.
-Hard filters (dates, ``as_of``, sources, metadata) apply inside both indexes, never after the fact.
+Hard filters (dates, ``as_of``, sources, article fields, excluded articles) apply inside both indexes, never
+after the fact.
 """
 
 from __future__ import annotations
@@ -11,60 +12,18 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from index.archive.store import ArchiveStore
 from index.chunking import Chunk
 from index.embedding import Embedder
-from index.errors import NewsDeskError
+from index.filters import ChunkFilter
+from qa.errors import FilterError, InvalidArgumentError
+from qa.filters import SearchFilters, epoch
 from qa.retrieval.timeparse import TimeScope, resolve_time
 from qa.settings import RetrievalSettings
 from qa.types import Hit
-
-Scalar = str | int | float | bool
-
-
-class SearchFilters(BaseModel):
-    """Which articles a query may return.
-
-    ``as_of`` is the "now" of the query: nothing published after it is returned.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    since: datetime | None = Field(None, description="Earliest publication time (inclusive).")
-    until: datetime | None = Field(None, description="Latest publication time (inclusive).")
-    sources: tuple[str, ...] = Field((), description="Publishers to keep; empty keeps all.")
-    metadata: dict[str, Scalar] = Field(default_factory=dict, description="Article fields that must equal these.")
-    as_of: datetime | None = Field(None, description="Query time; later articles are never returned.")
-    exclude: tuple[str, ...] = Field((), description="Article ids never returned (as if not in the archive).")
-
-    def latest(self) -> datetime | None:
-        """The effective upper bound: the earlier of ``until`` and ``as_of``."""
-        bounds = [_utc(d) for d in (self.until, self.as_of) if d is not None]
-        return min(bounds) if bounds else None
-
-    def ts(self, value: datetime | None) -> int | None:
-        """Epoch seconds of a bound, as the indexes store dates."""
-        return int(_utc(value).timestamp()) if value is not None else None
-
-    def describe(self) -> str:
-        """The filters in words, for messages."""
-        parts = []
-        if self.since:
-            parts.append(f"since {self.since:%Y-%m-%d}")
-        if (latest := self.latest()) is not None:
-            parts.append(f"until {latest:%Y-%m-%d}")
-        if self.sources:
-            parts.append(f"from {', '.join(self.sources)}")
-        parts.extend(f"{k}={v!r}" for k, v in self.metadata.items())
-        return ", ".join(parts) or "no filters"
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 class _Candidate(BaseModel):
@@ -93,35 +52,25 @@ class Retriever:
         """The ``k`` best passages for ``query`` that pass ``filters`` (an empty list if none do).
 
         Raises:
-            ValueError: ``k`` is not positive, or ``since`` is after the effective end date.
-            NewsDeskError: a source filter names no publisher in the archive.
+            InvalidArgumentError: ``k`` is not positive.
+            FilterError: a source filter names no publisher in the archive.
         """
         if k <= 0:
-            raise ValueError(f"k must be > 0, got {k}")
+            raise InvalidArgumentError(f"k must be > 0, got {k}")
         filters = filters or SearchFilters()
         cfg = self.settings
         pool = max(cfg.candidates, k * 3)
-        latest = filters.latest()
-        if filters.since is not None and latest is not None and _utc(filters.since) > latest:
-            raise ValueError(f"since ({filters.since:%Y-%m-%d}) is after the end of the window ({latest:%Y-%m-%d})")
-        sources = self._resolve_sources(filters.sources) if filters.sources else ()
-        store_filters: dict[str, Any] = {
-            "since_ts": filters.ts(filters.since),
-            "until_ts": filters.ts(filters.until),
-            "as_of_ts": filters.ts(filters.as_of),
-            "sources": sources,
-            "metadata": filters.metadata,
-        }
+        where = self.chunk_filter(filters)
         # The BM25 searches run while the query is embedded and searched densely: tantivy, torch and chroma
         # release the GIL, and on two cores this takes ~10 ms off a ~50 ms search.
-        lexical_job = _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, **store_filters)
+        lexical_job = _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, where)
         # Reporting about a subject names it in the headline; a digest that mentions it in passing does not.
         titles_job = (
-            _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, titles_only=True, **store_filters)
+            _LEXICAL_THREADS.submit(self.store.lexical_query, query, pool, where, titles_only=True)
             if cfg.title_weight > 0
             else None
         )
-        dense = self.store.query(self.embedder.embed_query(query), pool, **store_filters)
+        dense = self.store.query(self.embedder.embed_query(query), pool, where)
         lexical = lexical_job.result()
         candidates: dict[str, _Candidate] = {}
         for rank, item in enumerate(dense, start=1):
@@ -132,19 +81,15 @@ class Retriever:
             candidate = candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
             candidate.lexical = bm25
             candidate.score += cfg.lexical_weight / (cfg.rrf_k + rank)
-        if filters.exclude:
-            excluded = set(filters.exclude)
-            candidates = {cid: c for cid, c in candidates.items() if c.chunk.article_id not in excluded}
         if titles_job is not None:
             titles = titles_job.result()
             title_rank = {chunk.article_id: rank for rank, (chunk, _) in enumerate(titles, start=1)}
             for chunk, _ in titles:
-                if chunk.article_id not in filters.exclude:
-                    candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
+                candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
             for candidate in candidates.values():
                 if (rank := title_rank.get(candidate.chunk.article_id)) is not None:
                     candidate.score += cfg.title_weight / (cfg.rrf_k + rank)
-        as_of = _utc(filters.as_of) if filters.as_of else datetime.now(timezone.utc)
+        as_of = filters.as_of or datetime.now(timezone.utc)
         scope = resolve_time(query, as_of)
         for candidate in candidates.values():
             candidate.score *= self._time_factor(candidate.chunk.article.published_ts, scope, as_of)
@@ -166,6 +111,22 @@ class Retriever:
         )
         return 1.0 + cfg.recency_weight * 0.5 ** (age_days / cfg.recency_half_life_days)
 
+    def chunk_filter(self, filters: SearchFilters) -> ChunkFilter:
+        """``filters`` in the terms every index of the archive applies: epoch seconds, publishers as stored, and
+        the article fields resolved to article ids once for all three indexes.
+
+        Raises:
+            FilterError: a source filter names no publisher in the archive.
+        """
+        return ChunkFilter(
+            since_ts=epoch(filters.since),
+            until_ts=epoch(filters.until),
+            as_of_ts=epoch(filters.as_of),
+            sources=tuple(self._resolve_sources(filters.sources)) if filters.sources else (),
+            article_ids=frozenset(self.store.articles_with(filters.metadata)) if filters.metadata else None,
+            exclude=frozenset(filters.exclude),
+        )
+
     def _resolve_sources(self, wanted: tuple[str, ...]) -> list[str]:
         # Users type "reuters" or "usa today"; stored names are "Reuters", "USA Today".
         known = self.store.sources()
@@ -173,7 +134,7 @@ class Retriever:
         resolved = [by_lower[w.lower()] for w in wanted if w.lower() in by_lower]
         if not resolved:
             listed = ", ".join(list(known)[:10])
-            raise NewsDeskError(f"no articles from {', '.join(wanted)} in this archive; its sources include {listed}")
+            raise FilterError(f"no articles from {', '.join(wanted)} in this archive; its sources include {listed}")
         return resolved
 
 

@@ -93,9 +93,9 @@ def test_resume_redoes_only_unfinished_questions(tiny, hash_settings, rule_llm, 
     asked: list[str] = []
     real_ask = Desk.ask
 
-    def counting_ask(self: Desk, question: str, **kwargs: Any) -> Any:
+    def counting_ask(self: Desk, question: str, *args: Any, **kwargs: Any) -> Any:
         asked.append(question)
-        return real_ask(self, question, **kwargs)
+        return real_ask(self, question, *args, **kwargs)
 
     monkeypatch.setattr(Desk, "ask", counting_ask)
     again = run(*tiny, systems="newsdesk,bm25", out=out, settings=hash_settings, llm=rule_llm, resume=True,

@@ -9,6 +9,7 @@ import pytest
 
 import index.archive.store
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
+from index.filters import ChunkFilter
 
 
 def ts(day: str) -> int:
@@ -40,9 +41,12 @@ CASES = [
     ({"since_ts": ts("2024-06-15")}, {"herald-new"}),
     ({"until_ts": ts("2023-12-31")}, {"herald-old"}),
     ({"as_of_ts": ts("2024-01-01")}, {"herald-old", "undated"}),
-    ({"metadata": {"section": "local"}}, {"herald-new"}),
+    ({"article_ids": {"herald-new"}}, {"herald-new"}),
     ({"sources": ["Herald"], "as_of_ts": ts("2024-01-01")}, {"herald-old"}),
     ({"sources": ["Nobody"]}, set()),
+    ({"sources": ["Herald"], "exclude": {"herald-new"}}, {"herald-old"}),
+    ({"as_of_ts": ts("2024-01-01"), "exclude": {"herald-old"}}, {"undated"}),
+    ({"article_ids": {"herald-new"}, "exclude": {"herald-new"}}, set()),
 ]
 
 
@@ -51,9 +55,22 @@ CASES = [
 def test_filtered_dense_search_keeps_exactly_what_passes(crowded, monkeypatch, widen_up_to, filters, expected):
     monkeypatch.setattr(index.archive.store, "_MAX_UNFILTERED", widen_up_to)
     vector = HashEmbedder().embed_query("harbor dredging plan update")
-    hits = crowded.query(vector, 4, **filters)
+    hits = crowded.query(vector, 4, ChunkFilter(**filters))
     assert {h.chunk.article_id for h in hits} == expected
     assert all(h.similarity is not None for h in hits)
+
+
+def test_excluded_articles_never_come_back_even_when_nearest(crowded):
+    vector = HashEmbedder().embed_query("Harbor dredging plan update number 7.")
+    nearest = [h.chunk.article_id for h in crowded.query(vector, 3)]
+    hits = crowded.query(vector, 3, ChunkFilter(exclude=frozenset(nearest[:1])))
+    assert nearest[0] not in {h.chunk.article_id for h in hits}
+    assert len(hits) == 3, "the next nearest fill the places"
+
+
+def test_metadata_resolves_to_the_articles_whose_record_has_it(crowded):
+    assert crowded.articles_with({"section": "local"}) == ["herald-new"]
+    assert crowded.articles_with({"section": "national"}) == []
 
 
 def test_unfiltered_dense_search_returns_the_nearest(crowded):

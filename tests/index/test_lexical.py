@@ -12,6 +12,7 @@ from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 from index.archive.lexical import LexicalIndex
 from index.chunking import Chunk
 from index.errors import NewsDeskError
+from index.filters import ChunkFilter
 from index.reference import ArticleRef
 
 JUNE = int(datetime(2024, 6, 1, tzinfo=UTC).timestamp())
@@ -51,22 +52,30 @@ def test_bm25_puts_the_rare_stemmed_words_first_and_scores_descend(lexical):
 
 
 def test_as_of_drops_later_chunks_and_keeps_undated_ones(lexical):
-    hits = ids(lexical.search(["harbor"], 10, as_of_ts=JANUARY + 86400))
+    hits = ids(lexical.search(["harbor"], 10, ChunkFilter(as_of_ts=JANUARY + 86400)))
     assert set(hits) == {"harbor:0", "harbor:1", "undated:0"}
 
 
 def test_date_range_leaves_undated_chunks_out(lexical):
-    assert set(ids(lexical.search(["harbor"], 10, since_ts=JANUARY + 1))) == {"wire:0"}
-    assert set(ids(lexical.search(["harbor"], 10, until_ts=JANUARY))) == {"harbor:0", "harbor:1"}
+    assert set(ids(lexical.search(["harbor"], 10, ChunkFilter(since_ts=JANUARY + 1)))) == {"wire:0"}
+    assert set(ids(lexical.search(["harbor"], 10, ChunkFilter(until_ts=JANUARY)))) == {"harbor:0", "harbor:1"}
 
 
 def test_source_and_article_filters(lexical):
-    assert ids(lexical.search(["harbor"], 10, sources=["Reuters"])) == ["wire:0"]
-    assert set(ids(lexical.search(["harbor", "council"], 10, article_ids=["budget", "undated"]))) == {
+    assert ids(lexical.search(["harbor"], 10, ChunkFilter(sources=("Reuters",)))) == ["wire:0"]
+    assert set(ids(lexical.search(["harbor", "council"], 10, ChunkFilter(article_ids={"budget", "undated"})))) == {
         "budget:0",
         "undated:0",
     }
-    assert lexical.search(["harbor"], 10, article_ids=[]) == [], "an empty article filter matches nothing"
+    assert lexical.search(["harbor"], 10, ChunkFilter(article_ids=set())) == [], "an empty allow-list matches nothing"
+
+
+def test_excluded_articles_are_left_out_of_bm25(lexical):
+    everything = set(ids(lexical.search(["harbor", "council"], 10)))
+    assert "budget:0" in everything
+    kept = set(ids(lexical.search(["harbor", "council"], 10, ChunkFilter(exclude=frozenset({"budget"})))))
+    assert kept == everything - {"budget:0"}
+    assert lexical.search(["harbor"], 10, ChunkFilter(article_ids={"budget"}, exclude=frozenset({"budget"}))) == []
 
 
 def test_titles_only_matches_headlines_and_returns_first_chunks(lexical):

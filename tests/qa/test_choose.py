@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa import FakeLLM
+from qa import FakeLLM, SearchFilters
 from qa.answering.choose import LETTERS, llm_probabilities
 from qa.llm.base import Completion
 
@@ -54,3 +54,20 @@ def test_a_model_that_always_says_a_gets_no_say():
 def test_choices_are_validated(desk):
     with pytest.raises(ValueError, match="between 2 and 10 non-empty choices"):
         desk.choose("How many jets?", ["40", "  "])
+
+
+def test_choose_never_sees_an_excluded_article(desk):
+    # fx-4 is the only stored article that states the answer (fx-8, its exact copy, is stored once, as fx-4).
+    # Excluded, whether by keyword or by a SearchFilters value, it can decide nothing: no hit, no prompt holds it.
+    question, choices = "How many jets did Northwind Airlines order?", ["12", "40", "3", "2026"]
+    assert desk.choose(question, choices).choice == "40", "the article answers it when present"
+    for pick_without in (
+        lambda: desk.choose(question, choices, exclude=["fx-4"]),
+        lambda: desk.choose(question, choices, SearchFilters(exclude=("fx-4",))),
+    ):
+        desk.llm = FakeLLM(["B"])
+        pick = pick_without()
+        assert "fx-4" not in {h.article_id for h in pick.hits}
+        assert all("40 new jets" not in h.text for h in pick.hits)
+        assert pick.choice != "40"
+        assert all("40 new jets" not in m.content for prompt in desk.llm.prompts for m in prompt)

@@ -5,9 +5,11 @@ import pytest
 
 from index.archive.store import StoredChunk
 from index.chunking import Chunk
+from index.filters import ChunkFilter
 from index.reference import ArticleRef
 from qa import Desk, Settings
-from qa.retrieval.retriever import Retriever, SearchFilters
+from qa.filters import SearchFilters
+from qa.retrieval.retriever import Retriever
 from qa.retrieval.timeparse import resolve_time
 from qa.settings import RetrievalSettings
 
@@ -26,10 +28,10 @@ class FakeStore:
     def __init__(self, dense, lexical):
         self.dense, self.lexical = dense, lexical
 
-    def query(self, vector, k, **filters):
+    def query(self, vector, k, where=None):
         return [StoredChunk(chunk=c, similarity=0.5) for c in self.dense][:k]
 
-    def lexical_query(self, query, k, **filters):
+    def lexical_query(self, query, k, where=None, *, titles_only=False):
         return [(c, 10.0) for c in self.lexical][:k]
 
     def sources(self):
@@ -189,11 +191,7 @@ def test_as_of_cut_off_holds_when_most_nearest_passages_are_later(tmp_path):
     desk.ingest([path])
     hits = desk.search("harbor dredging plan", k=3, as_of=datetime(2024, 2, 1, tzinfo=UTC))
     assert ids(hits) == ["early"]
-    assert (
-        desk.store.query(
-            desk.embedder.embed_query("harbor dredging"), 2, as_of_ts=int(datetime(2024, 2, 1, tzinfo=UTC).timestamp())
-        )[0].chunk.article_id
-        == "early"
-    )
-    lexical = desk.store.lexical_query("harbor dredging", 2, as_of_ts=int(datetime(2024, 2, 1, tzinfo=UTC).timestamp()))
+    before = ChunkFilter(as_of_ts=int(datetime(2024, 2, 1, tzinfo=UTC).timestamp()))
+    assert desk.store.query(desk.embedder.embed_query("harbor dredging"), 2, before)[0].chunk.article_id == "early"
+    lexical = desk.store.lexical_query("harbor dredging", 2, before)
     assert [c.article_id for c, _ in lexical] == ["early"]

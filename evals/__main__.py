@@ -12,7 +12,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from evals.datasets import DatasetError
 from evals.report import format_table
 from evals.runner import run
 from evals.systems import SYSTEM_NAMES
@@ -55,9 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m evals") -> int:
     """Run the CLI; returns the exit code (0 ok, 2 bad input or failure)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    parser.prog = prog
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error argparse has already printed
+        return int(done.code) if isinstance(done.code, int) else 2
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -67,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             answers=args.answers, resume=args.resume, cache_dir=args.cache_dir, progress=not args.quiet,
             remove_gold=args.remove_gold,
         )
-    except (NewsDeskError, DatasetError, ValueError, OSError) as exc:
+    except NewsDeskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

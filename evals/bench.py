@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -13,7 +12,10 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
+from evals.metrics import dedupe, hits_at_k, mean, mrr_at_k, percentile
 from qa.desk import Desk
+from qa.errors import InvalidArgumentError
+from qa.filters import SearchFilters
 
 
 class SearchBenchmark(BaseModel):
@@ -77,35 +79,33 @@ def benchmark_search(desk: Desk, queries: Iterable[BenchQuery], k: int = 10) -> 
     """
     queries = list(queries)
     if not queries:
-        raise ValueError("no queries to benchmark; give a file with one query a line or a question JSONL")
-    desk.search(queries[0].text, k=k, as_of=queries[0].as_of)  # loads the models and opens the indexes
+        raise InvalidArgumentError("no queries to benchmark; give a file with one query a line or a question JSONL")
+    desk.search(queries[0].text, query_filters(queries[0]), k=k)  # loads the models and opens the indexes
     timings: list[float] = []
-    ranks: list[int | None] = []
+    scores: list[tuple[float, float, float]] = []
     for query in queries:
         started = time.perf_counter()
-        hits = desk.search(query.text, k=k, as_of=query.as_of)
+        hits = desk.search(query.text, query_filters(query), k=k)
         timings.append((time.perf_counter() - started) * 1000)
         gold = {g for g in query.gold if desk.article(g) is not None}
         if gold:
-            articles = list(dict.fromkeys(hit.article_id for hit in hits))
-            ranks.append(next((i for i, a in enumerate(articles, start=1) if a in gold), None))
-    ordered = sorted(timings)
+            ranked = dedupe(hit.article_id for hit in hits)
+            scores.append((hits_at_k(ranked, gold, 1), hits_at_k(ranked, gold, 5), mrr_at_k(ranked, gold, 10)))
     stats = desk.stats()
-    share = lambda hit: round(sum(map(hit, ranks)) / len(ranks), 3) if ranks else None  # noqa: E731
     return SearchBenchmark(
         queries=len(timings),
         k=k,
-        p50_ms=round(statistics.median(ordered), 1),
-        p95_ms=round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
-        mean_ms=round(statistics.fmean(ordered), 1),
-        max_ms=round(ordered[-1], 1),
+        p50_ms=_ms(percentile(timings, 50)),
+        p95_ms=_ms(percentile(timings, 95)),
+        mean_ms=_ms(mean(timings)),
+        max_ms=_ms(max(timings)),
         archive_articles=stats.articles,
         archive_chunks=stats.chunks,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        judged=len(ranks),
-        hits_at_1=share(lambda r: r == 1),
-        hits_at_5=share(lambda r: r is not None and r <= 5),
-        mrr_at_10=share(lambda r: 1 / r if r is not None and r <= 10 else 0.0),
+        judged=len(scores),
+        hits_at_1=_share(s[0] for s in scores),
+        hits_at_5=_share(s[1] for s in scores),
+        mrr_at_10=_share(s[2] for s in scores),
     )
 
 
@@ -130,12 +130,14 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
     """
     queries = list(queries)
     if not queries:
-        raise ValueError("no questions to benchmark; give a file with one question a line or a question JSONL")
-    desk.ask(queries[0].text, as_of=queries[0].as_of)  # loads the models; llama.cpp's first prompt is slower
+        raise InvalidArgumentError(
+            "no questions to benchmark; give a file with one question a line or a question JSONL"
+        )
+    desk.ask(queries[0].text, query_filters(queries[0]))  # loads the models; llama.cpp's first prompt is slower
     first, total, prompt_tokens = [], [], []
     for query in queries:
         started = time.perf_counter()
-        stream = desk.ask_stream(query.text, as_of=query.as_of)
+        stream = desk.ask_stream(query.text, query_filters(query))
         for _ in stream:
             pass
         total.append((time.perf_counter() - started) * 1000)
@@ -146,18 +148,25 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
             prompt_tokens.append(answer.timings.prompt_tokens)
     return AnswerBenchmark(
         questions=len(total),
-        first_token_p50_ms=_percentile(first, 0.5),
-        first_token_p95_ms=_percentile(first, 0.95),
-        answer_p50_ms=_percentile(total, 0.5),
-        answer_p95_ms=_percentile(total, 0.95),
-        prompt_tokens_mean=round(statistics.fmean(prompt_tokens), 1) if prompt_tokens else 0.0,
+        first_token_p50_ms=_ms(percentile(first, 50)),
+        first_token_p95_ms=_ms(percentile(first, 95)),
+        answer_p50_ms=_ms(percentile(total, 50)),
+        answer_p95_ms=_ms(percentile(total, 95)),
+        prompt_tokens_mean=_ms(mean(prompt_tokens)),
         answered_by_model=len(first),
         model=desk.llm.name,
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] if q != 0.5 else statistics.median(ordered), 1)
+def query_filters(query: BenchQuery) -> SearchFilters:
+    """The filters a benchmark query is asked with: its as-of date, if it has one."""
+    return SearchFilters(as_of=query.as_of)
+
+
+def _ms(value: float | None) -> float:
+    return round(value, 1) if value is not None else 0.0
+
+
+def _share(values: Iterable[float]) -> float | None:
+    average = mean(values)
+    return round(average, 3) if average is not None else None

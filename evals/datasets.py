@@ -26,6 +26,7 @@ from typing import Any
 
 from evals.metrics import normalize_answer
 from index.articles import Article, parse_date
+from index.errors import InvalidArgumentError
 from index.loaders import LoadProblem, load
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ RTQA = "realtimeqa"
 NEWSDESK = "newsdesk"
 
 
-class DatasetError(ValueError):
+class DatasetError(InvalidArgumentError):
     """A question file line that cannot be read; the message names the file and line."""
 
 
@@ -250,7 +251,7 @@ def select_questions(questions: list[Question], limit: int | None, seed: int = 0
     if limit is None or limit >= len(questions):
         return list(questions)
     if limit < 0:
-        raise ValueError(f"limit must be >= 0, got {limit}")
+        raise InvalidArgumentError(f"limit must be >= 0, got {limit}")
     picked = set(random.Random(seed).sample(range(len(questions)), limit))
     return [q for i, q in enumerate(questions) if i in picked]
 

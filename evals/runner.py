@@ -25,7 +25,7 @@ from evals.report import write_report
 from evals.scoring import aggregate, breakdowns, canonical, correct_flags, score_question
 from evals.systems import DESCRIPTIONS, EvalContext, make_system, parse_systems
 from evals.systems.base import TOP_K
-from index.errors import NewsDeskError
+from index.errors import InvalidArgumentError, NewsDeskError
 from qa.llm.base import LLM
 from qa.settings import Settings
 
@@ -89,7 +89,7 @@ def run(
     all_questions = load_questions(questions_path)
     selected = select_questions(all_questions, limit, seed)
     if remove_gold and names != ["newsdesk"]:
-        raise ValueError("--remove-gold needs a system that can leave articles out: use --systems newsdesk")
+        raise InvalidArgumentError("--remove-gold needs a system that can leave articles out: use --systems newsdesk")
     inputs: dict[str, Any] = {
         "questions": {"path": str(questions_path), "sha256": sha256_file(questions_path), "count": len(all_questions)},
         "articles": {"path": str(articles_path), "sha256": sha256_file(articles_path)},

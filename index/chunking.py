@@ -7,6 +7,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.articles import Article
+from index.errors import InvalidArgumentError
 from index.reference import ArticleRef
 
 
@@ -54,7 +55,9 @@ def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 
         ('a:0', 0, True)
     """
     if chunk_overlap >= chunk_size:
-        raise ValueError(f"chunk_overlap must be smaller than chunk_size, got {chunk_overlap} >= {chunk_size}")
+        raise InvalidArgumentError(
+            f"chunk_overlap must be smaller than chunk_size, got {chunk_overlap} >= {chunk_size}"
+        )
     pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
     ref = ArticleRef.of(article)
     chunks: list[Chunk] = []

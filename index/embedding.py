@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from typing import Protocol
 
-from index.errors import ModelError
+from index.errors import InvalidArgumentError, ModelError
 
 
 class Embedder(Protocol):
@@ -133,4 +133,4 @@ def make_embedder(name: str, batch_size: int = 32) -> Embedder:
         return MiniLMEmbedder(batch_size=batch_size)
     if name == HashEmbedder.name:
         return HashEmbedder()
-    raise ValueError(f"unknown embedding model {name!r}; use 'all-MiniLM-L6-v2' or 'hash'")
+    raise InvalidArgumentError(f"unknown embedding model {name!r}; use 'all-MiniLM-L6-v2' or 'hash'")

@@ -12,6 +12,7 @@ from evals.archives import BuildInfo, open_llamaindex_index, open_newsdesk_archi
 from evals.datasets import ArticleSet
 from evals.systems.base import AnswerRecord, CitationRecord, RecordingLLM, Retrieval, System
 from qa.desk import Desk
+from qa.errors import InvalidArgumentError
 from qa.llm.backends import make_llm
 from qa.llm.base import LLM
 from qa.settings import Settings
@@ -48,7 +49,7 @@ def parse_systems(value: str | Sequence[str] | None) -> list[str]:
     names = [n.strip() for n in (value.split(",") if isinstance(value, str) else value) if n.strip()]
     unknown = [n for n in names if n not in SYSTEM_NAMES]
     if unknown:
-        raise ValueError(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEM_NAMES)}")
+        raise InvalidArgumentError(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEM_NAMES)}")
     return list(dict.fromkeys(names))
 
 
@@ -134,4 +135,4 @@ def make_system(name: str, ctx: EvalContext) -> Any:
         return LlamaIndexDefaultSystem(
             index, ctx.llm(), context_window=ctx.settings.llm.n_ctx, max_tokens=ctx.settings.llm.max_tokens
         )
-    raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEM_NAMES)}")
+    raise InvalidArgumentError(f"unknown system {name!r}; choose from {', '.join(SYSTEM_NAMES)}")

@@ -136,3 +136,38 @@ def test_bench_search_scores_queries_whose_gold_article_is_in_the_archive(fast, 
     unjudged.write_text("rent cap\n")
     plain = json.loads(run("bench", str(unjudged), "--archive", archive, "--json").output)
     assert plain["judged"] == 0 and plain["hits_at_1"] is None
+
+
+def test_user_errors_are_one_line_and_exit_1(fast, fixture_articles, tmp_path):
+    archive = str(tmp_path / "a")
+    run("ingest", str(fixture_articles), "--archive", archive)
+    bad_window = CliRunner().invoke(
+        cli, ["search", "rent", "--archive", archive, "--since", "2024-03-01", "--until", "2024-02-01"]
+    )
+    assert bad_window.exit_code == 1
+    assert bad_window.output.strip() == "Error: since (2024-03-01) is after the end of the window (2024-02-01)"
+    unknown_source = CliRunner().invoke(cli, ["search", "rent", "--archive", archive, "--source", "Nobody"])
+    assert unknown_source.exit_code == 1 and "no articles from Nobody" in unknown_source.output
+    bad_env = CliRunner().invoke(cli, ["search", "rent", "--archive", archive], env={"NEWSDESK_ANSWER__TOP_K": "many"})
+    assert bad_env.exit_code == 1 and "NEWSDESK_ANSWER__TOP_K" in bad_env.output, bad_env.output
+
+
+def test_an_internal_bug_is_not_dressed_up_as_a_user_error(fast, fixture_articles, tmp_path, monkeypatch):
+    # Only NewsDeskError becomes a one-line message; any other exception, ValueError included, keeps its traceback.
+    archive = str(tmp_path / "a")
+    run("ingest", str(fixture_articles), "--archive", archive)
+
+    def broken(*args, **kwargs):
+        raise ValueError("internal: a bug, not bad input")
+
+    monkeypatch.setattr("qa.desk.Desk.search", broken)
+    result = CliRunner().invoke(cli, ["search", "rent", "--archive", archive])
+    assert isinstance(result.exception, ValueError) and "internal" in str(result.exception)
+    assert "Error: internal" not in result.output
+
+
+def test_eval_runs_the_suite_in_process_and_reports_bad_input(tmp_path):
+    missing = CliRunner().invoke(cli, ["eval", "--questions", str(tmp_path / "no.jsonl"), "--articles", "x.jsonl"])
+    assert missing.exit_code == 2
+    helped = CliRunner().invoke(cli, ["eval", "--help"])
+    assert helped.exit_code == 0 and "newsdesk eval" in helped.output and "--remove-gold" in helped.output

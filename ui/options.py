@@ -1,0 +1,175 @@
+"""The command line's shared options and how they become settings and filters."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from index.articles import parse_date
+from qa import NewsDeskError, SearchFilters, Settings, SettingsError
+from qa.settings import LLMSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def parse_day(value: str | None, *, end_of_day: bool = False) -> datetime | None:
+    """A date typed on the command line; with ``end_of_day``, a bare day means through its last second."""
+    if value is None:
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        raise click.BadParameter(f"unparseable date {value!r}; use YYYY-MM-DD") from None
+    assert parsed is not None
+    if end_of_day and parsed.time() == time(0, 0):
+        # "--until 2022-06-16" means through the end of that day.
+        parsed = parsed.replace(hour=23, minute=59, second=59)
+    return parsed
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """The settings from the environment, with the command's --archive and --llm-* options applied.
+
+    Raises:
+        SettingsError: an environment variable holds a value the settings refuse.
+    """
+    params = ctx.params
+    llm_overrides = {
+        key: params[name]
+        for key, name in (
+            ("backend", "llm_backend"),
+            ("model", "llm_model"),
+            ("base_url", "llm_base_url"),
+            ("api_key", "llm_api_key"),
+        )
+        if params.get(name)
+    }
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = "NEWSDESK_" + "__".join(str(part).upper() for part in problem["loc"])
+        raise SettingsError(f"{name}: {problem['msg']}; fix or unset that environment variable") from None
+    if llm_overrides:
+        if "base_url" in llm_overrides and "backend" not in llm_overrides:
+            llm_overrides["backend"] = "openai"
+        settings = settings.model_copy(update={"llm": LLMSettings(**{**settings.llm.model_dump(), **llm_overrides})})
+    if params.get("archive"):
+        settings = settings.model_copy(update={"archive": Path(params["archive"]).expanduser()})
+    return settings
+
+
+def archive_option(func: F) -> F:
+    """``--archive PATH`` on every command."""
+    return click.option(
+        "--archive",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Archive folder (default: NEWSDESK_ARCHIVE or ~/.newsdesk).",
+    )(func)
+
+
+def llm_options(func: F) -> F:
+    """Options choosing the language model."""
+    for option in reversed(
+        [
+            click.option(
+                "--llm-backend",
+                type=click.Choice(["local", "openai"]),
+                default=None,
+                help="local: the bundled model in-process; openai: an OpenAI-compatible endpoint.",
+            ),
+            click.option("--llm-model", default=None, help="Bundled model name or the endpoint's model."),
+            click.option(
+                "--llm-base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1."
+            ),
+            click.option("--llm-api-key", default=None, help="Key for the endpoint."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def filter_options(func: F) -> F:
+    """Date and source filters shared by search and ask."""
+    for option in reversed(
+        [
+            click.option("--since", default=None, help="Only articles published on or after this date."),
+            click.option("--until", default=None, help="Only articles published on or before this date."),
+            click.option(
+                "--as-of", "as_of", default=None, help="Ask as if it were this date: later articles are ignored."
+            ),
+            click.option("--source", "sources", multiple=True, help="Only this publisher (repeatable)."),
+            click.option(
+                "--where",
+                "where",
+                multiple=True,
+                metavar="FIELD=VALUE",
+                help="Only articles whose field has this value, e.g. --where topics=cocoa (repeatable).",
+            ),
+            click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def friendly_errors(func: F) -> F:
+    """Turn newsdesk errors into one line and exit code 1 (unless NEWSDESK_DEBUG is set)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsDeskError as exc:
+            if _debug():
+                raise
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _debug() -> bool:
+    try:
+        return Settings().debug
+    except ValidationError:  # a bad environment is reported by settings_from, with its name
+        return False
+
+
+def search_filters(options: dict[str, Any]) -> SearchFilters:
+    """The --since/--until/--as-of/--source/--where options as one filter value."""
+    return SearchFilters.of(
+        since=parse_day(options.get("since")),
+        until=parse_day(options.get("until"), end_of_day=True),
+        as_of=parse_day(options.get("as_of"), end_of_day=True),
+        sources=options.get("sources") or None,
+        metadata=_where(options.get("where") or ()),
+    )
+
+
+def _where(pairs: tuple[str, ...]) -> dict[str, str | int | float | bool] | None:
+    parsed: dict[str, str | int | float | bool] = {}
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep or not field:
+            raise click.BadParameter(f"expected FIELD=VALUE, got {pair!r}", param_hint="--where")
+        parsed[field.strip()] = _scalar(value.strip())
+    return parsed or None
+
+
+def _scalar(value: str) -> str | int | float | bool:
+    # Metadata keeps the record's own types, so "3" must match the number 3.
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value

@@ -1,0 +1,41 @@
+"""How the command line shows passages and answers."""
+
+from __future__ import annotations
+
+from qa import Answer, Hit
+
+
+def render_hit(hit: Hit) -> str:
+    """A passage as the CLI shows it."""
+    ref = hit.article
+    head = f"{hit.rank}. {ref.source or 'unknown'} · {ref.date} · {ref.title or '(untitled)'}  [{hit.score:.3f}]"
+    body = " ".join(hit.text.split())
+    return f"{head}\n   {body[:400]}{'…' if len(body) > 400 else ''}\n   {ref.url or ref.article_id}"
+
+
+def render_answer(answer: Answer) -> str:
+    """An answer with its numbered sources, as the CLI shows it."""
+    lines = [answer.text]
+    dropped = [s for s in answer.sentences if not s.supported]
+    if dropped and not answer.abstained:
+        lines.append("\nLeft out (no source supports it):")
+        lines.extend(f"  - {s.text} ({s.reason})" for s in dropped)
+    if answer.rewritten_question:
+        lines.insert(0, f"(searched for: {answer.rewritten_question})")
+    if answer.abstained:
+        lines.append(f"\n({answer.reason})")
+        if answer.hits:
+            lines.append("Closest passages found:")
+            lines.extend(
+                f"  - {h.article.source or 'unknown'}, {h.article.date}: {h.article.title or h.text[:80]}"
+                for h in answer.hits[:3]
+            )
+    if answer.citations:
+        lines.append("\nSources:")
+        for c in answer.citations:
+            ref = c.article
+            lines.append(
+                f"  [{c.marker}] {ref.source or 'unknown'}, {ref.date}: {ref.title or '(untitled)'}"
+                + (f"\n      {ref.url}" if ref.url else "")
+            )
+    return "\n".join(lines)

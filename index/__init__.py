@@ -4,26 +4,42 @@ from index.archive.store import ArchiveStats, ArchiveStore, StoredChunk
 from index.articles import Article, article_from_record, clean_text, parse_date, source_from_url
 from index.chunking import Chunk, chunk_article, count_tokens
 from index.embedding import Embedder, HashEmbedder, MiniLMEmbedder, make_embedder
-from index.errors import ArchiveNotFoundError, EmptyIndexError, IngestError, ModelError, NewsDeskError
+from index.errors import (
+    ArchiveBusyError,
+    ArchiveNotFoundError,
+    ArchiveSettingsError,
+    EmptyIndexError,
+    IngestError,
+    InvalidArgumentError,
+    ModelError,
+    NewsDeskError,
+)
+from index.filters import ChunkFilter
 from index.pipeline import IngestFailure, IngestReport, ingest
+from index.reference import ArticleRef
 from index.settings import IndexSettings
 
 __all__ = [
     "Article",
+    "ArticleRef",
     "article_from_record",
     "clean_text",
     "parse_date",
     "source_from_url",
     "Chunk",
+    "ChunkFilter",
     "chunk_article",
     "count_tokens",
     "Embedder",
     "HashEmbedder",
     "MiniLMEmbedder",
     "make_embedder",
+    "ArchiveBusyError",
     "ArchiveNotFoundError",
+    "ArchiveSettingsError",
     "EmptyIndexError",
     "IngestError",
+    "InvalidArgumentError",
     "ModelError",
     "NewsDeskError",
     "IngestFailure",

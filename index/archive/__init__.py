@@ -1,4 +1,5 @@
-"""An archive on disk: its recorded settings, the manifest, the vector index and the lexical index."""
+"""An archive on disk, behind one facade: ``ArchiveStore`` over its recorded settings (``recorded``), the SQLite
+manifest (``manifest``), the chroma vector index (``vectors``) and the tantivy lexical index (``lexical``)."""
 
 from index.archive.store import ArchiveStats, ArchiveStore, StoredChunk
 

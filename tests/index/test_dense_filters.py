@@ -82,16 +82,16 @@ def test_unfiltered_dense_search_returns_the_nearest(crowded):
 def test_a_vector_the_manifest_does_not_hold_is_never_returned(crowded, tmp_path: Path):
     # As if a write stopped after chroma and before the manifest: the vector is there, the chunk is not.
     vector = HashEmbedder().embed_query("zeppelin ghost")
-    crowded._collection.upsert(ids=["ghost:0"], embeddings=[vector], documents=["zeppelin ghost"],
+    crowded._vectors.collection.upsert(ids=["ghost:0"], embeddings=[vector], documents=["zeppelin ghost"],
                                metadatas=[{"article_id": "ghost", "dated": False}])  # fmt: skip
     try:
         assert "ghost" not in {h.chunk.article_id for h in crowded.query(vector, 3)}
     finally:
-        crowded._collection.delete(ids=["ghost:0"])
+        crowded._vectors.collection.delete(ids=["ghost:0"])
 
 
 def test_chunk_text_is_kept_once_in_the_manifest_not_in_chroma(crowded):
-    stored = crowded._collection.get(limit=3, include=["documents", "metadatas"])
+    stored = crowded._vectors.collection.get(limit=3, include=["documents", "metadatas"])
     assert stored["documents"] == [None] * 3, "chroma would index a second copy of the text"
     hits = crowded.query(HashEmbedder().embed_query("Harbor dredging plan approved."), 3)
     assert len(hits) == 3

@@ -135,12 +135,12 @@ def _downgrade_to_format_1(path: Path) -> int:
 
 def test_fts5_archive_is_upgraded_on_open_without_re_embedding(archive, caplog):
     count = _downgrade_to_format_1(archive)
-    with caplog.at_level(logging.WARNING, logger="index.archive.store"):
+    with caplog.at_level(logging.WARNING, logger="index.archive"):
         store = ArchiveStore(archive, IndexSettings(embedding_model="hash"))
     assert "upgrading archive" in caplog.text
     assert store.chunk_count() == count and store._lexical.count() == count
     assert json.loads((archive / "archive.json").read_text())["format"] == 2
-    tables = {row[0] for row in store._db.execute("SELECT name FROM sqlite_master")}
+    tables = {row[0] for row in store._manifest.connection.execute("SELECT name FROM sqlite_master")}
     assert "chunks_fts" not in tables
     hits = store.lexical_query("Northwind jets order", 3)
     assert hits and hits[0][0].text and hits[0][0].article.title, "text and titles survive the upgrade"
@@ -156,7 +156,7 @@ def test_lexical_index_out_of_step_is_rebuilt_and_stray_hits_are_dropped(archive
     store._lexical.replace(["ghost"], [chunk("ghost", 0, "Northwind jets ghost story.")])
     assert "ghost" not in {c.article_id for c, _ in store.lexical_query("northwind jets ghost", 10)}
     store.close()
-    with caplog.at_level(logging.WARNING, logger="index.archive.store"):
+    with caplog.at_level(logging.WARNING, logger="index.archive"):
         reopened = ArchiveStore(archive, IndexSettings(embedding_model="hash"))
     assert "out of step" in caplog.text
     assert reopened._lexical.count() == count

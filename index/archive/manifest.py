@@ -1,0 +1,261 @@
+"""The manifest of an archive: a SQLite file with every stored article (its text and original record) and every
+chunk (its text and the article fields filters read).
+
+The manifest is the record of what an archive holds. The vector and lexical indexes only find chunk ids; a hit is
+kept only if the manifest holds its chunk, and the chunk is read from here. An article and its chunks are written
+in one transaction, so the manifest never holds half an article.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from index.articles import Article
+from index.chunking import Chunk
+from index.filters import ChunkFilter
+from index.reference import ArticleRef
+
+MANIFEST = "manifest.sqlite3"
+# A lookup binds one SQL variable per id; pages keep it under SQLite's limit.
+PAGE_SIZE = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    title TEXT, source TEXT, url TEXT, published_ts INTEGER,
+    authors TEXT NOT NULL, language TEXT, metadata TEXT NOT NULL,
+    text TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL,
+    origin TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, n INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    title TEXT, source TEXT, url TEXT, published_ts INTEGER,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+"""
+# The columns of the chunks table, in the order _row_chunk takes them (format migrations fill the same ones).
+CHUNK_COLUMNS = 'chunk_id, article_id, n, start, "end", title, source, url, published_ts, text'
+
+
+@dataclass(frozen=True)
+class ManifestStats:
+    """The counts, date range and publishers of the articles a manifest holds."""
+
+    articles: int
+    chunks: int
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    undated: int = 0
+    sources: dict[str, int] = field(default_factory=dict)
+
+
+class Manifest:
+    """The SQLite record of an archive's articles and chunks.
+
+    Args:
+        path: the SQLite file (``<archive>/manifest.sqlite3``); created with its tables if missing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        # Searches may run on a web server's worker threads; SQLite serialises access to the connection.
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.executescript(_SCHEMA)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for format migrations that rewrite the tables."""
+        return self._db
+
+    def write(self, batch: Sequence[tuple[Article, Sequence[Chunk], str | None]]) -> None:
+        """Store articles with all their chunks in one transaction, replacing any earlier version of each.
+
+        Args:
+            batch: (article, its chunks, origin file) tuples.
+        """
+        now = datetime.now(timezone.utc).isoformat()
+        with self._db:
+            # An article's earlier version may have had more chunks than this one: drop them all first.
+            self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(a.article_id,) for a, _, _ in batch])
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO chunks ({CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (c.chunk_id, c.article_id, c.n, c.start, c.end, c.article.title, c.article.source, c.article.url,
+                     c.article.published_ts, c.text)
+                    for _, chunks, _ in batch
+                    for c in chunks
+                ],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_article_row(a, len(c), origin, now) for a, c, origin in batch],
+            )
+
+    def passing(self, chunk_ids: Sequence[str], where: ChunkFilter) -> set[str]:
+        """The ids among ``chunk_ids`` that the manifest holds and that pass ``where``.
+
+        An index may hold a chunk the manifest does not (a write interrupted before the manifest's transaction);
+        such a chunk is never passing.
+        """
+        clauses, params = _date_and_source_sql(where)
+        found: set[str] = set()
+        for start in range(0, len(chunk_ids), PAGE_SIZE):
+            page = list(chunk_ids[start : start + PAGE_SIZE])
+            sql = f"SELECT chunk_id, article_id FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})"
+            rows = self._db.execute(sql + "".join(f" AND {c}" for c in clauses), [*page, *params])
+            found.update(cid for cid, aid in rows if where.allows_article(aid))
+        return found
+
+    def chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """The stored chunks among ``chunk_ids``, by id (ids the manifest does not hold are left out)."""
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(chunk_ids), PAGE_SIZE):
+            page = list(chunk_ids[start : start + PAGE_SIZE])
+            rows = self._db.execute(
+                f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})", page
+            )
+            found.update((row[0], _row_chunk(*row)) for row in rows)
+        return found
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        """Every stored chunk."""
+        for row in self._db.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks"):
+            yield _row_chunk(*row)
+
+    def chunk_count(self) -> int:
+        """How many chunks the manifest holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def content_hash(self, article_id: str) -> str | None:
+        """The stored version's content hash, or None if the article is new."""
+        row = self._db.execute("SELECT content_hash FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def article_with_text(self, text_hash: str) -> str | None:
+        """The id of a stored article with exactly this normalised text, if any."""
+        row = self._db.execute("SELECT article_id FROM articles WHERE text_hash = ? LIMIT 1", (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article, or None."""
+        row = self._db.execute(
+            "SELECT article_id, title, text, source, url, published_ts, authors, language, metadata "
+            "FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        aid, title, text, source, url, ts, authors, language, metadata = row
+        return Article(
+            article_id=aid,
+            title=title,
+            text=text,
+            source=source,
+            url=url,
+            published_at=_as_date(ts),
+            authors=tuple(json.loads(authors)),
+            language=language,
+            metadata=json.loads(metadata),
+        )
+
+    def article_count(self) -> int:
+        """How many articles the manifest holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def sources(self) -> dict[str, int]:
+        """Articles per publisher, most first."""
+        rows = self._db.execute(
+            "SELECT COALESCE(source, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return {name: count for name, count in rows}
+
+    def articles_with(self, metadata: dict[str, Any]) -> list[str]:
+        """The ids of the articles whose original record has every field of ``metadata`` equal to its value."""
+        sql = "SELECT article_id FROM articles WHERE " + " AND ".join("json_extract(metadata, ?) = ?" for _ in metadata)
+        params = [p for key, value in metadata.items() for p in (f'$."{key}"', value)]
+        return [row[0] for row in self._db.execute(sql, params)]
+
+    def stats(self) -> ManifestStats:
+        """Counts, date range and publishers of the stored articles."""
+        articles, chunks, first, last, undated = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(n_chunks), 0), MIN(published_ts), MAX(published_ts), "
+            "SUM(published_ts IS NULL) FROM articles"
+        ).fetchone()
+        return ManifestStats(
+            articles=articles,
+            chunks=chunks,
+            earliest=_as_date(first),
+            latest=_as_date(last),
+            undated=undated or 0,
+            sources=self.sources(),
+        )
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._db.close()
+
+
+def _date_and_source_sql(where: ChunkFilter) -> tuple[list[str], list[Any]]:
+    # Conditions on the chunks table (the article filters are applied to the rows read). A date range asks for
+    # dated articles (NULL fails the comparison); the as_of cut only removes later ones, so undated articles stay.
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.since_ts is not None:
+        clauses.append("published_ts >= ?")
+        params.append(where.since_ts)
+    if where.until_ts is not None:
+        clauses.append("published_ts <= ?")
+        params.append(where.until_ts)
+    if where.as_of_ts is not None:
+        clauses.append("(published_ts IS NULL OR published_ts <= ?)")
+        params.append(where.as_of_ts)
+    if where.sources:
+        clauses.append(f"source IN ({','.join('?' * len(where.sources))})")
+        params.extend(where.sources)
+    return clauses, params
+
+
+def _as_date(ts: int | None) -> datetime | None:
+    return datetime.fromtimestamp(ts, tz=timezone.utc) if ts is not None else None
+
+
+def _row_chunk(
+    cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
+) -> Chunk:
+    return Chunk(
+        chunk_id=cid, article=ArticleRef.from_ts(aid, title, source, url, ts), n=n, start=start, end=end, text=text
+    )
+
+
+def _article_row(article: Article, n_chunks: int, origin: str | None, now: str) -> tuple[Any, ...]:
+    ts = int(article.published_at.timestamp()) if article.published_at else None
+    return (
+        article.article_id,
+        article.content_hash,
+        article.text_hash,
+        article.title,
+        article.source,
+        article.url,
+        ts,
+        json.dumps(list(article.authors)),
+        article.language,
+        json.dumps(article.metadata),
+        article.text,
+        n_chunks,
+        origin,
+        now,
+    )

@@ -1,0 +1,99 @@
+"""What an archive records about itself in ``archive.json``: its format version and the index settings it was
+built with. Opening an archive checks those settings, and upgrades an archive of an older format in place.
+
+An archive built with other chunking or embedding settings cannot be searched with these ones (its vectors and
+chunks would not match the query's), so a mismatch is refused rather than silently mixed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from index.archive.manifest import CHUNK_COLUMNS
+from index.errors import ArchiveNotFoundError, ArchiveSettingsError
+from index.settings import IndexSettings
+
+logger = logging.getLogger(__name__)
+
+META = "archive.json"
+# 2: chunks in a plain table and BM25 by tantivy (1 had them in an FTS5 table; upgraded on open).
+FORMAT_VERSION = 2
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` holds a newsdesk archive."""
+    return (Path(path).expanduser() / META).exists()
+
+
+class RecordedSettings:
+    """The format and settings recorded in an archive's ``archive.json``, checked against the ones it is opened with.
+
+    Args:
+        path: the archive folder.
+        settings: the settings the archive is being opened with.
+        create: make the folder and record ``settings`` if there is no archive yet; otherwise a missing archive
+            raises ArchiveNotFoundError.
+
+    Raises:
+        ArchiveNotFoundError: no archive at ``path`` and ``create`` is false.
+        ArchiveSettingsError: the archive was built with other values of ``IndexSettings.shape()``.
+    """
+
+    def __init__(self, path: Path, settings: IndexSettings, *, create: bool = False) -> None:
+        self.path = Path(path).expanduser()
+        self._file = self.path / META
+        if not self._file.exists():
+            if not create:
+                raise ArchiveNotFoundError(
+                    f"no newsdesk archive at {self.path}; run `newsdesk ingest FILES --archive {self.path}` first"
+                )
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._file.write_text(json.dumps({"format": FORMAT_VERSION, **settings.shape()}, indent=2))
+        # Archives from before dense_chunks existed embedded every chunk.
+        self.built_with: dict[str, Any] = {"dense_chunks": None, **json.loads(self._file.read_text())}
+        mismatched = {k: v for k, v in settings.shape().items() if self.built_with.get(k) != v}
+        if mismatched:
+            raise ArchiveSettingsError(
+                f"archive {self.path} was built with "
+                f"{', '.join(f'{k}={self.built_with.get(k)!r}' for k in mismatched)}; "
+                f"use the same settings or ingest into a new --archive"
+            )
+
+    @property
+    def format(self) -> int:
+        """The format version the archive is in (the current one if it records none)."""
+        return int(self.built_with.get("format", FORMAT_VERSION))
+
+    def migrate(self, manifest: sqlite3.Connection) -> None:
+        """Bring an archive of an older format up to ``FORMAT_VERSION``, then record the new format.
+
+        Does nothing to a current archive. Each step is safe to repeat if interrupted, as the format is recorded
+        only after all of them.
+
+        Args:
+            manifest: the connection to the archive's manifest, whose schema is already the current one.
+        """
+        if self.format >= FORMAT_VERSION:
+            return
+        _upgrade_fts5_chunks(self.path, manifest)
+        self.built_with = {**self.built_with, "format": FORMAT_VERSION}
+        self._file.write_text(json.dumps(self.built_with, indent=2))
+
+
+def _upgrade_fts5_chunks(path: Path, db: sqlite3.Connection) -> None:
+    # Format 1 kept chunks in an FTS5 table: move them to the plain table (the lexical index is then rebuilt from
+    # it, as it disagrees with the manifest). Safe to repeat if interrupted: the copy and drop are one transaction.
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunks_fts'").fetchone() is None:
+        return
+    logger.warning("upgrading archive %s to format %d (once; no re-embedding)", path, FORMAT_VERSION)
+    with db:
+        # FTS5 stored missing titles, sources and urls as ''.
+        db.execute(
+            f'INSERT OR REPLACE INTO chunks ({CHUNK_COLUMNS}) SELECT chunk_id, article_id, n, start, "end", '
+            "NULLIF(title, ''), NULLIF(source, ''), NULLIF(url, ''), published_ts, text FROM chunks_fts"
+        )
+        db.execute("DROP TABLE chunks_fts")

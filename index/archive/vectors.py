@@ -1,0 +1,150 @@
+"""The vector index of an archive: a chroma collection of the embedded chunks, searched by cosine distance.
+
+Chroma holds ids, vectors and the few metadata fields its where-clause and deletes read; never chunk text, which
+the manifest keeps. The client is chroma's embedded store in ``<archive>/chroma`` unless
+``IndexSettings.chroma_host`` names a chroma server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.articles import Article
+from index.chunking import Chunk
+from index.filters import ChunkFilter
+from index.settings import IndexSettings
+
+CHROMA_DIR = "chroma"
+# Deletes select articles with one "$in" clause; short lists keep chroma's metadata query cheap.
+_DELETE_PAGE = 100
+# The most records one upsert sends, whatever larger batches the client would take: bounds the memory a call holds.
+_UPSERT_PAGE = 5000
+
+
+def make_client(archive: Path, settings: IndexSettings) -> Any:
+    """A chroma client: a server's if ``settings.chroma_host`` is set, else the embedded store in ``archive``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(Path(archive) / CHROMA_DIR), settings=chroma_settings)
+
+
+class VectorIndex:
+    """Nearest-neighbour search over embedded chunks, with deletes by article and chroma's own filter.
+
+    The client is made on first use, so an archive opened only for lexical search or its manifest never
+    starts chroma.
+
+    Args:
+        archive: the archive folder (where the embedded store lives).
+        settings: the collection name and the chroma server, if any.
+    """
+
+    def __init__(self, archive: Path, settings: IndexSettings) -> None:
+        self.archive = Path(archive)
+        self.settings = settings
+        self._client: Any = None
+        self._collection: Any = None
+
+    @property
+    def collection(self) -> Any:
+        """The chroma collection (made on first use)."""
+        if self._collection is None:
+            self._client = make_client(self.archive, self.settings)
+            # embedding_function=None: we always pass vectors; chroma's default would download a model.
+            self._collection = self._client.get_or_create_collection(
+                self.settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        return self._collection
+
+    def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]]]]) -> None:
+        """Add or replace the vectors of chunks.
+
+        Args:
+            batch: (article, chunks, their vectors) tuples, one vector per chunk.
+        """
+        ids: list[str] = []
+        vectors: list[Sequence[float]] = []
+        metadatas: list[dict[str, Any]] = []
+        for article, chunks, chunk_vectors in batch:
+            for chunk, vector in zip(chunks, chunk_vectors, strict=True):
+                ids.append(chunk.chunk_id)
+                vectors.append(vector)
+                metadatas.append(chunk_metadata(chunk, article))
+        if not ids:
+            return
+        collection = self.collection
+        limit = max(1, min(_UPSERT_PAGE, self._client.get_max_batch_size()))
+        # No documents: chunk text is read from the manifest, and chroma would keep a second full-text index of
+        # it (measured: 3.4x the vector store's size on disk, half of its write time).
+        for start in range(0, len(ids), limit):
+            end = start + limit
+            collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
+
+    def delete_articles(self, article_ids: Sequence[str]) -> None:
+        """Remove every vector of the articles ``article_ids``."""
+        for start in range(0, len(article_ids), _DELETE_PAGE):
+            self.collection.delete(where={"article_id": {"$in": list(article_ids[start : start + _DELETE_PAGE])}})
+
+    def nearest(
+        self, vector: Sequence[float], n: int, where: ChunkFilter | None = None
+    ) -> tuple[list[str], list[float]]:
+        """The ids and cosine distances of the ``n`` chunks nearest to ``vector``, nearest first.
+
+        Args:
+            vector: the query's embedding.
+            n: how many to return (fewer if the index holds fewer that pass).
+            where: filter inside chroma (slow: hundreds of ms on tens of thousands of vectors); None searches all.
+        """
+        # Ids and distances only: reading chroma's documents and metadata costs more than the search itself.
+        result = self.collection.query(
+            query_embeddings=[list(vector)],
+            n_results=n,
+            where=chroma_where(where) if where is not None else None,
+            include=["distances"],
+        )
+        return list(result["ids"][0]), [float(d) for d in result["distances"][0]]
+
+    def count(self) -> int:
+        """How many chunks are embedded."""
+        return int(self.collection.count())
+
+
+def chroma_where(where: ChunkFilter) -> dict[str, Any] | None:
+    """``where`` as a chroma where-clause over the keys ``chunk_metadata`` stores (None when it keeps all)."""
+    clauses: list[dict[str, Any]] = []
+    if where.since_ts is not None:
+        clauses.append({"published_ts": {"$gte": where.since_ts}})
+    if where.until_ts is not None:
+        clauses.append({"published_ts": {"$lte": where.until_ts}})
+    if where.as_of_ts is not None:
+        clauses.append({"$or": [{"dated": False}, {"published_ts": {"$lte": where.as_of_ts}}]})
+    if where.sources:
+        clauses.append({"source": {"$in": list(where.sources)}})
+    if where.article_ids is not None:
+        clauses.append({"article_id": {"$in": sorted(where.article_ids - where.exclude)}})
+    elif where.exclude:
+        clauses.append({"article_id": {"$nin": sorted(where.exclude)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
+    """What chroma stores beside a chunk's vector: only what deletes and ``chroma_where`` read (the chunk itself is
+    read from the manifest), plus the article's record fields as ``meta.<key>``."""
+    meta: dict[str, Any] = {"article_id": chunk.article_id, "source": chunk.article.source or ""}
+    published_ts = chunk.article.published_ts
+    # Chroma cannot test for a missing key, so "dated" says whether published_ts is there: an as_of
+    # cut-off keeps undated articles, while an explicit date range leaves them out.
+    meta["dated"] = published_ts is not None
+    if published_ts is not None:
+        meta["published_ts"] = published_ts
+    for key, value in article.metadata.items():
+        meta[f"meta.{key}"] = value
+    return meta

@@ -12,23 +12,14 @@ import string
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+from index.text import MARKER, STOPWORDS, markers_in, split_answer, split_sentences, strip_markers
+
 # Curly quotes and dashes that news copy uses and str.punctuation misses.
 _EXTRA_PUNCT = "“”‘’«»„‟‛—–…·"
 _PUNCT = str.maketrans({c: " " for c in string.punctuation + _EXTRA_PUNCT})
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-_LEADING_MARKERS = re.compile(r"^((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)\s*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# The judge's words split at hyphens and apostrophes ("Biden's" counts as "Biden"), unlike index.text.content_words.
 _WORD = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
-    now of off on once only or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves said says say
-    according""".split()
-)
 SUPPORT_THRESHOLD = 0.5
 T = TypeVar("T")
 
@@ -101,7 +92,7 @@ def contains_gold(answer: str, golds: Iterable[str]) -> bool:
         >>> contains_gold("It was in Asia.", ["Asian"])
         False
     """
-    haystack = f" {normalize_answer(_MARKER.sub(' ', answer))} "
+    haystack = f" {normalize_answer(MARKER.sub(' ', answer))} "
     return any(needle and f" {needle} " in haystack for needle in (normalize_answer(g) for g in golds))
 
 
@@ -163,35 +154,17 @@ def match_choice_text(reply: str, choices: Sequence[str]) -> int | None:
     return named[0] if len(named) == 1 else None
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of an answer; markers written after the full stop (``… May. [2]``) stay with their sentence.
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of an answer (:func:`index.text.split_answer`); markers written after the full stop
+    (``… May. [2]``) stay with their sentence, and a leading piece of markers alone is not a sentence.
 
     Example:
-        >>> split_sentences("Oil rose [1]. It fell. [2] Then what?")
+        >>> answer_sentences("Oil rose [1]. It fell. [2] Then what?")
         ['Oil rose [1].', 'It fell. [2]', 'Then what?']
+        >>> answer_sentences("Gen. Milley spoke in the U.S. Senate [1]. Nobody asked.")
+        ['Gen. Milley spoke in the U.S. Senate [1].', 'Nobody asked.']
     """
-    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
-    sentences: list[str] = []
-    for part in parts:
-        lead = _LEADING_MARKERS.match(part)
-        if lead and sentences:
-            sentences[-1] = f"{sentences[-1]} {lead.group(1).strip()}"
-            part = part[lead.end() :]
-        if part.strip() and _MARKER.sub("", part).strip(" .!?"):
-            sentences.append(part.strip())
-        elif part.strip() and sentences:
-            sentences[-1] = f"{sentences[-1]} {part.strip()}"
-    return sentences
-
-
-def markers(sentence: str) -> list[int]:
-    """Distinct ``[n]`` marker numbers in a sentence (``[1, 3]`` counts as 1 and 3), in order.
-
-    Example:
-        >>> markers("Both [2][1, 3] said so [2].")
-        [2, 1, 3]
-    """
-    return dedupe(int(n) for m in _MARKER.finditer(sentence) for n in m.group(1).split(","))
+    return [s for s in split_answer(text) if strip_markers(s).strip(" .!?")]
 
 
 def citation_coverage(answer: str) -> float | None:
@@ -201,20 +174,21 @@ def citation_coverage(answer: str) -> float | None:
         >>> citation_coverage("Oil rose [1]. Nobody knows why.")
         0.5
     """
-    sentences = split_sentences(answer)
+    sentences = answer_sentences(answer)
     if not sentences:
         return None
-    return sum(1 for s in sentences if markers(s)) / len(sentences)
+    return sum(1 for s in sentences if markers_in(s)) / len(sentences)
 
 
-def content_words(text: str) -> set[str]:
-    """Lowercased words and numbers of a text, without stopwords, markers and one-letter tokens.
+def judge_words(text: str) -> set[str]:
+    """The words the judge compares: lowercased words and numbers, split at hyphens and apostrophes, without
+    stop words (:data:`index.text.STOPWORDS`), markers and one-letter tokens.
 
     Example:
-        >>> sorted(content_words("The EU said it will require USB-C [1]."))
+        >>> sorted(judge_words("The EU said it will require USB-C [1]."))
         ['eu', 'require', 'usb']
     """
-    return {w for w in _WORD.findall(_MARKER.sub(" ", text).lower()) if len(w) > 1 and w not in _STOPWORDS}
+    return {w for w in _WORD.findall(MARKER.sub(" ", text).lower()) if len(w) > 1 and w not in STOPWORDS}
 
 
 def support_score(sentence: str, passage: str) -> float | None:
@@ -226,11 +200,11 @@ def support_score(sentence: str, passage: str) -> float | None:
         >>> support_score("Europe will require USB-C [1].", "Regulators met. Europe will require a USB-C port.")
         1.0
     """
-    words = content_words(sentence)
+    words = judge_words(sentence)
     if not words:
         return None
-    parts = _SENTENCE_END.split(passage) or [passage]
-    return max(len(words & content_words(p)) / len(words) for p in parts)
+    parts = [s.text for s in split_sentences(passage)] or [passage]
+    return max(len(words & judge_words(p)) / len(words) for p in parts)
 
 
 def citation_support(answer: str, passages: Mapping[int, str], threshold: float = SUPPORT_THRESHOLD) -> list[bool]:
@@ -245,8 +219,8 @@ def citation_support(answer: str, passages: Mapping[int, str], threshold: float 
         [True, False, False]
     """
     verdicts: list[bool] = []
-    for sentence in split_sentences(answer):
-        for marker in markers(sentence):
+    for sentence in answer_sentences(answer):
+        for marker in markers_in(sentence):
             if marker not in passages:
                 verdicts.append(False)
                 continue

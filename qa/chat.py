@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from index.chunking import count_tokens
-from qa.answering.evidence import content_words
+from index.text import content_words, split_sentences, strip_markers
 from qa.filters import SearchFilters
 from qa.llm.base import Message
 from qa.types import Answer
@@ -150,6 +150,6 @@ def acceptable_rewrite(message: str, rewrite: str) -> bool:
 
 def _first_sentence(text: str) -> str:
     # The answer's first sentence names the topic; the rest would only spend the small model's attention.
-    head = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    return re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", head)
+    sentences = split_sentences(text)
+    return strip_markers(sentences[0].text) if sentences else ""
 

@@ -37,8 +37,7 @@ from qa.llm.base import LLM, Message
 from qa.retrieval.retriever import Retriever
 from qa.sample import sample_archive_path
 from qa.settings import Settings
-from qa.speakers.questions import load_aliases, parse_speaker_question, speaker_search_text
-from qa.speakers.statements import statement_answer, topical_statements
+from qa.speakers import load_aliases, parse_speaker_question, speaker_search_text, statement_answer, topical_statements
 from qa.types import Answer, Hit, Timings
 
 __all__ = ["Desk", "sample_archive_path"]

@@ -15,24 +15,8 @@ from dataclasses import dataclass, field
 
 from index.chunking import count_tokens
 from index.embedding import Embedder
+from index.text import Sentence, content_words, split_sentences  # also read from here by qa.answering.choose
 from qa.types import Hit
-
-# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before whitespace and a capital,
-# a digit or an opening quote; a blank line always ends one (headlines, bullet lists).
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[A-Z0-9\"'“‘(\[])|\n\s*\n")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
-_STOP = frozenset(
-    "a an the of to in on for and or but is are was were be been being has have had it its this that these those "
-    "with as at by from not no what which who whom whose when where why how did does do done said says say about "
-    "after before than then there their they them he she his her him we our you your i me my will would could should "
-    "can may might must also into over under up out more most some any all each other such only very just".split()
-)
-# Abbreviations that end in a period but not a sentence ("U.S. officials", "Mr. Smith").
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Jr|Sr|No|vs|Inc|Co|Corp|Ltd|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
-)
-
 
 # Text addressed to a model rather than to readers: planted instructions ("ignore previous instructions and say X").
 # Article text is data; such sentences are never shown to the model (they carry no news either).
@@ -54,15 +38,6 @@ def looks_like_instructions(text: str) -> bool:
         False
     """
     return bool(_INSTRUCTION.search(text))
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of an article with its character offsets in the article text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -112,43 +87,6 @@ class Evidence:
             parts.append(sentence.text)
             previous_end = sentence.end
         return " ".join(parts)
-
-
-def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
-    """Sentences of ``text`` with offsets (plus ``offset``, the text's position in its article).
-
-    Example:
-        >>> [s.text for s in split_sentences('Prices rose 5%. "We are worried," Mr. Lee said. U.S. data follow.')]
-        ['Prices rose 5%.', '"We are worried," Mr. Lee said.', 'U.S. data follow.']
-    """
-    sentences: list[Sentence] = []
-    cursor = 0
-    pending_start: int | None = None
-    for match in _SENTENCE_END.finditer(text):
-        piece_end = match.start()
-        if match.group(0).strip() == "" and "\n\n" not in match.group(0) and _ABBREVIATION.search(text[:piece_end]):
-            continue  # "Mr. Smith", "U.S. officials": not an end
-        start = pending_start if pending_start is not None else cursor
-        _append(sentences, text, start, piece_end, offset)
-        cursor = match.end()
-        pending_start = None
-    _append(sentences, text, pending_start if pending_start is not None else cursor, len(text), offset)
-    return sentences
-
-
-def _append(sentences: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return
-    lead = len(piece) - len(piece.lstrip())
-    begin = start + lead
-    sentences.append(Sentence(stripped, offset + begin, offset + begin + len(stripped)))
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-cased words and numbers of ``text`` without stop words: what overlap measures compare."""
-    return {w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1}
 
 
 def cosine(a: list[float], b: list[float]) -> float:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 
 from index.embedding import Embedder
-from qa.answering.evidence import Evidence, Sentence, content_words, cosine, split_sentences
+from index.text import Sentence, content_words, markers_in, split_answer, strip_markers
+from qa.answering.evidence import Evidence, cosine
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
@@ -27,45 +26,22 @@ _NAME_STOP = frozenset("The A An In On At For And But It This That These Those H
                        "Our Your According".split())
 
 
-def markers_in(text: str) -> list[int]:
-    """The passage numbers cited in ``text``, in order, each once.
-
-    Example:
-        >>> markers_in("Rates rose [2][1]. They fell [1, 3].")
-        [2, 1, 3]
-    """
-    found = [int(n) for m in _MARKER.finditer(text) for n in m.group(1).split(",")]
-    return list(dict.fromkeys(found))
-
-
-def strip_markers(text: str) -> str:
-    """``text`` without [n] markers and the spaces before them.
-
-    Example:
-        >>> strip_markers("Rates rose [2]. Then [1, 3] fell.")
-        'Rates rose. Then fell.'
-    """
-    return re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text).strip()
-
-
 def answer_sentences(text: str) -> list[str]:
-    """Split an answer into sentences; a marker written after the full stop stays with its sentence.
+    """Split an answer into the sentences to check: :func:`index.text.split_answer`, with a piece that has no
+    content words ("It was.") joined to the sentence before it.
 
     Example:
         >>> answer_sentences("Prices rose. [1] Sales fell [2]. Rents eased.")
         ['Prices rose. [1]', 'Sales fell [2].', 'Rents eased.']
+        >>> answer_sentences("Nichelle Nichols portrayed Lt. Uhura [3].")
+        ['Nichelle Nichols portrayed Lt. Uhura [3].']
     """
-    pieces = [s.text for s in split_sentences(text.strip())]
     merged: list[str] = []
-    for piece in pieces:
-        lead = _LEADING_MARKERS.match(piece)
-        if lead and merged:
-            merged[-1] = f"{merged[-1]} {lead.group(0).strip()}"
-            piece = piece[lead.end():].strip()
-        if piece and (content_words(strip_markers(piece)) or not merged):
-            merged.append(piece)
-        elif piece and merged:
+    for piece in split_answer(text):
+        if merged and not content_words(strip_markers(piece)):
             merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
     return merged
 
 

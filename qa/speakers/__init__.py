@@ -1,6 +1,13 @@
-"""Who said what: "What has X said about Y?" answered with X's dated statements on Y."""
+"""Who said what: "What has X said about Y?" answered with X's dated statements on Y.
 
-from qa.speakers.questions import SpeakerQuery, load_aliases, parse_speaker_question, speaker_search_text
+- :mod:`qa.speakers.aliases`: who speaks for whom (the bundled alias table and the user's file);
+- :mod:`qa.speakers.questions`: recognising speaker questions and the search for them;
+- :mod:`qa.speakers.statements`: the sentences where the speaker speaks, and the dated answer;
+- :mod:`qa.speakers.attribution` and :mod:`qa.speakers.lexicon`: the pattern rules and word lists behind them.
+"""
+
+from qa.speakers.aliases import load_aliases
+from qa.speakers.questions import SpeakerQuery, parse_speaker_question, speaker_search_text
 from qa.speakers.statements import statement_answer, topical_statements
 
 __all__ = [

@@ -1,11 +1,13 @@
-"""Which sentences are a speaker speaking: the pattern rules behind :mod:`qa.speakers.questions`.
+"""Which sentences are a speaker speaking: the pattern rules behind :mod:`qa.speakers.statements`.
 
 A sentence is a statement by a speaker (one of its aliases) when the alias is the subject of a speech verb
 ("Peskov told reporters", "Russia's foreign ministry on Sunday, 22 June, condemned"), follows an inverted one
 ('"...," said Peskov'), follows "according to", is the agent of a passive ("was condemned by Moscow"), or when
 a pronoun or "the ministry" continues a statement ("He said ..."), or a bare quotation follows one. Mentions
 that are not speech ("flew to Moscow", "analysts in Moscow said", "TASS quoted Araghchi as saying") score low.
-No model: regular expressions and word lists, tuned on the sample archive and on 2022 news.
+No model: regular expressions and the word lists of :mod:`qa.speakers.lexicon`, tuned on the sample archive and
+on 2022 news. Sentences are cut by :func:`index.text.split_sentences`, with quotations of several sentences kept
+whole ('"It is illegal. It must stop," he said.' is one sentence).
 """
 
 from __future__ import annotations
@@ -16,73 +18,29 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.text import split_sentences
+from qa.speakers.lexicon import (
+    ANAPHOR,
+    BE,
+    CLAUSE_BOUNDARY,
+    FUNCTION_WORDS,
+    GAP_OK,
+    INVERTED_VERBS,
+    NEGATION,
+    NOT_TITLES,
+    OPENERS,
+    OTHER_VERBS,
+    REPORTING_VERBS,
+    ROLE_ALT,
+    ROLES,
+    SPEECH_VERB_RE,
+    SPEECH_VERBS,
+    TOKEN,
+    WEAK_PREPS,
+    WEEKDAYS_MONTHS,
+)
+
 STATEMENT_THRESHOLD = 0.5  # sentences scoring at least this are statements
-
-
-_VERBS = frozenset(
-    "said says told tells warned warns condemned condemns accused accuses denied denies stated called urged urges "
-    "responded responds replied replies added adds insisted insists argued argues claimed declared declares "
-    "announced announces confirmed confirms welcomed welcomes rejected rejects criticised criticized criticises "
-    "criticizes described describes dismissed dismisses praised demanded noted stressed stresses emphasised "
-    "emphasized wrote writes tweeted posted commented reiterated reiterates vowed vows threatened threatens "
-    "expressed hailed hails slammed slams blasted denounced denounces protested acknowledged acknowledges admitted "
-    "admits suggested suggests explained explains promised pledged pledges asserted asserts maintained maintains "
-    "repeated reported quoted cited defended defends appealed cautioned cautions predicted signalled signaled "
-    "hinted blamed blames labelled labeled branded rebuked lamented regretted questioned objected complained "
-    "retorted countered conceded thanked briefed saying telling".split()
-)
-# Media relaying others' words: "TASS quoted Araghchi as saying ..." is Araghchi's statement, not TASS's.
-_REPORTING = frozenset({"reported", "quoted", "cited"})
-# Case-sensitive on purpose: verbs are lowercase in running text, and "United States" must not read as "states".
-_VERB_RE = re.compile(r"\b(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")\b")
-_ROLE = frozenset(
-    "spokesman spokeswoman spokesperson spokespeople press secretary minister ministry foreign defence defense "
-    "interior deputy ambassador envoy representative president vice prime chancellor chief head leader chairman "
-    "chairwoman chair official officials government agency news state media office department embassy mission "
-    "statement military army forces armed general staff council security national supreme acting top senior "
-    "former diplomat diplomats negotiator negotiators adviser advisor aide service command commander navy mayor "
-    "governor senator lawmakers parliament speaker delegation authorities intelligence organisation organization "
-    "guards corps committee commission bank court leadership administration readout transcript".split()
-)
-# Verbs that come before their speaker in news style: '"...," said Peskov'.
-_INVERTED = frozenset("said says added adds wrote writes warned insisted argued explained noted stressed told".split())
-_ROLE_ALT = "|".join(sorted(_ROLE, key=len, reverse=True))
-_WEEKDAYS_MONTHS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_BE = frozenset("is are was were be been being get got".split())
-_NEGATION = frozenset("not never n't no".split())
-_WEAK_PREPS = frozenset(
-    "to at in on for with against from about into over after before during under without towards toward than "
-    "like between among through across near around via".split()
-)
-# Irregular past forms: a gap holding one belongs to another clause ("Putin met Araghchi and said ...").
-_OTHER_VERBS = frozenset("spoke met went gave made took held sent came got led left saw won lost began ran put".split())
-_GAP_OK = frozenset(
-    "'s ’s also later earlier again then itself himself herself themselves had has have was were is are will would "
-    "could may might last this previously separately further already week month year day morning afternoon evening "
-    "night weekend today yesterday tonight sources post interview briefing conference of on in at".split()
-)
-_OPENERS = frozenset(
-    "on in at after before during later earlier meanwhile also but and separately speaking since by as with "
-    "hours days weeks last this that asked while when although".split()
-)
-_STOPS = frozenset("and or but the a an that who which whose where when while as if".split())
-# Capitalised words that open a sentence or date it rather than name or title a speaker.
-_NOT_TITLES = (
-    _OPENERS | _WEAK_PREPS | _WEEKDAYS_MONTHS | {"the", "a", "an", "of", "for", "its", "his", "her", "their", "our"}
-)
-_BOUNDARY = re.compile(
-    r"[;:—–]|\b(?:that|who|which|whom|whose|where|while|whereas|but|because|although|though|after|before|when|"
-    r"if|since|until|unless|as)\b"
-)
-_TOKEN = re.compile(r"[\w'’.\-]+|,")
-_ANAPHOR = re.compile(
-    rf"(?:^|[,;:]\s*|\b(?:and|but)\s+)(?:he|she|it|they|He|She|It|They|(?:[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+"
-    rf"(?:(?:{_ROLE_ALT})\s+){{1,3}}|[Tt]he\s+(?P<role>(?:(?:{_ROLE_ALT})\s+){{1,3}}))"
-    r"(?:(?:also|later|then|again|further|had|has|have|would|will|\w+ly)\s+)*\s*$"
-)
 
 
 class Attribution(BaseModel):
@@ -115,42 +73,6 @@ def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])") if parts else None
 
 
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen lt col sgt capt sen rep gov prof jr sr no vs jan feb aug sept oct nov dec".split()
-)
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of ``text``: split after . ! ? before a capital, never inside a quotation or after "Mr."."""
-    spans: list[tuple[int, int]] = []
-    for para in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text):
-        start = para.start()
-        for cut in re.finditer(r"[.!?][\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])", para.group(0)):
-            end = para.start() + cut.end()
-            before = text[start : para.start() + cut.start()]
-            word = re.search(r"(\w+)$", before)
-            if cut.group(0)[0] == "." and word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
-                continue
-            # An open quotation continues across sentences ('"It is illegal. It must stop," he said.').
-            closed = text[start:end]  # with the quote mark that may follow the full stop
-            opened = closed.count("“") - closed.count("”") + (closed.count('"') % 2)
-            if opened > 0 and end - start < 600:
-                continue
-            spans.append(_trim(text, start, end))
-            start = end
-        if text[start : para.end()].strip():
-            spans.append(_trim(text, start, para.end()))
-    return [s for s in spans if s[1] > s[0]]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _quote_spans(s: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”?|\"[^\"]*\"?", s)]
 
@@ -173,8 +95,8 @@ def attribute(text: str, aliases: Sequence[str]) -> list[Attribution]:
     chain: str | None = None  # who a following "he" or "the ministry" most likely is
     context = ""  # the sentence that set the chain: "the ministry" must have been named there
     spoke = False  # whether the previous sentence was a statement, which a bare quotation may continue
-    for start, end in _sentences(text):
-        s = text[start:end]
+    for sentence in split_sentences(text, keep_quotations=True):
+        start, end, s = sentence.start, sentence.end, sentence.text
         quotes = _quote_spans(s)
         score, mention = _sentence_score(s, pattern, quotes)
         if score < STATEMENT_THRESHOLD and chain is not None and _continues(s, quotes, spoke, context):
@@ -211,13 +133,13 @@ def _sentence_score(s: str, pattern: re.Pattern[str], quotes: list[tuple[int, in
 
     for verb in _speech_verbs(s, quotes):
         word = verb.group(0)
-        before = _TOKEN.findall(s[: verb.start()])
+        before = TOKEN.findall(s[: verb.start()])
         after = s[verb.end() :]
         if best[0] < 0.3:
             best = (0.3, best[1])  # someone speaks in a sentence naming the speaker
         # "was condemned", "was heavily criticised": a passive, whose subject is not the speaker.
         aux = [t for t in before[-3:] if not t.lower().endswith("ly")][-1:]
-        passive = bool(aux) and aux[0].lower() in _BE and word.endswith("ed")
+        passive = bool(aux) and aux[0].lower() in BE and word.endswith("ed")
         # "was condemned by the Kremlin" reports the Kremlin's words; "the ceasefire announced by Trump" less so.
         if agent := re.match(r"\s+by\b", after):
             for m in _run_aliases(s, verb.end() + agent.end(), pattern):
@@ -226,14 +148,14 @@ def _sentence_score(s: str, pattern: re.Pattern[str], quotes: list[tuple[int, in
         if passive:
             continue  # nobody named speaks
         # '"...," said Peskov.' and '..., said the Kremlin, adding ...': the speaker follows the verb.
-        if word in _INVERTED and re.search(r"[,\"”]\s*$", s[: verb.start()]):
+        if word in INVERTED_VERBS and re.search(r"[,\"”]\s*$", s[: verb.start()]):
             for m in _run_aliases(s, verb.end(), pattern, closed=True):
                 consider(0.85, m)
         if word in {"quoted", "cited"} and (said := re.match(r"((?:\s+\S+){1,6}?)\s+as\s+saying\b", after)):
             for m in _run_aliases(s, verb.end(), pattern, limit=verb.end() + len(said.group(1))):
                 consider(0.85, m)
         for m, score in _subjects(s, verb.start(), pattern, quotes):
-            if word in _REPORTING:
+            if word in REPORTING_VERBS:
                 score = min(score, 0.35 if re.match(r"(?:\s+\S+){1,6}?\s+as\s+saying\b", after) else 0.6)
             consider(score, m)
     for cue, score in (
@@ -249,13 +171,13 @@ def _sentence_score(s: str, pattern: re.Pattern[str], quotes: list[tuple[int, in
 def _speech_verbs(s: str, quotes: list[tuple[int, int]]) -> list[re.Match[str]]:
     """Speech verbs outside quotations, without "did not say", "is saying" only with its auxiliary, no "called off"."""
     verbs = []
-    for verb in _VERB_RE.finditer(s):
-        before = _TOKEN.findall(s[: verb.start()])
+    for verb in SPEECH_VERB_RE.finditer(s):
+        before = TOKEN.findall(s[: verb.start()])
         if _inside(verb.start(), quotes) or any(
-            t.lower() in _NEGATION or t.lower().endswith("n't") for t in before[-2:]
+            t.lower() in NEGATION or t.lower().endswith("n't") for t in before[-2:]
         ):
             continue
-        if verb.group(0) in {"saying", "telling"} and not (before and before[-1].lower() in _BE | {"kept", "as"}):
+        if verb.group(0) in {"saying", "telling"} and not (before and before[-1].lower() in BE | {"kept", "as"}):
             continue
         if verb.group(0) == "called" and re.match(r"\s+(?:off|up)\b", s[verb.end() :]):
             continue
@@ -270,7 +192,7 @@ def _run_aliases(
 
     With ``closed``, the run must end the clause, as the speaker after an inverted "said" does.
     """
-    run = re.match(r"(?:\s+(?:the|a|an|of|[A-Z][\w'’.\-]*|" + _ROLE_ALT + r")(?![\w-]))+", s[pos:])
+    run = re.match(r"(?:\s+(?:the|a|an|of|[A-Z][\w'’.\-]*|" + ROLE_ALT + r")(?![\w-]))+", s[pos:])
     if run is None or closed and not re.match(r"\s*(?:[.,;:!?\"”)]|$)", s[pos + run.end() :]):
         return []
     end = pos + run.end() if limit is None else min(limit, pos + run.end())
@@ -285,17 +207,17 @@ def _names_speaker(s: str, m: re.Match[str]) -> bool:
         return True
     word = nxt.group(1).lower()
     # "Russian President Vladimir Putin" is fine to skip: "Putin" matches on its own.
-    return word in _ROLE or word in _WEEKDAYS_MONTHS
+    return word in ROLES or word in WEEKDAYS_MONTHS
 
 
 def _headed_elsewhere(s: str, end: int) -> bool:
-    tail = re.match(rf"(?:['’]s)?(?:\s+(?:{_ROLE_ALT}|[A-Z][\w'’.\-]*)(?![\w-]))*\s+([a-z][\w\-]*)", s[end:])
+    tail = re.match(rf"(?:['’]s)?(?:\s+(?:{ROLE_ALT}|[A-Z][\w'’.\-]*)(?![\w-]))*\s+([a-z][\w\-]*)", s[end:])
     if tail is None:
         return False
     word = tail.group(1)
     # A verb or a function word after the name ends the phrase; a noun ("staffer") is its real head.
-    verb_like = word in _VERBS or word in _OTHER_VERBS or word.endswith(("ed", "ly"))
-    return not (verb_like or word in _GAP_OK or word in _WEAK_PREPS or word in _STOPS)
+    verb_like = word in SPEECH_VERBS or word in OTHER_VERBS or word.endswith(("ed", "ly"))
+    return not (verb_like or word in GAP_OK or word in WEAK_PREPS or word in FUNCTION_WORDS)
 
 
 def _subjects(
@@ -317,7 +239,7 @@ def _subjects(
         # "Putin met Araghchi and said ...": the verb shares the sentence's subject.
         head = _leading_np(s)
         return [(m, 0.8) for m in pattern.finditer(s, head[0], head[1])]
-    cuts = [m.end() for m in _BOUNDARY.finditer(left)] + [e for _, e in quotes if e <= len(left)]
+    cuts = [m.end() for m in CLAUSE_BOUNDARY.finditer(left)] + [e for _, e in quotes if e <= len(left)]
     seg_start = max(cuts, default=0)
     results = []
     for m in pattern.finditer(left, seg_start):
@@ -331,12 +253,12 @@ def _plain_gap(gap: str) -> bool:
     """Whether only titles, asides and time phrases separate a subject from its verb."""
     gap = re.sub(r"\([^)]*\)", " ", gap)
     gap = re.sub(r",([^,]*),", lambda m: " " if _aside(m.group(1)) else m.group(0), gap)
-    tokens = _TOKEN.findall(gap)
+    tokens = TOKEN.findall(gap)
     if len(tokens) > 10 or tokens[:1] == ["'s"] and len(tokens) == 1:
         return False
     first = tokens[0] if tokens else ""
     # "a Chinese military expert said", "a Putin ally said": the alias only modifies the speaker.
-    if first[:1].islower() and first not in _ROLE and first not in _GAP_OK and first not in {"and", "or"}:
+    if first[:1].islower() and first not in ROLES and first not in GAP_OK and first not in {"and", "or"}:
         if not first.endswith("ly"):
             return False
     for i, token in enumerate(tokens):
@@ -351,14 +273,14 @@ def _plain_gap(gap: str) -> bool:
         elif low in {"the", "a", "an"}:
             ok = prev in {"on", "in", "at", "of", "to", "for"}
         elif low in {"to", "for"}:
-            ok = prev in _ROLE
-        elif token[:1].isupper() or token[:1].isdigit() or low in _GAP_OK or low in _ROLE or low.endswith("ly"):
+            ok = prev in ROLES
+        elif token[:1].isupper() or token[:1].isdigit() or low in GAP_OK or low in ROLES or low.endswith("ly"):
             ok = True
         else:
             ok = not (
-                low in _WEAK_PREPS
-                or low in _OTHER_VERBS
-                or low in _VERBS
+                low in WEAK_PREPS
+                or low in OTHER_VERBS
+                or low in SPEECH_VERBS
                 or low.endswith(("ing", "ed"))
                 or low.startswith("-")
                 # "Russia invades Ukraine ... said": a present-tense verb, not part of a name.
@@ -381,12 +303,12 @@ def _aside(text: str) -> bool:
 
 
 def _after_preposition(before: str) -> bool:
-    for token in reversed(_TOKEN.findall(before)):
+    for token in reversed(TOKEN.findall(before)):
         if token == ",":
             return False
         if token.lower() in {"the", "a", "an"} or token[:1].isupper():
             continue
-        return token.lower() in _WEAK_PREPS
+        return token.lower() in WEAK_PREPS
     return False
 
 
@@ -396,18 +318,18 @@ def _leading_np(s: str) -> tuple[int, int]:
     for _ in range(2):
         first = re.match(r"\s*([\w']+)", s[pos:])
         comma = s.find(",", pos)
-        if first and first.group(1).lower() in _OPENERS and 0 <= comma - pos < 80:
+        if first and first.group(1).lower() in OPENERS and 0 <= comma - pos < 80:
             pos = comma + 1
-    np = re.match(r"\s*(?:(?:[A-Z][\w'’.\-]*|the|of|'s|’s|" + _ROLE_ALT + r")(?![\w-])\s*)+", s[pos:])
+    np = re.match(r"\s*(?:(?:[A-Z][\w'’.\-]*|the|of|'s|’s|" + ROLE_ALT + r")(?![\w-])\s*)+", s[pos:])
     return (pos, pos + np.end()) if np else (pos, pos)
 
 
 def _mention(s: str, start: int, end: int) -> str:
     """The alias at ``start:end`` with the names and titles around it: "Kremlin spokesman Dmitry Peskov"."""
-    lead = re.search(rf"(?:(?<![\w'’])(?:[A-Z][\w'’.\-]*|of|{_ROLE_ALT})\s+)+$", s[:start])
+    lead = re.search(rf"(?:(?<![\w'’])(?:[A-Z][\w'’.\-]*|of|{ROLE_ALT})\s+)+$", s[:start])
     if lead is not None:
         words = list(re.finditer(r"\S+", lead.group(0)))
-        while words and words[0].group(0).lower().rstrip(".") in _NOT_TITLES:
+        while words and words[0].group(0).lower().rstrip(".") in NOT_TITLES:
             words.pop(0)
         if words:
             start = lead.start() + words[0].start()
@@ -416,13 +338,13 @@ def _mention(s: str, start: int, end: int) -> str:
         end += possessive.end()
         while word := re.match(r"\s+([a-z][\w\-]*)", s[end:]):
             low = word.group(1)
-            if low in _GAP_OK or low in _VERBS or low in _WEAK_PREPS or low in _OTHER_VERBS or low.endswith("ly"):
+            if low in GAP_OK or low in SPEECH_VERBS or low in WEAK_PREPS or low in OTHER_VERBS or low.endswith("ly"):
                 break
             if low in {"and", "or", "the", "a", "an", "that", "who", "which", "whose"}:
                 break
             end += word.end()
-    while word := re.match(rf"\s+(?:[A-Z][\w'’.\-]*|{_ROLE_ALT})(?![\w-])", s[end:]):
-        if word.group(0).strip().lower().rstrip(".") in _NOT_TITLES:
+    while word := re.match(rf"\s+(?:[A-Z][\w'’.\-]*|{ROLE_ALT})(?![\w-])", s[end:]):
+        if word.group(0).strip().lower().rstrip(".") in NOT_TITLES:
             break  # "Putin Friday": a date, not part of the name
         end += word.end()
     mention = " ".join(s[start:end].split()).rstrip(",")
@@ -444,12 +366,12 @@ def _continues(s: str, quotes: list[tuple[int, int]], after_statement: bool, con
     """Whether the sentence goes on with the previous speaker: "He said ...", "The ministry added ...", a quote."""
     if after_statement and s[:1] in {'"', "“"} and sum(e - b for b, e in quotes) >= 0.6 * len(s):
         # A bare quotation continues the statement before it; '"...," said the official.' names someone else.
-        return not any(not _inside(v.start(), quotes) for v in _VERB_RE.finditer(s))
+        return not any(not _inside(v.start(), quotes) for v in SPEECH_VERB_RE.finditer(s))
     for verb in _speech_verbs(s, quotes):
         if verb.group(0) in {"saying", "telling"}:
             continue
         left = _drop_asides(s[: verb.start()].rstrip())
-        if anaphor := _ANAPHOR.search(left + " "):
+        if anaphor := ANAPHOR.search(left + " "):
             # "the ministry" refers back only to a ministry: "the official" is someone new.
             role = anaphor.group("role")
             return role is None or role.split()[-1].lower() in context.lower()

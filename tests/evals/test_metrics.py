@@ -7,22 +7,22 @@ import math
 import pytest
 
 from evals.metrics import (
+    answer_sentences,
     citation_coverage,
     citation_support,
     contains_gold,
-    content_words,
     dedupe,
     hits_at_k,
-    markers,
+    judge_words,
     mean,
     mrr_at_k,
     ndcg_at_k,
     normalize_answer,
     parse_choice,
     percentile,
-    split_sentences,
     support_score,
 )
+from index.text import markers_in
 
 RANKED = ["x", "g1", "y", "g2", "z"]
 GOLD = {"g1", "g2"}
@@ -108,12 +108,16 @@ def test_parse_choice_respects_the_number_of_choices() -> None:
     assert parse_choice("A", []) is None
 
 
-def test_split_sentences_keeps_trailing_markers_with_their_sentence() -> None:
-    assert split_sentences("Oil fell [1]. Demand slowed. [2] [3] Why? Nobody knows.") == [
+def test_answer_sentences_keep_trailing_markers_with_their_sentence() -> None:
+    assert answer_sentences("Oil fell [1]. Demand slowed. [2] [3] Why? Nobody knows.") == [
         "Oil fell [1].", "Demand slowed. [2] [3]", "Why?", "Nobody knows.",
     ]
-    assert split_sentences("") == []
-    assert markers("Both [2][1, 3] and [2].") == [2, 1, 3]
+    assert answer_sentences("") == []
+    assert answer_sentences("[1]. Oil rose.") == ["Oil rose."]
+    assert answer_sentences("Gen. Milley said the U.S. Senate met on Jan. 6 [1].") == [
+        "Gen. Milley said the U.S. Senate met on Jan. 6 [1].",
+    ]
+    assert markers_in("Both [2][1, 3] and [2].") == [2, 1, 3]
 
 
 def test_citation_coverage() -> None:
@@ -125,7 +129,7 @@ def test_citation_coverage() -> None:
 
 def test_support_is_max_sentence_recall_of_content_words() -> None:
     passage = "Oil prices fell on Tuesday. Traders worried about demand in China."
-    assert content_words("Traders worried about China [1].") == {"traders", "worried", "china"}
+    assert judge_words("Traders worried about China [1].") == {"traders", "worried", "china"}
     assert support_score("Traders worried about China [1].", passage) == 1.0
     # 4 content words (prices, rose, sharply, monday), 1 in a passage sentence ("prices").
     assert support_score("Prices rose sharply on Monday [1].", passage) == pytest.approx(0.25)

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from index.chunking import count_tokens
 from index.embedding import HashEmbedder
 from index.reference import ArticleRef
-from qa.answering.evidence import select_evidence, split_sentences
+from index.text import split_sentences
+from qa.answering.evidence import select_evidence
 from qa.types import Hit
 
 ARTICLE = (

@@ -12,16 +12,10 @@ import pytest
 from index.loaders import Loaded, load
 from index.reference import ArticleRef
 from qa import Desk, Settings, sample_archive_path
-from qa.speakers.questions import (
-    BUNDLED_ALIASES,
-    SpeakerQuery,
-    extract_statements,
-    load_aliases,
-    parse_speaker_question,
-    speaker_search_text,
-    statement_score,
-    statements_from_hits,
-)
+from qa.errors import SettingsError
+from qa.speakers.aliases import BUNDLED_ALIASES, load_aliases
+from qa.speakers.questions import SpeakerQuery, parse_speaker_question, speaker_search_text
+from qa.speakers.statements import extract_statements, statement_score, statements_from_hits
 from qa.types import Hit
 
 RUSSIA = tuple(load_aliases()["Russia"])
@@ -157,14 +151,14 @@ def test_user_file_adds_and_replaces_entries(tmp_path):
 def test_bad_user_file_names_the_file_and_the_problem(tmp_path, content, problem):
     bad = tmp_path / "speakers.json"
     bad.write_text(content, encoding="utf-8")
-    with pytest.raises(ValueError, match="speakers.json") as info:
+    with pytest.raises(SettingsError, match="speakers.json") as info:
         load_aliases(bad)
     message = str(info.value)
     assert problem in message and str(bad) in message and "\n" not in message, message
 
 
 def test_missing_user_file(tmp_path):
-    with pytest.raises(ValueError, match=r"nope\.json: no such speakers file"):
+    with pytest.raises(SettingsError, match=r"nope\.json: no such speakers file"):
         load_aliases(tmp_path / "nope.json")
 
 
@@ -301,6 +295,8 @@ def test_score_orders_passages_by_how_much_the_speaker_speaks():
 def test_abbreviations_do_not_split_sentences():
     text = "Mr. Peskov said the U.S. was to blame. Oil rose."
     assert [(s.start, s.end) for s in extract_statements(text, RUSSIA)] == [(0, 38)]
+    text = "Sen. Warren said Mr. Peskov was wrong. On Jan. 5, Peskov told Gen. Milley the talks were over."
+    assert [s.text for s in extract_statements(text, RUSSIA)] == [text[39:]]
 
 
 # ----------------------------------------------------------------------------------- the sample archive

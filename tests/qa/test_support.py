@@ -6,8 +6,9 @@ import pytest
 
 from index.embedding import make_embedder
 from index.reference import ArticleRef
+from index.text import markers_in, strip_markers
 from qa.answering.evidence import select_evidence
-from qa.answering.support import answer_sentences, check_answer, markers_in, strip_markers
+from qa.answering.support import answer_sentences, check_answer
 from qa.settings import SupportSettings
 from qa.types import Hit
 
@@ -97,3 +98,14 @@ def test_marker_helpers():
     assert markers_in("A [2][1]. B [1, 3].") == [2, 1, 3]
     assert strip_markers("A rose [2]. B [1, 3] fell.") == "A rose. B fell."
     assert answer_sentences("Prices rose. [1] Sales fell [2]. [3]") == ["Prices rose. [1]", "Sales fell [2]. [3]"]
+
+
+def test_a_title_does_not_end_an_answer_sentence(embedder):
+    # A real answer came out as "Nichelle Nichols portrayed Lt [3]." when "Lt." ended the sentence.
+    answer = "Nichelle Nichols portrayed Lt. Uhura [3]."
+    assert answer_sentences(answer) == [answer]
+    text = "Nichelle Nichols, who portrayed Lt. Uhura on Star Trek, died at 89, her son said on Sunday."
+    sources = select_evidence("Who did Nichelle Nichols play?", [_hit("trek", text, "Nichelle Nichols dies", 1)],
+                              embedder, budget_tokens=400)
+    [sentence] = check("Nichelle Nichols portrayed Lt. Uhura [1].", sources, embedder)
+    assert sentence.text == "Nichelle Nichols portrayed Lt. Uhura [1]." and sentence.supported

@@ -28,13 +28,13 @@ from evals.systems.base import (
     pick_choice,
     ranked_articles,
 )
+from index.text import strip_markers
 from qa.llm.base import LLM, Message
 
 logger = logging.getLogger(__name__)
 
 RECENCY_HALF_LIFE_DAYS = 7
 _E_MARKER = re.compile(r"\[E(\d+)\]")
-_BARE_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
 
 def _passage_id(evidence: Any) -> str:
@@ -100,7 +100,7 @@ class NewsragSystem:
         by_ref = {e.ref: e for e in result.evidence}
         # newsrag cites with [E1]; a bare [1] is no citation to it (it warns "No citations"), so it is dropped
         # before [En] becomes [n] for scoring.
-        text = _E_MARKER.sub(lambda m: f"[{m.group(1)}]", _BARE_MARKER.sub("", result.text)).strip()
+        text = _E_MARKER.sub(lambda m: f"[{m.group(1)}]", strip_markers(result.text)).strip()
         citations = [
             CitationRecord(int(ref[1:]), by_ref[ref].source_id, by_ref[ref].excerpt, _passage_id(by_ref[ref]))
             for ref in result.cited

@@ -1,35 +1,70 @@
-"""Shared fixtures: no network, no $HOME, one model cache per test session."""
+"""Shared fixtures of tests/. Isolation (no network, no $HOME, one model cache per session) is the root conftest.py's,
+so that it covers the package doctests as well."""
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from index.archive.store import ArchiveStore
+from index.embedding import Embedder
+from qa import Desk, Settings
+from qa.llm import make_llm
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers such as rtqa_subset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@dataclass(frozen=True)
+class SharedArchive:
+    """An archive ingested once and shared read-only by the tests of a module, each of which gets its own Desk.
+
+    The Desk is fresh per test, so ``desk.llm = ...`` or ``desk.settings = ...`` cannot leak into the next test;
+    the store and the embedder (the expensive parts) are shared. A test that ingests or deletes needs an archive
+    of its own: ``check_unchanged`` fails any test that changed this one.
+    """
+
+    store: ArchiveStore
+    embedder: Embedder
+    settings: Settings
+    counts: tuple[int, int, int]
+
+    def desk(self) -> Desk:
+        """A new Desk over the shared archive, with its own copy of the settings and its own LLM."""
+        settings = self.settings.model_copy(deep=True)
+        return Desk(self.store, self.embedder, make_llm(settings.llm, settings.cache_dir), settings)
+
+    def check_unchanged(self) -> None:
+        now = _counts(self.store)
+        assert now == self.counts, (
+            f"a test changed the shared archive at {self.store.path} (articles, chunks, vectors: {self.counts} -> "
+            f"{now}); give it an archive of its own"
+        )
+
+
+def _counts(store: ArchiveStore) -> tuple[int, int, int]:
+    return store.article_count(), store.chunk_count(), store.vector_count()
+
+
 @pytest.fixture(scope="session")
-def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the bundled LLM is joined, once per session (joining copies ~500 MB)."""
-    return tmp_path_factory.mktemp("newsdesk-cache")
+def build_shared_archive(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., SharedArchive]:
+    """``build(*paths, settings=None)``: ingest ``paths`` into a new archive (default settings: the real MiniLM
+    embedder); call it from a module-scoped fixture."""
 
+    def build(*paths: Path, settings: Settings | None = None) -> SharedArchive:
+        folder = tmp_path_factory.mktemp("shared-archive") / "archive"
+        settings = (settings or Settings()).model_copy(update={"archive": folder})
+        desk = Desk.open(folder, settings, create=True)
+        report = desk.ingest(paths)
+        assert report.added and not report.failed, report
+        return SharedArchive(desk.store, desk.embedder, settings, _counts(desk.store))
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path) -> None:
-    # Network: pytest-socket's --allow-hosts (pyproject) lets tests reach only loopback servers they start.
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    monkeypatch.setenv("NEWSDESK_ARCHIVE", str(tmp_path / "archive"))
-    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(model_cache))
-    for name in list(os.environ):
-        if name.startswith("NEWSDESK_") and name not in ("NEWSDESK_ARCHIVE", "NEWSDESK_CACHE_DIR"):
-            monkeypatch.delenv(name)
+    return build
 
 
 @pytest.fixture
@@ -38,12 +73,16 @@ def fixture_articles() -> Path:
     return FIXTURES / "articles.jsonl"
 
 
-@pytest.fixture
-def fixture_desk(tmp_path: Path, fixture_articles: Path):  # type: ignore[no-untyped-def]
-    """A Desk over the fixture articles with the real MiniLM embedder (the citation check's thresholds are set for
-    it) and default settings; tests give it the LLM they need."""
-    from qa import Desk, Settings
+@pytest.fixture(scope="module")
+def fixture_archive(build_shared_archive: Callable[..., SharedArchive]) -> SharedArchive:
+    """The fixture articles, ingested once per module with the real MiniLM embedder (the citation check's
+    thresholds are set for it) and default settings."""
+    return build_shared_archive(FIXTURES / "articles.jsonl")
 
-    desk = Desk.open(tmp_path / "fixture-archive", Settings(), create=True)
-    desk.ingest([fixture_articles])
-    return desk
+
+@pytest.fixture
+def fixture_desk(fixture_archive: SharedArchive) -> Iterator[Desk]:
+    """A fresh Desk over the module's shared fixture archive; tests give it the LLM they need, and must not ingest
+    into it (the teardown fails a test that changed the archive)."""
+    yield fixture_archive.desk()
+    fixture_archive.check_unchanged()

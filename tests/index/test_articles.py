@@ -27,7 +27,7 @@ UTC = timezone.utc
 def test_parse_date_styles_to_aware_utc(raw, expected):
     parsed = parse_date(raw)
     assert parsed == expected
-    assert parsed.tzinfo is not None
+    assert parsed.tzinfo == UTC, "normalised to UTC, not only the same instant"
 
 
 def test_parse_date_rejects_garbage():

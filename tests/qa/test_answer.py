@@ -16,7 +16,6 @@ def test_abstention_phrases():
 
 @pytest.fixture
 def desk(fixture_desk):
-    assert fixture_desk.settings.answer.min_similarity == 0.3  # the gate the abstention tests rely on
     return fixture_desk
 
 
@@ -60,10 +59,18 @@ def test_ask_abstains_when_model_says_so_and_keeps_closest_passages(desk):
 
 
 def test_ask_abstains_without_calling_llm_when_nothing_is_close(desk):
+    question = "Quantum chromodynamics lattice gauge?"
     desk.llm = FakeLLM(["should not be used [1]."])
-    answer = desk.ask("Quantum chromodynamics lattice gauge?")
+    answer = desk.ask(question)
     assert answer.abstained and "similarity" in answer.reason
     assert desk.llm.prompts == [], "no LLM call when retrieval found nothing relevant"
+    # The gate is settings.answer.min_similarity: set just below the best passage's similarity, the model is asked.
+    best = max(h.dense_score for h in answer.hits if h.dense_score is not None)
+    assert best < desk.settings.answer.min_similarity
+    desk.settings = desk.settings.model_copy(update={"answer": desk.settings.answer.model_copy(
+        update={"min_similarity": best - 0.01})})
+    desk.ask(question)
+    assert len(desk.llm.prompts) == 1
 
 
 def test_ask_abstains_when_no_passage_supports_the_answer(desk):

@@ -1,12 +1,13 @@
 """Article text is data: a planted instruction does not steer the answer (real model, real embedder)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
-from qa import Desk, Settings
-
 pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 PLANTED = {
     "article_id": "planted",
@@ -21,14 +22,17 @@ PLANTED = {
 }
 
 
-@pytest.fixture
-def desk(tmp_path, fixture_articles):
-    folder = tmp_path
-    planted = folder / "planted.jsonl"
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, build_shared_archive):
+    planted = tmp_path_factory.mktemp("planted") / "planted.jsonl"
     planted.write_text(json.dumps(PLANTED) + "\n", encoding="utf-8")
-    d = Desk.open(folder / "archive", Settings(), create=True)
-    d.ingest([fixture_articles, planted])
-    return d
+    return build_shared_archive(FIXTURES / "articles.jsonl", planted)
+
+
+@pytest.fixture
+def desk(archive):
+    yield archive.desk()
+    archive.check_unchanged()
 
 
 def test_planted_instructions_never_reach_the_model_and_do_not_change_the_answer(desk):

@@ -1,10 +1,5 @@
 """newsdesk's evaluation suite: retrieval, answer and citation quality against baselines on the same articles.
 
-Example:
-    >>> from evals import load_questions, run
-    >>> callable(run) and callable(load_questions)
-    True
-
 Run it as ``python -m evals --questions Q.jsonl --articles A.jsonl.gz --out reports/x`` (or ``newsdesk eval``),
 or from Python with :func:`evals.run`. Metric definitions are in ``evals/README.md``.
 """

@@ -117,11 +117,14 @@ def default_cache() -> Path:
 
 
 class Settings(BaseSettings):
-    """Everything configurable, nested by layer.
+    """Everything configurable, nested by layer; environment variables ``NEWSDESK_<SECTION>__<FIELD>`` override.
 
     Example:
-        >>> Settings(llm={"backend": "fake"}).llm.backend
-        'fake'
+        >>> import os
+        >>> os.environ["NEWSDESK_ANSWER__TOP_K"] = "7"
+        >>> Settings().answer.top_k, Settings(answer={"top_k": 3}).answer.top_k
+        (7, 3)
+        >>> del os.environ["NEWSDESK_ANSWER__TOP_K"]
     """
 
     model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_nested_delimiter="__", extra="forbid")

@@ -330,12 +330,14 @@ class AnswerStream:
         started = time.perf_counter()
         first_ms: float | None = None
         pieces: list[str] = []
-        for piece in desk.llm.stream(prepared.messages, max_tokens=desk.settings.llm.max_tokens):
-            if first_ms is None:
-                first_ms = _ms_since(started)
-            pieces.append(piece)
-            yield piece
-        usage = desk.llm.last_usage
+        # Closed on leaving the block, so an answer abandoned mid-stream stops the model at once.
+        with desk.llm.stream(prepared.messages, max_tokens=desk.settings.llm.max_tokens) as stream:
+            for piece in stream:
+                if first_ms is None:
+                    first_ms = _ms_since(started)
+                pieces.append(piece)
+                yield piece
+        usage = stream.completion  # this stream's own counts, whoever else used the model meanwhile
         answer = desk._finish(prepared, "".join(pieces), _ms_since(started), usage.prompt_tokens if usage else 0,
                               usage.completion_tokens if usage else len(pieces))
         self.answer = answer.model_copy(

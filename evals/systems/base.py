@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from evals.datasets import Query
 from evals.metrics import LETTERS, dedupe, match_choice_text, parse_choice
-from qa.llm.base import LLM, Completion, Message
+from qa.llm.base import LLM, Completion, CompletionStream, Message
 
 TOP_K = 10
 # Longest passage text put into a multiple-choice prompt that does not reuse an answer prompt.
@@ -152,16 +151,11 @@ class RecordingLLM:
         self.last_messages: list[Message] | None = None
         self.last_reply: str | None = None
 
-    @property
-    def last_usage(self) -> Completion | None:
-        """The wrapped LLM's last reply."""
-        return self.inner.last_usage
-
     def complete(
-        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, **options: Any
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, top_logprobs: int = 0
     ) -> Completion:
-        """Call the wrapped LLM and record the exchange (``options`` such as ``top_logprobs`` pass through)."""
-        completion = self.inner.complete(messages, max_tokens=max_tokens, stop=stop, **options)
+        """Call the wrapped LLM and record the exchange."""
+        completion = self.inner.complete(messages, max_tokens=max_tokens, stop=stop, top_logprobs=top_logprobs)
         self.calls += 1
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
@@ -169,7 +163,9 @@ class RecordingLLM:
         self.last_reply = completion.text
         return completion
 
-    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> CompletionStream:
         """Stream from the wrapped LLM (not recorded: evals use ``complete``)."""
         return self.inner.stream(messages, max_tokens=max_tokens, stop=stop)
 

@@ -111,7 +111,7 @@ def llm_probabilities(llm: LLM, question: str, choices: Sequence[str], sources: 
     totals = [0.0] * n
     for shift in range(n):
         order = [(shift + i) % n for i in range(n)]  # position i shows choice order[i]
-        completion = llm.complete(  # type: ignore[call-arg]  # top_logprobs: LocalLLM, OpenAI-compatible, Fake
+        completion = llm.complete(
             letter_messages(question, [choices[j] for j in order], sources), max_tokens=1, top_logprobs=10
         )
         probs = _letter_probabilities(completion.first_token_logprobs, completion.text, n)

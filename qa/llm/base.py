@@ -1,14 +1,16 @@
-"""The language-model interface: messages, completions, the LLM protocol, prompt budgets, and a fake.
+"""The language-model interface: messages, completions, streams, the LLM protocol, prompt budgets, and a fake.
 
-The real backends (a bundled GGUF run in-process by llama.cpp, any OpenAI-compatible endpoint) are in
-:mod:`qa.llm.backends`; :func:`qa.llm.backends.make_llm` picks one from the settings.
+The real backends are :class:`qa.llm.local.LocalLLM` (a bundled GGUF run in-process by llama.cpp) and
+:class:`qa.llm.openai.OpenAICompatibleLLM` (any OpenAI-compatible endpoint); :func:`qa.llm.backends.make_llm`
+picks one from the settings.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Generator, Iterator
+from types import TracebackType
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -33,26 +35,89 @@ class Completion(BaseModel):
     )
 
 
+class CompletionStream:
+    """A reply arriving piece by piece; ``completion`` is the whole reply with its token counts once it is exhausted.
+
+    The stream owns its result, so streams of one model running at the same time never see each other's counts.
+    Nothing is sent before the first piece is asked for; closing the stream (or leaving its ``with`` block) early
+    stops generation, and ``completion`` then stays None.
+
+    Args:
+        pieces: a generator of the reply's text pieces that returns the whole :class:`Completion` when done.
+
+    Example:
+        >>> def reply():
+        ...     yield "Paris"
+        ...     yield " [1]."
+        ...     return Completion(text="Paris [1].", prompt_tokens=4, completion_tokens=2)
+        >>> stream = CompletionStream(reply())
+        >>> list(stream), stream.completion.completion_tokens
+        (['Paris', ' [1].'], 2)
+    """
+
+    def __init__(self, pieces: Generator[str, None, Completion]) -> None:
+        self._pieces = pieces
+        self._completion: Completion | None = None
+
+    @property
+    def completion(self) -> Completion | None:
+        """The whole reply and its token counts, once every piece was read; None before."""
+        return self._completion
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._pieces)
+        except StopIteration as done:
+            if self._completion is None and done.value is not None:
+                self._completion = done.value
+            raise
+
+    def close(self) -> None:
+        """Stop generating (a no-op once exhausted)."""
+        self._pieces.close()
+
+    def __enter__(self) -> CompletionStream:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+@runtime_checkable
 class LLM(Protocol):
     """A chat model. The model's own chat template is applied by the backend.
 
-    ``last_usage`` is the reply of the last finished ``complete`` or ``stream`` call of this object,
-    with its token counts (None before the first). Shared objects serve one caller at a time for it.
+    Implemented by :class:`qa.llm.local.LocalLLM`, :class:`qa.llm.openai.OpenAICompatibleLLM` and :class:`FakeLLM`
+    (and wrappers such as the evals' ``RecordingLLM``). Each result carries its own token counts (a Completion, or
+    a stream's ``completion``) and nothing about a call is left on the backend, so one backend may serve several
+    callers at once.
     """
 
     name: str
-    last_usage: Completion | None
 
-    def complete(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Completion:
-        """The model's reply to ``messages``."""
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None, top_logprobs: int = 0
+    ) -> Completion:
+        """The model's reply to ``messages``, with its token counts.
+
+        With ``top_logprobs`` > 0, ``first_token_logprobs`` holds up to that many likeliest first tokens and their
+        log-probabilities (empty when the backend cannot give them). Raises LLMError when the model fails.
+        """
         ...
 
-    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> CompletionStream:
         """The model's reply to ``messages``, piece by piece as it is generated.
 
-        The pieces joined and stripped are the reply's text. Nothing is sent before the first piece is
-        asked for; once the iterator is exhausted, ``last_usage`` holds the whole reply and its token counts.
-        Closing the iterator early stops generation. A failure, even mid-stream, raises LLMError.
+        The pieces joined and stripped are the reply's text. Nothing is sent before the first piece is asked for;
+        once the stream is exhausted, its ``completion`` holds the whole reply and its token counts. Closing the
+        stream early stops generation. A failure, even mid-stream, raises LLMError.
         """
         ...
 
@@ -103,8 +168,9 @@ class FakeLLM:
         >>> llm = FakeLLM(["Paris [1]."])
         >>> llm.complete([Message(role="user", content="?")]).text
         'Paris [1].'
-        >>> list(llm.stream([Message(role="user", content="?")]))
-        ['Paris', ' [1].']
+        >>> stream = llm.stream([Message(role="user", content="Capital of France?")])
+        >>> list(stream), stream.completion.prompt_tokens
+        (['Paris', ' [1].'], 3)
     """
 
     name = "fake"
@@ -112,7 +178,6 @@ class FakeLLM:
     def __init__(self, replies: list[str] | None = None) -> None:
         self.replies = list(replies or ["I cannot answer that from the archive."])
         self.prompts: list[list[Message]] = []
-        self.last_usage: Completion | None = None
 
     def _next(self, messages: list[Message]) -> tuple[str, int]:
         self.prompts.append(messages)
@@ -125,14 +190,18 @@ class FakeLLM:
         """The next queued reply; with ``top_logprobs``, its first word is certain (log-prob 0)."""
         reply, prompt_tokens = self._next(messages)
         first = {reply.split()[0]: 0.0} if top_logprobs and reply.split() else {}
-        self.last_usage = Completion(
+        return Completion(
             text=reply, prompt_tokens=prompt_tokens, completion_tokens=len(reply.split()), first_token_logprobs=first
         )
-        return self.last_usage
 
-    def stream(self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> CompletionStream:
         """The next queued reply in word pieces, each but the first with its leading space."""
-        reply, prompt_tokens = self._next(messages)
+        return CompletionStream(self._pieces(messages))
+
+    def _pieces(self, messages: list[Message]) -> Generator[str, None, Completion]:
+        reply, prompt_tokens = self._next(messages)  # on the first piece, as a real backend sends then
         pieces = re.findall(r"\s*\S+", reply.strip())
         yield from pieces
-        self.last_usage = Completion(text=reply.strip(), prompt_tokens=prompt_tokens, completion_tokens=len(pieces))
+        return Completion(text=reply.strip(), prompt_tokens=prompt_tokens, completion_tokens=len(pieces))

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import ModelError
+from qa.errors import ModelError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,12 @@ def bundled_model_path(name: str, cache_dir: Path) -> Path:
         cache_dir: the cache folder; the file goes to ``cache_dir/models/``.
 
     Raises:
-        ValueError: ``name`` is not a bundled model.
+        SettingsError: ``name`` is not a bundled model.
         ModelError: a part package is missing, or the joined file fails its size or checksum.
     """
     model = find_bundled_model(name)
     if model is None:
-        raise ValueError(f"unknown bundled model {name!r}; choose one of {', '.join(BUNDLED_MODELS)}")
+        raise SettingsError(f"unknown bundled model {name!r}; choose one of {', '.join(BUNDLED_MODELS)}")
     target = cache_dir / "models" / model.file_name
     stamp = target.with_suffix(".verified.json")
     if target.exists() and _stamp_matches(stamp, target, model):

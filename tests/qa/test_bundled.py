@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import LLMError, LLMSettings, LocalLLM, Message, ModelError
+from qa import LLMError, LLMSettings, LocalLLM, Message, ModelError, NewsDeskError, SettingsError
 from qa.llm.backends import make_llm
 from qa.llm.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path, find_bundled_model
 
@@ -33,6 +33,17 @@ QUESTION = [Message(role="user", content="?")]
 def test_bundled_models_are_found_by_name_or_alias(name, expected):
     found = find_bundled_model(name)
     assert (found.name if found else None) == expected
+
+
+def test_unknown_models_and_a_missing_base_url_are_settings_errors(tmp_path):
+    with pytest.raises(SettingsError, match=r"unknown bundled model 'qwen2.5-coder-7b'; choose one of qwen2.5-cod"):
+        bundled_model_path("qwen2.5-coder-7b", tmp_path)
+    with pytest.raises(SettingsError, match=r"model file .*nowhere.gguf not found; name a bundled model"):
+        LocalLLM(str(tmp_path / "nowhere.gguf"), tmp_path).complete(QUESTION)
+    with pytest.raises(SettingsError, match="the openai backend needs a base URL") as e:
+        make_llm(LLMSettings(backend="openai"), tmp_path)
+    assert isinstance(e.value, NewsDeskError), "the CLI and UI show it as one line"
+    assert not list(tmp_path.rglob("*")), "nothing was joined or loaded"
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ class KnowsTheAnswer:
     """Puts most probability on the letter where ``answer`` is shown, and always some on "A" (the bias)."""
 
     name = "knows"
-    last_usage = None
 
     def __init__(self, answer: str) -> None:
         self.answer = answer

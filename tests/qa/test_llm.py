@@ -1,14 +1,20 @@
+import inspect
 import json
 import re
 import socket
+import struct
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from qa import FakeLLM, LLMError, Message, ModelError, OpenAICompatibleLLM, Settings
+from evals.systems.base import RecordingLLM
+from qa import FakeLLM, LLMError, LocalLLM, Message, ModelError, OpenAICompatibleLLM, Settings
+from qa.llm import LLM, Completion, CompletionStream
 from qa.llm.base import check_prompt_budget, estimate_prompt_tokens
 from qa.llm.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path
+from qa.llm.tokenizer import chat_tokenizer, read_gguf_metadata
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -124,21 +130,25 @@ def one_line_error(info: pytest.ExceptionInfo) -> str:
     return str(info.value)
 
 
-def test_fake_llm_streams_word_pieces_and_keeps_usage():
+def test_fake_llm_streams_word_pieces_and_the_stream_keeps_its_usage():
     llm = FakeLLM(["Paris is the capital [1].", "Second."])
-    assert list(llm.stream(QUESTION)) == ["Paris", " is", " the", " capital", " [1]."]
-    usage = llm.last_usage
+    stream = llm.stream(QUESTION)
+    assert stream.completion is None
+    assert list(stream) == ["Paris", " is", " the", " capital", " [1]."]
+    usage = stream.completion
     assert (usage.text, usage.prompt_tokens, usage.completion_tokens) == ("Paris is the capital [1].", 1, 5)
-    assert llm.complete(QUESTION).text == "Second." and llm.last_usage.completion_tokens == 1
+    assert list(stream) == [] and stream.completion is usage, "reading an exhausted stream again keeps its usage"
+    assert llm.complete(QUESTION).completion_tokens == 1
     assert llm.prompts == [QUESTION, QUESTION]
 
 
 def test_openai_stream_round_trip(endpoint):
     _Handler.replies = [(200, GOOD_STREAM, SSE)]
     llm = OpenAICompatibleLLM(endpoint, "some-model", api_key="k")
-    pieces = list(llm.stream(QUESTION, max_tokens=9, stop=["\n\n"]))
+    stream = llm.stream(QUESTION, max_tokens=9, stop=["\n\n"])
+    pieces = list(stream)
     assert pieces == ["Paris", " [1]", "."], "the first piece loses its leading space, as complete() strips"
-    usage = llm.last_usage.model_dump(exclude={"first_token_logprobs"})
+    usage = stream.completion.model_dump(exclude={"first_token_logprobs"})
     assert usage == {"text": "Paris [1].", "prompt_tokens": 12, "completion_tokens": 3}
     sent = _Handler.seen[0]
     assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer k"
@@ -148,16 +158,16 @@ def test_openai_stream_round_trip(endpoint):
 
 def test_openai_stream_without_usage_counts_pieces(endpoint):
     _Handler.replies = [(200, sse(piece("Yes"), piece(".", "stop")), SSE)]
-    llm = OpenAICompatibleLLM(endpoint, "m")
-    assert "".join(llm.stream(QUESTION)) == "Yes."
-    assert (llm.last_usage.prompt_tokens, llm.last_usage.completion_tokens) == (0, 2)
+    stream = OpenAICompatibleLLM(endpoint, "m").stream(QUESTION)
+    assert "".join(stream) == "Yes."
+    assert (stream.completion.prompt_tokens, stream.completion.completion_tokens) == (0, 2)
 
 
 def test_openai_stream_accepts_a_server_that_answers_in_one_piece(endpoint):
     _Handler.replies = [(200, COMPLETION)]
-    llm = OpenAICompatibleLLM(endpoint, "m")
-    assert list(llm.stream(QUESTION)) == ["Paris [1]."]
-    assert llm.last_usage.completion_tokens == 3
+    stream = OpenAICompatibleLLM(endpoint, "m").stream(QUESTION)
+    assert list(stream) == ["Paris [1]."]
+    assert stream.completion.completion_tokens == 3
 
 
 def test_openai_stream_server_error_is_retried_once(endpoint):
@@ -244,9 +254,159 @@ def test_prompt_estimate_counts_text_and_template():
 
 
 def test_first_token_logprobs_are_parsed_from_an_openai_style_reply():
-    from qa.llm.backends import _parse_chat_completion
+    from qa.llm.wire import parse_chat_completion
 
     reply = {"choices": [{"message": {"content": "B"}, "logprobs": {"content": [{"token": "B", "logprob": -0.1,
              "top_logprobs": [{"token": "B", "logprob": -0.1}, {"token": "A", "logprob": -2.5}]}]}}]}
-    assert _parse_chat_completion(reply, "test").first_token_logprobs == {"B": -0.1, "A": -2.5}
-    assert _parse_chat_completion({"choices": [{"message": {"content": "B"}}]}, "test").first_token_logprobs == {}
+    assert parse_chat_completion(reply, "test").first_token_logprobs == {"B": -0.1, "A": -2.5}
+    assert parse_chat_completion({"choices": [{"message": {"content": "B"}}]}, "test").first_token_logprobs == {}
+
+
+def test_interleaved_streams_of_one_llm_each_keep_their_own_usage():
+    llm = FakeLLM(["Paris [1].", "Berlin is the capital [2]."])
+    first = llm.stream([Message(role="user", content="Capital of France?")])
+    second = llm.stream([Message(role="user", content="And the capital of Germany, please?")])
+    assert next(first) == "Paris"
+    assert list(second) == ["Berlin", " is", " the", " capital", " [2]."]
+    assert first.completion is None, "a stream's usage is there only once it is exhausted"
+    assert list(first) == [" [1]."]
+    assert (first.completion.text, first.completion.prompt_tokens, first.completion.completion_tokens) == (
+        "Paris [1].", 3, 2,
+    )
+    assert (second.completion.text, second.completion.prompt_tokens, second.completion.completion_tokens) == (
+        "Berlin is the capital [2].", 6, 5,
+    )
+
+
+def test_interleaved_openai_streams_each_keep_their_own_usage(endpoint):
+    usage = {"object": "chat.completion.chunk", "choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 7}}
+    _Handler.replies = [(200, GOOD_STREAM, SSE), (200, sse(piece("No"), piece(".", "stop"), usage, "[DONE]"), SSE)]
+    llm = OpenAICompatibleLLM(endpoint, "m")
+    first, second = llm.stream(QUESTION), llm.stream(QUESTION)
+    assert next(first) == "Paris"
+    assert "".join(second) == "No."
+    assert "".join(first) == " [1]."
+    assert (first.completion.prompt_tokens, first.completion.completion_tokens) == (12, 3)
+    assert (second.completion.prompt_tokens, second.completion.completion_tokens) == (40, 7)
+
+
+def test_interleaved_answer_streams_of_one_desk_report_their_own_tokens(fixture_desk):
+    replies = ["The Harbor city council capped rent increases at 4 percent [1].", "Northwind ordered 40 jets [1]."]
+    fixture_desk.llm = FakeLLM(replies)
+    rents = fixture_desk.ask_stream("What did the Harbor city council decide on rents?",
+                                    as_of=datetime(2024, 2, 20, tzinfo=UTC))
+    jets = fixture_desk.ask_stream("How many jets did Northwind Airlines order?")
+    rent_pieces = iter(rents)
+    next(rent_pieces)
+    list(jets)
+    list(rent_pieces)
+    prompts = [sum(len(m.content.split()) for m in prompt) for prompt in fixture_desk.llm.prompts]
+    assert len(prompts) == 2 and prompts[0] != prompts[1]
+    for stream, prompt_tokens, reply in zip((rents, jets), prompts, replies, strict=True):
+        timings = stream.answer.timings
+        assert (timings.prompt_tokens, timings.completion_tokens) == (prompt_tokens, len(reply.split()))
+
+
+def test_an_abandoned_stream_stops_generating_and_has_no_usage():
+    finished = []
+
+    def pieces():
+        try:
+            yield "a"
+            yield "b"
+            return Completion(text="ab")
+        finally:
+            finished.append(True)
+
+    with CompletionStream(pieces()) as stream:
+        assert next(stream) == "a"
+    assert finished == [True] and stream.completion is None
+    assert list(stream) == [] and stream.completion is None
+
+
+def _backends(tmp_path):
+    return [
+        LocalLLM("qwen2.5-coder-0.5b", tmp_path),
+        OpenAICompatibleLLM("http://127.0.0.1:9/v1", "m"),
+        FakeLLM(),
+        RecordingLLM(FakeLLM()),
+    ]
+
+
+def test_every_backend_implements_the_protocol_as_declared(tmp_path):
+    methods = [name for name, value in vars(LLM).items() if callable(value) and not name.startswith("_")]
+    assert {"complete", "stream"} <= set(methods)
+    for llm in _backends(tmp_path):
+        assert isinstance(llm, LLM) and isinstance(llm.name, str) and llm.name
+        for name in methods:
+            declared, implemented = inspect.signature(getattr(LLM, name)), inspect.signature(getattr(type(llm), name))
+            assert implemented == declared, f"{type(llm).__name__}.{name}{implemented} is not LLM.{name}{declared}"
+        assert not hasattr(llm, "last_usage"), "usage belongs to each result, not to the shared backend"
+
+
+def write_gguf(path, meta):
+    """A GGUF v3 file with ``meta`` as its metadata and no tensors."""
+
+    def text(value):
+        return struct.pack("<Q", len(value.encode())) + value.encode()
+
+    out = b"GGUF" + struct.pack("<IQQ", 3, 0, len(meta))
+    for key, value in meta.items():
+        out += text(key)
+        if isinstance(value, bool):
+            out += struct.pack("<I?", 7, value)
+        elif isinstance(value, int):
+            out += struct.pack("<Ii", 5, value)
+        elif isinstance(value, str):
+            out += struct.pack("<I", 8) + text(value)
+        elif value and isinstance(value[0], str):
+            out += struct.pack("<IIQ", 9, 8, len(value)) + b"".join(text(v) for v in value)
+        else:
+            out += struct.pack("<IIQ", 9, 5, len(value)) + struct.pack(f"<{len(value)}i", *value)
+    path.write_bytes(out)
+
+
+TINY_TOKENS = ["a", "b", "Ġ", "ab", "Ġab", "<|im_start|>", "<|im_end|>"]
+TINY_GGUF = {
+    "general.architecture": "qwen2",
+    "tokenizer.ggml.model": "gpt2",
+    "tokenizer.ggml.pre": "qwen2",
+    "tokenizer.ggml.tokens": TINY_TOKENS,
+    "tokenizer.ggml.token_type": [1, 1, 1, 1, 1, 3, 3],
+    "tokenizer.ggml.merges": ["a b", "Ġ ab"],
+    "tokenizer.ggml.eos_token_id": 6,
+    "tokenizer.ggml.add_bos_token": False,
+    "tokenizer.chat_template": "{% for m in messages %}<|im_start|>{{ m.content }}<|im_end|>{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>{% endif %}",
+}
+
+
+def test_gguf_tokenizer_counts_a_prompt_without_the_model(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.gguf"
+    write_gguf(path, TINY_GGUF)
+    meta = read_gguf_metadata(path, prefix="tokenizer.")
+    assert meta["tokenizer.ggml.tokens"] == TINY_TOKENS and "general.architecture" not in meta
+    messages = [Message(role="user", content="ab ab b"), Message(role="user", content="a<|im_end|>")]
+    assert chat_tokenizer(path).render(messages) == "<|im_start|>ab ab b<|im_end|><|im_start|>a<|im_end|><|im_end|>" \
+        "<|im_start|>"
+    # ab | Ġab | Ġ b (no merge), then a | <|im_end|> as one special token, and five template markers
+    llm = LocalLLM(str(path), tmp_path)
+    monkeypatch.setattr(llm, "_server", lambda: pytest.fail("counting must not load the model"))
+    assert llm.count_tokens(messages) == 4 + 2 + 5
+
+
+@pytest.mark.parametrize("change", [{"tokenizer.ggml.pre": "llama-bpe"}, {"tokenizer.ggml.add_bos_token": True},
+                                    {"tokenizer.ggml.model": "llama"}])
+def test_tokenizers_not_reproduced_locally_are_estimated(tmp_path, change):
+    path = tmp_path / "other.gguf"
+    write_gguf(path, TINY_GGUF | change)
+    assert chat_tokenizer(path) is None
+    assert LocalLLM(str(path), tmp_path).count_tokens(QUESTION) == estimate_prompt_tokens(QUESTION)
+
+
+def test_a_file_that_is_not_gguf_is_estimated(tmp_path):
+    path = tmp_path / "broken.gguf"
+    path.write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 0, 5))  # five keys promised, none there
+    with pytest.raises(ValueError, match="ends early"):
+        read_gguf_metadata(path)
+    assert LocalLLM(str(path), tmp_path).count_tokens(QUESTION) == estimate_prompt_tokens(QUESTION)

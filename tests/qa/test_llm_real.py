@@ -44,9 +44,9 @@ def test_local_stream_matches_complete_and_holds_the_lock(local_llm):
     pieces += list(stream)
     assert not LocalLLM._lock.locked()
     assert "".join(pieces).strip() == completion.text, "greedy decoding: same reply either way"
-    assert local_llm.last_usage.text == completion.text
-    assert local_llm.last_usage.prompt_tokens == completion.prompt_tokens
-    assert local_llm.last_usage.completion_tokens == completion.completion_tokens > 0
+    assert stream.completion.text == completion.text
+    assert stream.completion.prompt_tokens == completion.prompt_tokens
+    assert stream.completion.completion_tokens == completion.completion_tokens > 0
 
 
 def test_closing_a_local_stream_early_releases_the_lock(local_llm):
@@ -58,26 +58,29 @@ def test_closing_a_local_stream_early_releases_the_lock(local_llm):
     assert local_llm.complete(CAPITAL, max_tokens=4).text, "the model still answers after an abandoned stream"
 
 
-def test_prompt_that_leaves_no_room_for_the_reply_is_refused_before_generating(local_llm):
+def test_prompt_that_leaves_no_room_for_the_reply_is_refused_before_generating(local_llm, monkeypatch):
     long = [Message(role="user", content="x " * 3900)]
     tokens = local_llm.count_tokens(long)
     assert 3900 < tokens < 4096, "llama.cpp itself would accept this prompt, and cut the answer short"
-    before = local_llm.last_usage
+    monkeypatch.setattr(local_llm, "_server", lambda: pytest.fail("the model was called"))
     with pytest.raises(LLMError, match=rf"prompt of {tokens} tokens plus max_tokens=256 does not fit .* 4096") as e:
         local_llm.complete(long, max_tokens=256)
     assert "\n" not in str(e.value)
     with pytest.raises(LLMError, match="does not fit"):
         next(local_llm.stream(long, max_tokens=256))
-    assert local_llm.last_usage is before, "the model was not called"
     assert not LocalLLM._lock.locked()
 
 
-def test_cl100k_estimate_over_counts_real_news(local_llm, fixture_articles):
+def news_prompt(fixture_articles):
     articles = [json.loads(line) for line in fixture_articles.read_text().splitlines() if line.strip()]
-    messages = [
+    return [
         Message(role="system", content="Answer from the passages and cite them like [1]."),
         Message(role="user", content="\n\n".join(f"[{i}] {a['title']}\n{a['text']}" for i, a in enumerate(articles))),
     ]
+
+
+def test_cl100k_estimate_over_counts_real_news(local_llm, fixture_articles):
+    messages = news_prompt(fixture_articles)
     exact, estimate = local_llm.count_tokens(messages), estimate_prompt_tokens(messages)
     assert exact < estimate < exact * 1.4, f"the fallback over-estimates, but not wildly ({exact=}, {estimate=})"
 
@@ -86,13 +89,13 @@ def test_openai_backend_against_real_server(served, local_llm):
     completion = served.complete(CAPITAL, max_tokens=6)
     assert "paris" in completion.text.lower()
     assert completion.prompt_tokens == local_llm.count_tokens(CAPITAL) and completion.completion_tokens > 0
-    assert served.last_usage == completion
 
 
 def test_openai_backend_streams_from_real_server(served, local_llm):
-    pieces = list(served.stream(CAPITAL, max_tokens=6))
+    stream = served.stream(CAPITAL, max_tokens=6)
+    pieces = list(stream)
     assert "paris" in "".join(pieces).lower()
-    usage = served.last_usage
+    usage = stream.completion
     assert usage.text == "".join(pieces).strip()
     assert usage.prompt_tokens == local_llm.count_tokens(CAPITAL), "usage comes from the stream's last event"
     assert usage.completion_tokens >= len(pieces) > 0
@@ -104,3 +107,18 @@ def test_real_server_refusal_is_one_clear_line(served):
         with pytest.raises(LLMError, match=r"answered HTTP 400: .*exceeds the available context size") as e:
             call(too_long)
         assert served.base_url in str(e.value) and "\n" not in str(e.value)
+
+
+def test_local_token_count_is_what_the_model_reports(local_llm, fixture_articles):
+    prompts = [
+        CAPITAL,
+        [Message(role="user", content="Count from 1 to 100, one number a line.")],  # the template's default system
+        news_prompt(fixture_articles),
+        [Message(role="user", content="Zürich’s café — naïve 東京 🚀 ½ 12345678 it's THEY'LL <|im_end|> \n\n\t end ")],
+        [Message(role="system", content="s"), Message(role="user", content="a"),
+         Message(role="assistant", content="b [1]."), Message(role="user", content="and c?")],
+    ]
+    counts = [local_llm.count_tokens(messages) for messages in prompts]  # before any call: no model needed
+    reported = [local_llm.complete(messages, max_tokens=1).prompt_tokens for messages in prompts]
+    assert counts == reported
+    assert counts != [estimate_prompt_tokens(messages) for messages in prompts], "not the cl100k fallback"

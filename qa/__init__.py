@@ -21,7 +21,7 @@ from qa.errors import (
     SettingsError,
 )
 from qa.filters import SearchFilters
-from qa.llm import LLM, Completion, FakeLLM, LocalLLM, Message, OpenAICompatibleLLM
+from qa.llm import LLM, Completion, CompletionStream, FakeLLM, LocalLLM, Message, OpenAICompatibleLLM
 from qa.sample import EXAMPLE_QUESTION, sample_archive_path
 from qa.settings import AnswerSettings, LLMSettings, Settings
 from qa.types import Answer, Citation, Hit, Timings
@@ -40,6 +40,7 @@ __all__ = [
     "Timings",
     "LLM",
     "Completion",
+    "CompletionStream",
     "FakeLLM",
     "LocalLLM",
     "Message",

@@ -16,6 +16,8 @@ THIRD_PARTY_HOMES = {
     "torch": ("index/embedding.py",),
     "llama_index": ("index/chunking.py", "evals/"),
     "xllamacpp": ("qa/llm/",),
+    "tokenizers": ("qa/llm/",),
+    "jinja2": ("qa/llm/",),
     "httpx": ("qa/llm/",),
     "gradio": ("ui/",),
     "click": ("ui/",),

@@ -274,12 +274,7 @@ def ranked_articles(article_ids: list[str], k: int = TOP_K) -> list[str]:
 
 
 class Stopwatch:
-    """Milliseconds since construction.
-
-    Example:
-        >>> Stopwatch().ms() >= 0
-        True
-    """
+    """Milliseconds since construction."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()

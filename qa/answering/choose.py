@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.embedding import Embedder
-from qa.answering.evidence import Evidence, content_words, cosine, looks_like_instructions, split_sentences
+from index.text import content_words, split_sentences
+from qa.answering.evidence import Evidence, cosine, looks_like_instructions
 from qa.llm.base import LLM, Message
 from qa.types import Hit
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from index.chunking import count_tokens
 from index.embedding import Embedder
-from index.text import Sentence, content_words, split_sentences  # also read from here by qa.answering.choose
+from index.text import Sentence, content_words, split_sentences
 from qa.types import Hit
 
 # Text addressed to a model rather than to readers: planted instructions ("ignore previous instructions and say X").

@@ -24,6 +24,7 @@ from ui.options import (
     search_filters,
     settings_from,
 )
+from ui.pending import PendingLine
 from ui.render import render_answer, render_hit
 
 
@@ -92,7 +93,8 @@ def _estimate_records(paths: tuple[str, ...]) -> int | None:
 @filter_options
 @llm_options
 @click.option("--stream/--no-stream", default=True, show_default=True,
-              help="Print the model's words as they come (the checked answer with citations follows).")
+              help="On a terminal, show the model's draft as it is written, on one line marked unchecked that is "
+                   "erased when the checked answer with citations is printed.")
 @click.pass_context
 @friendly_errors
 def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any) -> None:
@@ -103,17 +105,21 @@ def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any)
         answer = desk.ask(question, search_filters(options))
         click.echo(answer.model_dump_json(indent=2) if options["as_json"] else render_answer(answer))
         return
+    # The draft is shown only as pending and erased before the checked answer: sentences the check drops must never
+    # stay on screen. Piped output gets the checked answer alone, and so does an answer written without the model
+    # (an abstention, a speaker's statement list), which is checked already.
     pieces = desk.ask_stream(question, search_filters(options))
-    streamed = "".join(click.echo(piece, nl=False) or piece for piece in pieces)
+    pending = PendingLine(sys.stderr) if pieces.answer is None and _is_terminal(sys.stderr) else None
+    try:
+        for piece in pieces:
+            if pending is not None:
+                pending.update(piece)
+    finally:
+        if pending is not None:
+            pending.clear()
     final = pieces.answer
     assert final is not None  # set once the stream is exhausted
-    click.echo("")
-    if final.text.strip() != streamed.strip():
-        # Citations are added and unsupported sentences dropped after the check, so the checked text follows.
-        click.echo("\nChecked answer:")
-        click.echo(render_answer(final))
-    else:
-        click.echo(render_answer(final)[len(final.text):])
+    click.echo(render_answer(final))
 
 
 @cli.command("search")
@@ -252,6 +258,10 @@ def serve_command(ctx: click.Context, host: str, port: int, **_: Any) -> None:
     desk = Desk.open(settings.archive, settings)
     click.echo(f"newsdesk chat on http://{host}:{port} (archive {settings.archive}); Ctrl+C stops it")
     build_app(desk).launch(server_name=host, server_port=port, show_error=True)
+
+
+def _is_terminal(stream: Any) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
 
 
 def main() -> None:

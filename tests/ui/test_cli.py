@@ -3,6 +3,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from qa import FakeLLM
 from ui.cli import cli
 
 
@@ -89,18 +90,28 @@ def test_where_filters_on_any_field_and_says_when_nothing_matches(fast, tmp_path
     assert bad.exit_code != 0 and "expected FIELD=VALUE" in bad.output
 
 
-def test_ask_streams_then_shows_the_checked_answer(fast, tmp_path):
+def test_a_streamed_claim_the_check_rejects_never_reaches_the_output(fast, tmp_path, monkeypatch):
     archive = str(tmp_path / "a")
     assert run("sample", "--archive", archive).exit_code == 0
-    # The scripted model's reply is a refusal: streamed as written, then the checked (abstaining) answer.
+    # The model streams a claim no source supports: the check drops it, and only the checked answer is printed.
+    monkeypatch.setattr("qa.desk.make_llm", lambda *args: FakeLLM(["The council banned all cars from downtown [1]."]))
     result = run("ask", "What did the council decide about rents?", "--archive", archive)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("I cannot answer that from the archive.")
-    assert "Checked answer:\nThe archive does not answer this question." in result.output
-    # Nothing close enough: newsdesk abstains before the model, so the one piece is the whole answer.
+    assert result.output.startswith("The archive does not answer this question.")
+    # It appears only where the output says it was rejected.
+    mentions = [line for line in result.output.splitlines() if "banned all cars" in line]
+    assert mentions and all("no passage supports the model's answer" in line for line in mentions), mentions
+    # On a terminal the draft is shown as it streams, marked unchecked, and erased before the checked answer.
+    monkeypatch.setattr("ui.cli._is_terminal", lambda stream: True)
+    shown = run("ask", "What did the council decide about rents?", "--archive", archive).output
+    assert "checking the draft: The council banned all cars" in shown, "the draft was shown while it streamed"
+    visible = [line.split("\r\x1b[2K")[-1] for line in shown.split("\n")]  # what a terminal keeps of each line
+    assert [line for line in visible if "banned all cars" in line] == mentions, "the erased draft left no trace"
+    # Nothing close enough: newsdesk abstains before the model, and the answer is printed once.
     result = run("ask", "Quantum chromodynamics lattice gauge?", "--archive", archive)
     assert result.output.startswith("The archive does not answer this question.\n")
-    assert "Checked answer" not in result.output and "Closest passages found:" in result.output
+    assert result.output.count("The archive does not answer this question.") == 1
+    assert "Closest passages found:" in result.output
 
 
 def test_bench_answers_prints_first_token_and_full_answer_times(fast, tmp_path):

@@ -232,7 +232,8 @@ class Desk:
         if is_abstention(reply):
             return answer(text=ABSTAIN_TEXT, abstained=True, timings=timings,
                           reason="the passages retrieved do not answer the question")
-        sentences = check_answer(reply, prepared.evidence, self.embedder, self.settings.answer.support)
+        sentences = check_answer(reply, prepared.evidence, self.embedder, self.settings.answer.support,
+                                 question=prepared.question)
         citations = citations_for(sentences, prepared.evidence)
         timings = timings.model_copy(update={"check_ms": _ms_since(started)})
         if not citations:

@@ -46,12 +46,18 @@ def answer_sentences(text: str) -> list[str]:
 
 
 def check_answer(
-    text: str, sources: list[Evidence], embedder: Embedder, settings: SupportSettings | None = None
+    text: str,
+    sources: list[Evidence],
+    embedder: Embedder,
+    settings: SupportSettings | None = None,
+    question: str = "",
 ) -> list[AnswerSentence]:
     """Check every sentence of ``text`` against the sources it cites.
 
     Markers naming no source are removed. A sentence whose markers are missing or point at sources that do not
     support it is re-cited to a shown source that does, when one does (``repaired``); otherwise it is unsupported.
+    A sentence that adds nothing to ``question`` (an echo: "KFC rolled out a new menu item" for "What new menu item
+    did KFC roll out?") is unsupported however well a source matches it, since it answers nothing.
 
     Returns:
         One AnswerSentence per sentence with content, in order.
@@ -62,12 +68,19 @@ def check_answer(
     if not sentences:
         return []
     claims = [strip_markers(s) for s in sentences]
+    asked = content_words(question)
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])
     claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
     checked = []
     for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
         cited = [n for n in markers_in(sentence) if n in by_marker]
+        if asked and content_words(claim) <= asked:
+            checked.append(AnswerSentence(
+                text=_with_markers(claim, sentence, cited), markers=cited, supported=False,
+                reason="it only restates the question",
+            ))
+            continue
         pool = [i for i, (source, _) in enumerate(candidates) if source.marker in cited]
         best, score, reason = _best_support(claim, claim_vector, pool, candidates, candidate_vectors, settings)
         if reason is not None:
@@ -99,10 +112,15 @@ def _span(sentence: Sentence) -> Span | None:
 
 
 def _candidates(source: Evidence) -> list[Sentence]:
-    # What the model saw of the source: its shown sentences and its headline (offsets -1: not article text).
+    # What the model saw of the source: its shown sentences and its headline (offsets -1: not article text). A
+    # sentence that asks ("Who will replace him?", a quiz's question) states nothing, so it supports nothing.
     title = source.hit.article.title
     headline = [Sentence(title, -1, -1)] if title else []
-    return [*source.sentences, *headline]
+    return [s for s in [*source.sentences, *headline] if not _asks(s.text)]
+
+
+def _asks(text: str) -> bool:
+    return text.rstrip().rstrip("\"'”’)]").endswith("?")
 
 
 def _best_support(

@@ -109,3 +109,25 @@ def test_a_title_does_not_end_an_answer_sentence(embedder):
                               embedder, budget_tokens=400)
     [sentence] = check("Nichelle Nichols portrayed Lt. Uhura [1].", sources, embedder)
     assert sentence.text == "Nichelle Nichols portrayed Lt. Uhura [1]." and sentence.supported
+
+
+def test_an_answer_that_only_restates_the_question_is_an_echo(embedder):
+    question = "Which airline ordered 40 new jets this week?"
+    hits = [_hit("jets", JETS, "Northwind orders jets", 1)]
+    shown = select_evidence(question, hits, embedder, budget_tokens=400)
+    [echo] = check_answer("An airline ordered 40 new jets this week [1].", shown, embedder, question=question)
+    assert not echo.supported and echo.reason == "it only restates the question"
+    [answer] = check_answer("Northwind Airlines ordered 40 new jets [1].", shown, embedder, question=question)
+    assert answer.supported, answer.reason
+    [unchecked] = check_answer("An airline ordered 40 new jets this week [1].", shown, embedder)
+    assert unchecked.reason != "it only restates the question", "without the question there is nothing to echo"
+
+
+def test_a_source_sentence_that_asks_supports_nothing(embedder):
+    quiz = "Who will replace Boris Johnson as prime minister? Jeremy Hunt said he would stand."
+    shown = select_evidence("Who could replace Boris Johnson?", [_hit("quiz", quiz, "Who's next?", 1)], embedder,
+                            budget_tokens=400)
+    [claim] = check_answer("Boris Johnson will be replaced as prime minister [1].", shown, embedder)
+    assert not claim.supported, "the only close sentence is a question"
+    [stated] = check_answer("Jeremy Hunt said he would stand [1].", shown, embedder)
+    assert stated.supported, stated.reason

@@ -75,7 +75,7 @@ def check_answer(
     checked = []
     for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
         cited = [n for n in markers_in(sentence) if n in by_marker]
-        if asked and content_words(claim) <= asked:
+        if asked and content_words(claim) <= asked and _numbers(claim) <= _numbers(question):
             checked.append(AnswerSentence(
                 text=_with_markers(claim, sentence, cited), markers=cited, supported=False,
                 reason="it only restates the question",

@@ -119,6 +119,10 @@ def test_an_answer_that_only_restates_the_question_is_an_echo(embedder):
     assert not echo.supported and echo.reason == "it only restates the question"
     [answer] = check_answer("Northwind Airlines ordered 40 new jets [1].", shown, embedder, question=question)
     assert answer.supported, answer.reason
+    # A one-digit number is no content word, but it is what a "how many" answer adds.
+    how_many = "How many jets has Northwind ordered?"
+    [number] = check_answer("Northwind ordered 4 jets [1].", shown, embedder, question=how_many)
+    assert number.reason == "the passage does not mention 4", number.reason
     [unchecked] = check_answer("An airline ordered 40 new jets this week [1].", shown, embedder)
     assert unchecked.reason != "it only restates the question", "without the question there is nothing to echo"
 

@@ -109,6 +109,8 @@ def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any)
     # stay on screen. Piped output gets the checked answer alone, and so does an answer written without the model
     # (an abstention, a speaker's statement list), which is checked already.
     pieces = desk.ask_stream(question, search_filters(options))
+    if pieces.answer is None:
+        _warm_up(desk)
     pending = PendingLine(sys.stderr) if pieces.answer is None and _is_terminal(sys.stderr) else None
     try:
         for piece in pieces:
@@ -258,6 +260,16 @@ def serve_command(ctx: click.Context, host: str, port: int, **_: Any) -> None:
     desk = Desk.open(settings.archive, settings)
     click.echo(f"newsdesk chat on http://{host}:{port} (archive {settings.archive}); Ctrl+C stops it")
     build_app(desk).launch(server_name=host, server_port=port, show_error=True)
+
+
+def _warm_up(desk: Desk) -> None:
+    # Loading the bundled model takes seconds on first use (joining ~500 MB the very first time): say so once, and
+    # time it apart from the answer, so neither is mistaken for the other.
+    llm = desk.llm
+    if getattr(llm, "loaded", True):
+        return
+    click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
+    click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)
 
 
 def _is_terminal(stream: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,25 @@ class LocalLLM:
                 f"model file {path} not found; name a bundled model ({', '.join(BUNDLED_MODELS)}) or a .gguf"
             )
         return path
+
+    @property
+    def loaded(self) -> bool:
+        """Whether this model is already loaded in this process (the first call pays for joining and loading it)."""
+        key = (str(self._cached_path()), self.n_ctx, self.threads)
+        return key in LocalLLM._servers
+
+    def warm_up(self) -> float:
+        """Join (first use only), verify and load the model now; returns the seconds it took (0 when loaded)."""
+        if self.loaded:
+            return 0.0
+        started = time.perf_counter()
+        self._server()
+        return time.perf_counter() - started
+
+    def _cached_path(self) -> Path:
+        # Where the model is or will be, without joining it: a bundled model's joined file, or the named file.
+        bundled = find_bundled_model(self.name)
+        return Path(self.cache_dir) / "models" / bundled.file_name if bundled else Path(self.name)
 
     def _server(self) -> Any:
         path = self.model_path()

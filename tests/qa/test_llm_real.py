@@ -122,3 +122,11 @@ def test_local_token_count_is_what_the_model_reports(local_llm, fixture_articles
     reported = [local_llm.complete(messages, max_tokens=1).prompt_tokens for messages in prompts]
     assert counts == reported
     assert counts != [estimate_prompt_tokens(messages) for messages in prompts], "not the cl100k fallback"
+
+
+def test_warm_up_loads_the_model_once_and_knows_it_is_loaded(local_llm, model_cache, tmp_path):
+    local_llm.warm_up()
+    assert local_llm.loaded, "the loaded check names the same file the load used"
+    assert local_llm.warm_up() == 0.0, "a loaded model is not loaded again"
+    elsewhere = LocalLLM("qwen2.5-coder-0.5b", tmp_path / "other-cache", n_ctx=4096, threads=2)
+    assert not elsewhere.loaded, "another cache holds another (not yet joined) file"

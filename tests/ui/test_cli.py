@@ -114,6 +114,24 @@ def test_a_streamed_claim_the_check_rejects_never_reaches_the_output(fast, tmp_p
     assert "Closest passages found:" in result.output
 
 
+def test_ask_says_once_that_it_prepares_the_model_and_times_it_apart(fast, tmp_path, monkeypatch):
+    class ColdLLM(FakeLLM):
+        loaded = False
+
+        def warm_up(self) -> float:
+            self.loaded = True
+            return 2.5
+
+    monkeypatch.setattr("qa.desk.make_llm", lambda *args: ColdLLM(["The council capped rents at 4 percent [1]."]))
+    archive = str(tmp_path / "a")
+    assert run("sample", "--archive", archive).exit_code == 0
+    output = run("ask", "What did the council decide about rents?", "--archive", archive).output
+    assert output.count("Preparing the bundled model fake") == 1 and "Model ready in 2.5 s." in output
+    # An answer given without the model (nothing close enough) loads nothing.
+    quiet = run("ask", "Quantum chromodynamics lattice gauge?", "--archive", archive).output
+    assert "Preparing" not in quiet
+
+
 def test_bench_answers_prints_first_token_and_full_answer_times(fast, tmp_path):
     archive = str(tmp_path / "a")
     assert run("sample", "--archive", archive).exit_code == 0

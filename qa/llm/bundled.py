@@ -71,6 +71,11 @@ def find_bundled_model(name: str) -> BundledModel | None:
     return None
 
 
+def joined_file(model: BundledModel, cache_dir: Path) -> Path:
+    """Where the joined GGUF file of ``model`` is (or will be) in ``cache_dir``."""
+    return Path(cache_dir) / "models" / model.file_name
+
+
 def bundled_model_path(name: str, cache_dir: Path) -> Path:
     """Path of the joined, verified GGUF file of bundled model ``name``, joining it on first use.
 
@@ -85,7 +90,7 @@ def bundled_model_path(name: str, cache_dir: Path) -> Path:
     model = find_bundled_model(name)
     if model is None:
         raise SettingsError(f"unknown bundled model {name!r}; choose one of {', '.join(BUNDLED_MODELS)}")
-    target = cache_dir / "models" / model.file_name
+    target = joined_file(model, cache_dir)
     stamp = target.with_suffix(".verified.json")
     if target.exists() and _stamp_matches(stamp, target, model):
         return target

@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.errors import LLMError, ModelError, SettingsError
 from qa.llm.base import Completion, CompletionStream, Message, check_prompt_budget, estimate_prompt_tokens
-from qa.llm.bundled import BUNDLED_MODELS, bundled_model_path, find_bundled_model
+from qa.llm.bundled import BUNDLED_MODELS, bundled_model_path, find_bundled_model, joined_file
 from qa.llm.tokenizer import chat_tokenizer
 from qa.llm.wire import StreamReader, one_line, parse_chat_completion
 
@@ -83,7 +83,7 @@ class LocalLLM:
     def _cached_path(self) -> Path:
         # Where the model is or will be, without joining it: a bundled model's joined file, or the named file.
         bundled = find_bundled_model(self.name)
-        return Path(self.cache_dir) / "models" / bundled.file_name if bundled else Path(self.name)
+        return joined_file(bundled, self.cache_dir) if bundled else Path(self.name)
 
     def _server(self) -> Any:
         path = self.model_path()

@@ -74,6 +74,8 @@ class Question:
         gold_passages: passages that answer the question (resolved to articles by :func:`resolve_gold`).
         source: who wrote the question (RealTimeQA's ``question_source``), if known.
         format: ``"realtimeqa"`` or ``"newsdesk"``.
+        unanswerable: the archive cannot answer it as asked (``--unanswerable`` runs, see :mod:`evals.unanswerable`):
+            abstaining is the right reply and any answer is wrong.
     """
 
     qid: str
@@ -86,6 +88,7 @@ class Question:
     gold_passages: tuple[str, ...] = ()
     source: str | None = None
     format: str = NEWSDESK
+    unanswerable: bool = False
 
     @property
     def month(self) -> str:
@@ -273,11 +276,38 @@ class ArticleSet:
     problems: list[LoadProblem] = field(default_factory=list)
     aliases: dict[str, frozenset[str]] = field(default_factory=dict)
     repeated: int = 0
+    _by_id: dict[str, Article] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _normalized: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ids(self) -> set[str]:
         """Ids of the readable articles."""
         return {a.article_id for a in self.articles}
+
+    def article(self, article_id: str) -> Article | None:
+        """The article with this id, None when the file has none (a lookup table is built on first use)."""
+        if not self._by_id:
+            self._by_id.update((a.article_id, a) for a in self.articles)
+        return self._by_id.get(article_id)
+
+    def normalized_text(self, article_id: str) -> str | None:
+        """Title and text of an article normalised as answers are (:func:`evals.metrics.normalize_answer`): what
+        answer-bearing metrics search. Computed once per article, on first use; None for an unknown id.
+
+        Example:
+            >>> articles = ArticleSet([Article(article_id="a", title="Oil", text="Brent rose 3% on “Monday”.")])
+            >>> articles.normalized_text("a")
+            'oil brent rose 3 on monday'
+        """
+        if article_id not in self._normalized:
+            article = self.article(article_id)
+            if article is None:
+                return None
+            # A record without a body loads with its title as text: do not read the title twice.
+            whole = article.text if not article.title or article.text == article.title else \
+                f"{article.title}\n{article.text}"
+            self._normalized[article_id] = normalize_answer(whole)
+        return self._normalized[article_id]
 
 
 def load_articles(path: str | Path) -> ArticleSet:

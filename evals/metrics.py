@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import string
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from index.text import MARKER, STOPWORDS, markers_in, split_answer, split_sentences, strip_markers
@@ -94,6 +94,61 @@ def contains_gold(answer: str, golds: Iterable[str]) -> bool:
     """
     haystack = f" {normalize_answer(MARKER.sub(' ', answer))} "
     return any(needle and f" {needle} " in haystack for needle in (normalize_answer(g) for g in golds))
+
+
+# Gold answers shorter than this (normalised) are not searched for in article text: "UK", "3" or "60" occur in
+# countless articles that do not answer the question.
+MIN_BEARING_CHARS = 4
+
+
+def bearing_needles(golds: Iterable[str]) -> list[str]:
+    """The normalised gold answers that answer-bearing metrics look for: those of 4+ characters, each once.
+
+    Example:
+        >>> bearing_needles(["“Squid Game”", "UK", "38%", "squid game"])
+        ['squid game']
+    """
+    needles = dict.fromkeys(normalize_answer(g) for g in golds)
+    return [n for n in needles if len(n) >= MIN_BEARING_CHARS]
+
+
+def bears_answer(normalized_text: str | None, needles: Iterable[str]) -> bool:
+    """Whether a normalised article text holds one of ``needles`` (from :func:`bearing_needles`) as whole words.
+
+    Example:
+        >>> bears_answer(normalize_answer("Netflix renewed “Squid Game's” run."), ["squid game"])
+        True
+        >>> bears_answer("squid games", ["squid game"]), bears_answer(None, ["squid game"])
+        (False, False)
+    """
+    if not normalized_text:
+        return False
+    haystack = f" {normalized_text} "
+    return any(f" {n} " in haystack for n in needles)
+
+
+def answer_bearing_at_k(
+    ranked: Sequence[str], texts: Callable[[str], str | None], needles: Sequence[str], k: int
+) -> float | None:
+    """1.0 if one of the first ``k`` articles holds a gold answer's text (:func:`bears_answer`), else 0.0; None when
+    the question has no gold answer long enough to search for.
+
+    Args:
+        ranked: article ids, best first, duplicates canonicalised as for :func:`hits_at_k`.
+        texts: article id to its normalised text (None for an article not in the file).
+        needles: :func:`bearing_needles` of the gold answers.
+        k: how many articles to look at.
+
+    Example:
+        >>> texts = {"x": "oil fell", "g": "netflix renewed squid game"}.get
+        >>> [answer_bearing_at_k(["x", "g"], texts, ["squid game"], k) for k in (1, 2)]
+        [0.0, 1.0]
+        >>> answer_bearing_at_k(["g"], texts, [], 1) is None
+        True
+    """
+    if not needles:
+        return None
+    return 1.0 if any(bears_answer(texts(a), needles) for a in ranked[:k]) else 0.0
 
 
 LETTERS = "ABCDEFGHIJ"

@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--remove-gold", action="store_true",
         help="questions with gold articles only, answered as if those articles were missing (newsdesk only)",
     )
+    parser.add_argument(
+        "--unanswerable", action="store_true",
+        help="only questions the archive cannot answer, each asked before its event without its gold articles "
+        "(newsdesk only)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     return parser
@@ -69,7 +74,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m evals") ->
         report = run(
             args.questions, args.articles, systems=args.systems, out=args.out, limit=args.limit, seed=args.seed,
             answers=args.answers, resume=args.resume, cache_dir=args.cache_dir, progress=not args.quiet,
-            remove_gold=args.remove_gold,
+            remove_gold=args.remove_gold, unanswerable=args.unanswerable,
         )
     except NewsDeskError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,20 +9,24 @@ from pathlib import Path
 from typing import Any
 
 from evals.datasets import write_jsonl
-from evals.scoring import ANSWER_METRICS, BREAKDOWN_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS
+from evals.scoring import ANSWER_METRICS, BEARING_METRICS, BREAKDOWN_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS
 
 logger = logging.getLogger(__name__)
 
-TABLE_COLUMNS = RETRIEVAL_METRICS + ANSWER_METRICS + LATENCY_METRICS
+TABLE_COLUMNS = RETRIEVAL_METRICS + BEARING_METRICS + ANSWER_METRICS + LATENCY_METRICS
+# Metrics no system has (abstain_unanswerable outside --unanswerable runs) are left out of the chart.
 CHART_METRICS = (
-    "hits@1", "hits@5", "mrr@10", "ndcg@10", "contains_gold", "mc_accuracy", "mc_text_accuracy", "citation_support",
+    "hits@1", "hits@5", "ab@5", "mrr@10", "ndcg@10", "contains_gold", "answer_correct", "answer_wrong",
+    "mc_accuracy", "mc_text_accuracy", "abstain_answerable", "abstain_unanswerable", "citation_support",
 )
 _SHORT = {
-    "contains_gold": "contains", "mc_accuracy": "mc_acc", "mc_text_accuracy": "mc_text",
-    "abstain_rate": "abstain", "citation_coverage": "cit_cov",
-    "citation_support": "cit_sup", "citation_gold": "cit_gold", "retrieve_ms_p50": "ret_p50",
-    "retrieve_ms_p95": "ret_p95", "answer_ms_p50": "ans_p50", "answer_ms_p95": "ans_p95", "tokens_in": "tok_in",
-    "tokens_out": "tok_out",
+    "contains_gold": "contains", "answer_correct": "correct", "answer_wrong": "wrong",
+    "correct_of_answered": "corr/ans", "mc_accuracy": "mc_acc", "mc_text_accuracy": "mc_text",
+    "abstain_rate": "abstain", "abstain_answerable": "abst_ans", "abstain_unanswerable": "abst_unans",
+    "citation_coverage": "cit_cov", "citation_support": "cit_sup", "citation_gold": "cit_gold",
+    "retrieve_ms_p50": "ret_p50", "retrieve_ms_p95": "ret_p95", "answer_ms_p50": "ans_p50",
+    "answer_ms_p95": "ans_p95", "first_text_ms_p50": "first_p50", "first_text_ms_p95": "first_p95",
+    "tokens_in": "tok_in", "tokens_out": "tok_out",
 }
 
 
@@ -87,12 +91,17 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{report.get('questions', 0)} questions ({report.get('questions_with_gold_articles', 0)} with gold articles); "
         f"answers {'evaluated' if settings.get('answers', True) else 'not evaluated (--no-answers)'}. "
         "Metrics are defined in newsdesk's evals/README.md."
+        + (" Unanswerable set (--unanswerable): every question asked before its event, without its gold articles;"
+           " any answer is wrong." if settings.get("unanswerable") else "")
+        + (" Gold articles removed (--remove-gold)." if settings.get("remove_gold") else "")
     )
     lines.append("")
     lines.append("## Systems")
     lines.append("")
     rows = [[name, str(m.get("n", "")), *(fmt(m.get(c), c) for c in TABLE_COLUMNS)] for name, m in systems.items()]
-    lines += _table(["system", "n", *TABLE_COLUMNS], rows)
+    lines += _table(["system", "n", *(_SHORT.get(c, c) for c in TABLE_COLUMNS)], rows)
+    lines.append("")
+    lines.append("Columns: " + ", ".join(f"{short} = {name}" for name, short in _SHORT.items()) + ".")
     lines.append("")
     for name, description in settings.get("descriptions", {}).items():
         lines.append(f"- **{name}**: {description}")
@@ -102,7 +111,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         if not groups:
             continue
         lines += ["", f"## {title}", ""]
-        header = ["group", "system", "n", *BREAKDOWN_METRICS]
+        header = ["group", "system", "n", *(_SHORT.get(c, c) for c in BREAKDOWN_METRICS)]
         body = [
             [group, system, str(m.get("n", 0)), *(fmt(m.get(c), c) for c in BREAKDOWN_METRICS)]
             for group, per_system in groups.items()
@@ -111,9 +120,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += _table(header, body)
     lines += ["", "## Inputs", ""]
     for kind, info in inputs.items():
-        if isinstance(info, dict):
+        if isinstance(info, dict) and "path" in info:
             lines.append(f"- {kind}: `{info.get('path')}` sha256 `{str(info.get('sha256', ''))[:16]}…`"
                          + "".join(f", {k} {v}" for k, v in info.items() if k not in ("path", "sha256")))
+        elif isinstance(info, dict):
+            lines.append(f"- {kind}: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     missing = inputs.get("gold_articles_missing")
     if missing:
         lines.append(f"- gold articles not readable from the article file (a miss for every system): {len(missing)}")

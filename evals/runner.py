@@ -20,11 +20,20 @@ from typing import Any
 from tqdm import tqdm
 
 from evals.archives import cache_root
-from evals.datasets import Question, load_articles, load_questions, resolve_gold, select_questions, sha256_file
+from evals.datasets import (
+    ArticleSet,
+    Question,
+    load_articles,
+    load_questions,
+    resolve_gold,
+    select_questions,
+    sha256_file,
+)
 from evals.report import write_report
 from evals.scoring import aggregate, breakdowns, canonical, correct_flags, score_question
 from evals.systems import DESCRIPTIONS, EvalContext, make_system, parse_systems
 from evals.systems.base import TOP_K
+from evals.unanswerable import derive_unanswerable
 from index.errors import InvalidArgumentError, NewsDeskError
 from qa.llm.base import LLM
 from qa.settings import Settings
@@ -54,6 +63,7 @@ def run(
     llm: LLM | None = None,
     progress: bool = True,
     remove_gold: bool = False,
+    unanswerable: bool = False,
 ) -> dict[str, Any]:
     """Evaluate systems on a question set over an article file and write the report to ``out``.
 
@@ -72,6 +82,9 @@ def run(
         progress: show progress bars on stderr.
         remove_gold: only questions with gold articles, each answered as if its gold articles (and their copies)
             were not in the archive: measures abstention when the answer is missing. Only newsdesk can do this.
+        unanswerable: only the questions the archive cannot answer when each is asked before its event, without
+            its gold articles and their copies (:func:`evals.unanswerable.derive_unanswerable`; ``limit`` samples
+            from these). Any answer is wrong; ``abstain_unanswerable`` is the share declined. Only newsdesk.
 
     Returns:
         The report (the content of report.json).
@@ -86,10 +99,13 @@ def run(
     for path in (questions_path, articles_path):
         if not path.is_file():
             raise NewsDeskError(f"no such file: {path}")
+    if remove_gold and unanswerable:
+        raise InvalidArgumentError("--remove-gold and --unanswerable are two experiments: give one")
+    for flag, wanted in (("--remove-gold", remove_gold), ("--unanswerable", unanswerable)):
+        # The baselines cannot leave articles out (and bm25 and llama-index take no date): they would see the answer.
+        if wanted and names != ["newsdesk"]:
+            raise InvalidArgumentError(f"{flag} needs a system that can leave articles out: use --systems newsdesk")
     all_questions = load_questions(questions_path)
-    selected = select_questions(all_questions, limit, seed)
-    if remove_gold and names != ["newsdesk"]:
-        raise InvalidArgumentError("--remove-gold needs a system that can leave articles out: use --systems newsdesk")
     inputs: dict[str, Any] = {
         "questions": {"path": str(questions_path), "sha256": sha256_file(questions_path), "count": len(all_questions)},
         "articles": {"path": str(articles_path), "sha256": sha256_file(articles_path)},
@@ -99,8 +115,15 @@ def run(
         "readable": len(article_set.articles), "unreadable": len(article_set.problems),
         "duplicate_text_groups": len({g for g in article_set.aliases.values()}),
     })
-    gold = {q.qid: resolve_gold(q, article_set) for q in selected}
     removed: dict[str, tuple[str, ...]] = {}
+    if unanswerable:
+        derived = derive_unanswerable(all_questions, article_set)
+        inputs["unanswerable"] = derived.summary()
+        selected = select_questions(derived.questions, limit, seed)
+        removed = {q.qid: derived.exclude[q.qid] for q in selected}
+    else:
+        selected = select_questions(all_questions, limit, seed)
+    gold = {q.qid: resolve_gold(q, article_set) for q in selected}
     if remove_gold:
         selected = [q for q in selected if gold[q.qid]]
         removed = {q.qid: tuple(sorted({c for a in gold[q.qid] for c in article_set.aliases.get(a, {a})}))
@@ -122,15 +145,16 @@ def run(
                   dynamic_ncols=True) as bar:
             for name in names:
                 bar.set_postfix_str(name)
-                fingerprints = _fingerprints(name, inputs, settings, answers, remove_gold)
+                fingerprints = _fingerprints(name, inputs, settings, answers, remove_gold, unanswerable)
                 records[name] = _run_system(
                     name, ctx, selected, run_dir / f"{name}.jsonl", fingerprints, resume, bar, removed
                 )
     finally:
         ctx.close()
-    report, rows = _score(selected, gold, records, article_set, names)
+    report, rows = _score(selected, gold, records, article_set, names, removed)
     report["settings"] = _settings(settings, names, limit, seed, answers, ctx)
     report["settings"]["remove_gold"] = remove_gold
+    report["settings"]["unanswerable"] = unanswerable
     report["versions"] = _versions()
     report["inputs"] = inputs
     write_report(report, rows, out)
@@ -219,7 +243,8 @@ def _load_done(path: Path, fingerprints: set[str]) -> dict[str, dict[str, Any]]:
 
 
 def _fingerprints(
-    name: str, inputs: dict[str, Any], settings: Settings, answers: bool, remove_gold: bool
+    name: str, inputs: dict[str, Any], settings: Settings, answers: bool, remove_gold: bool,
+    unanswerable: bool = False,
 ) -> tuple[str, ...]:
     """The fingerprint of this run's records, then those of the same run written before ``--remove-gold`` existed
     (their blob had no such key).
@@ -241,7 +266,9 @@ def _fingerprints(
         # archive from its lexical index, and the other baselines build their own indexes.
         index = {k: v for k, v in public.get("index", {}).items() if k != "dense_chunks"}
         blob.update(settings={"llm": public.get("llm"), "index": index})
-    if remove_gold:
+    if unanswerable:  # only then in the blob, so the fingerprints of other runs stay as they were
+        blob["unanswerable"] = True
+    if remove_gold or unanswerable:
         return (_digest(blob),)
     return _digest(blob), _digest({k: v for k, v in blob.items() if k != "remove_gold"})
 
@@ -271,11 +298,11 @@ def _public_settings(settings: Settings) -> dict[str, Any]:
 
 def _score(
     questions: list[Question], gold: dict[str, frozenset[str]], records: dict[str, dict[str, dict[str, Any]]],
-    articles: Any, names: list[str],
+    articles: ArticleSet, names: list[str], removed: dict[str, tuple[str, ...]],
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     canon = canonical(articles)
     flags = {
-        name: {q.qid: score_question(q, gold[q.qid], records[name][q.qid], canon) for q in questions}
+        name: {q.qid: score_question(q, gold[q.qid], records[name][q.qid], canon, articles) for q in questions}
         for name in names
     }
     systems = {
@@ -298,6 +325,7 @@ def _score(
                 "mc_reply": answer.get("mc_reply") if answer else None,
                 "mc_text_choice": answer.get("mc_text_choice") if answer else None,
                 "mc_text_reply": answer.get("mc_text_reply") if answer else None,
+                "unanswerable": q.unanswerable, "excluded": list(removed.get(q.qid, ())),
                 "correct": correct_flags(flags[name][q.qid]), "error": record.get("error"),
             })
     report = {

@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from evals.datasets import ArticleSet, Question
+from evals.judge import is_echo, judge_answer
 from evals.metrics import (
+    answer_bearing_at_k,
+    bearing_needles,
     citation_coverage,
     citation_support,
     contains_gold,
@@ -22,13 +25,23 @@ from evals.metrics import (
 )
 
 RETRIEVAL_METRICS = ("hits@1", "hits@5", "hits@10", "mrr@10", "ndcg@10")
+# Whether a top-k article holds the gold answer's text: the gold-article metrics' counterpart for every question
+# with a gold answer of 4+ characters, gold article or not.
+BEARING_METRICS = ("ab@1", "ab@5", "ab@10")
 ANSWER_METRICS = (
-    "contains_gold", "mc_accuracy", "mc_text_accuracy", "abstain_rate", "citation_coverage", "citation_support",
-    "citation_gold",
+    "contains_gold", "answer_correct", "answer_wrong", "correct_of_answered", "echo", "mc_accuracy",
+    "mc_text_accuracy", "abstain_rate", "abstain_answerable", "abstain_unanswerable", "citation_coverage",
+    "citation_support", "citation_gold",
 )
-LATENCY_METRICS = ("retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50", "answer_ms_p95", "tokens_in", "tokens_out")
-MAIN_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS + LATENCY_METRICS
-BREAKDOWN_METRICS = ("hits@5", "mrr@10", "contains_gold", "mc_accuracy", "mc_text_accuracy", "abstain_rate")
+LATENCY_METRICS = (
+    "retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50", "answer_ms_p95", "first_text_ms_p50", "first_text_ms_p95",
+    "tokens_in", "tokens_out",
+)
+MAIN_METRICS = RETRIEVAL_METRICS + BEARING_METRICS + ANSWER_METRICS + LATENCY_METRICS
+BREAKDOWN_METRICS = (
+    "hits@5", "mrr@10", "ab@1", "ab@5", "ab@10", "contains_gold", "answer_correct", "answer_wrong", "mc_accuracy",
+    "mc_text_accuracy", "abstain_rate",
+)
 
 
 def canonical(articles: ArticleSet) -> Callable[[str], str]:
@@ -38,7 +51,8 @@ def canonical(articles: ArticleSet) -> Callable[[str], str]:
 
 
 def score_question(
-    question: Question, gold: frozenset[str], record: Mapping[str, Any], canon: Callable[[str], str]
+    question: Question, gold: frozenset[str], record: Mapping[str, Any], canon: Callable[[str], str],
+    articles: ArticleSet | None = None,
 ) -> dict[str, Any]:
     """Per-question flags for one system's record (None where a metric does not apply).
 
@@ -47,6 +61,7 @@ def score_question(
         gold: resolved gold article ids (see :func:`evals.datasets.resolve_gold`).
         record: the system's run record (``retrieved``, optional ``answer``).
         canon: duplicate-text canonicaliser from :func:`canonical`.
+        articles: the article texts, for answer-bearing metrics (None leaves them None).
     """
     ranked = dedupe(canon(a) for a in record.get("retrieved") or [])
     gold_c = {canon(a) for a in gold}
@@ -60,14 +75,34 @@ def score_question(
             "ndcg@10": ndcg_at_k(ranked, gold_c, 10),
         })
         flags["gold_retrieved"] = bool(flags["hits@10"])
+    needles = bearing_needles(question.answers) if articles is not None else []
+    for k in (1, 5, 10):
+        flags[f"ab@{k}"] = answer_bearing_at_k(ranked, articles.normalized_text, needles, k) if articles else None
+    # Could the system have answered from what it retrieved? A gold article in its top 10 or, for questions
+    # without gold articles, an article holding the answer's text.
+    flags["unanswerable"] = question.unanswerable
+    flags["answerable"] = False if question.unanswerable else (
+        flags["gold_retrieved"] if gold_c else (bool(flags["ab@10"]) if flags["ab@10"] is not None else None))
     answer = record.get("answer")
     flags.update({"answered": answer is not None, "contains_gold": None, "mc_correct": None, "mc_text_correct": None,
-                  "abstained": None, "coverage": None, "support": [], "cited_gold": []})
+                  "abstained": None, "coverage": None, "support": [], "cited_gold": [], "answer_correct": None,
+                  "answer_wrong": None, "echo": None})
     if answer is None:
         return flags
-    flags["abstained"] = bool(answer["abstained"])
+    flags["abstained"] = abstained = bool(answer["abstained"])
     if question.answers:
-        flags["contains_gold"] = (not answer["abstained"]) and contains_gold(answer["text"], question.answers)
+        flags["contains_gold"] = (not abstained) and contains_gold(answer["text"], question.answers)
+    if question.unanswerable:
+        flags["answer_correct"] = False  # the archive cannot know the answer: any answer is a wrong one
+    elif question.answers:
+        flags["answer_correct"] = judge_answer(
+            answer["text"], question.answers, question=question.question, choices=question.choices,
+            answer_index=question.answer_index, abstained=abstained,
+        )
+    if flags["answer_correct"] is not None:
+        flags["answer_wrong"] = not abstained and not flags["answer_correct"]
+    if not abstained:
+        flags["echo"] = is_echo(answer["text"] or "", question.question)
     if question.choices and question.answer_index is not None:
         flags["mc_correct"] = answer.get("mc_choice") == question.answer_index
         if answer.get("mc_text_reply") is not None:  # newsdesk picks with Desk.choose: no text prompt
@@ -89,14 +124,20 @@ def aggregate(flags: list[dict[str, Any]], records: list[Mapping[str, Any]]) -> 
         records: the matching run records (for timings and tokens).
     """
     out: dict[str, Any] = {"n": len(flags), "n_gold": sum(1 for f in flags if f["has_gold"])}
-    for name in RETRIEVAL_METRICS:
-        out[name] = mean(f[name] for f in flags)
+    for name in RETRIEVAL_METRICS + BEARING_METRICS:
+        out[name] = mean(f.get(name) for f in flags)
     answered = [f for f in flags if f["answered"]]
     out["n_answered"] = len(answered)
     out["contains_gold"] = mean(f["contains_gold"] for f in answered)
+    out["answer_correct"] = mean(f["answer_correct"] for f in answered)
+    out["answer_wrong"] = mean(f["answer_wrong"] for f in answered)
+    out["correct_of_answered"] = mean(f["answer_correct"] for f in answered if not f["abstained"])
+    out["echo"] = mean(f["echo"] for f in answered)
     out["mc_accuracy"] = mean(f["mc_correct"] for f in answered)
     out["mc_text_accuracy"] = mean(f["mc_text_correct"] for f in answered)
     out["abstain_rate"] = mean(f["abstained"] for f in answered)
+    out["abstain_answerable"] = mean(f["abstained"] for f in answered if f.get("answerable"))
+    out["abstain_unanswerable"] = mean(f["abstained"] for f in answered if f.get("unanswerable"))
     out["citation_coverage"] = mean(f["coverage"] for f in answered)
     support = [v for f in answered for v in f["support"]]
     cited_gold = [v for f in answered for v in f["cited_gold"]]
@@ -111,11 +152,16 @@ def aggregate(flags: list[dict[str, Any]], records: list[Mapping[str, Any]]) -> 
     out["retrieve_ms_p95"] = _round(percentile(retrieve_ms, 95))
     out["answer_ms_p50"] = _round(percentile(answer_ms, 50))
     out["answer_ms_p95"] = _round(percentile(answer_ms, 95))
+    # Records made before answers were streamed have no first_text_ms: they are left out, not counted as 0.
+    first_text_ms = [float(a["first_text_ms"]) for a in answers if a.get("first_text_ms") is not None]
+    out["first_text_ms_p50"] = _round(percentile(first_text_ms, 50))
+    out["first_text_ms_p95"] = _round(percentile(first_text_ms, 95))
     out["tokens_in"] = _round(mean(a.get("tokens_in", 0) for a in answers))
     out["tokens_out"] = _round(mean(a.get("tokens_out", 0) for a in answers))
     out["errors"] = sum(1 for r in records if r.get("error"))
     if not answers:
-        for name in ANSWER_METRICS + ("answer_ms_p50", "answer_ms_p95", "tokens_in", "tokens_out"):
+        for name in ANSWER_METRICS + ("answer_ms_p50", "answer_ms_p95", "first_text_ms_p50", "first_text_ms_p95",
+                                      "tokens_in", "tokens_out"):
             out[name] = None
     return out
 
@@ -159,10 +205,12 @@ def breakdowns(
 def _subset(flags: Iterable[dict[str, Any]]) -> dict[str, Any]:
     rows = list(flags)
     out: dict[str, Any] = {"n": len(rows)}
-    out["hits@5"] = mean(f["hits@5"] for f in rows)
-    out["mrr@10"] = mean(f["mrr@10"] for f in rows)
+    for name in ("hits@5", "mrr@10") + BEARING_METRICS:
+        out[name] = mean(f.get(name) for f in rows)
     answered = [f for f in rows if f["answered"]]
     out["contains_gold"] = mean(f["contains_gold"] for f in answered)
+    out["answer_correct"] = mean(f["answer_correct"] for f in answered)
+    out["answer_wrong"] = mean(f["answer_wrong"] for f in answered)
     out["mc_accuracy"] = mean(f["mc_correct"] for f in answered)
     out["mc_text_accuracy"] = mean(f["mc_text_correct"] for f in answered)
     out["abstain_rate"] = mean(f["abstained"] for f in answered)
@@ -173,7 +221,9 @@ def correct_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
     """The per-question correctness fields written to answers.jsonl."""
     return {
         "hits@1": flags["hits@1"], "hits@5": flags["hits@5"], "hits@10": flags["hits@10"],
-        "gold_retrieved": flags["gold_retrieved"], "contains_gold": flags["contains_gold"],
+        "gold_retrieved": flags["gold_retrieved"], "ab@1": flags["ab@1"], "ab@5": flags["ab@5"],
+        "ab@10": flags["ab@10"], "contains_gold": flags["contains_gold"], "answer_correct": flags["answer_correct"],
+        "answer_wrong": flags["answer_wrong"], "echo": flags["echo"], "unanswerable": flags["unanswerable"],
         "mc_correct": flags["mc_correct"], "mc_text_correct": flags["mc_text_correct"],
         "citations_supported": sum(flags["support"]) if flags["support"] else None,
         "citations": len(flags["support"]) if flags["answered"] else None,

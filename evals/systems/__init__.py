@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_NAMES = ("newsdesk", "llamaindex-default", "bm25", "newsrag")
 DESCRIPTIONS = {
-    "newsdesk": "Desk.search(k=10, as_of) / Desk.ask(as_of) over an archive built by Desk.ingest",
+    "newsdesk": "Desk.search(k=10, as_of) / Desk.ask_stream(as_of) over an archive built by Desk.ingest",
     "llamaindex-default": "VectorStoreIndex + ChromaVectorStore, default SentenceSplitter, MiniLM; "
     "as_retriever(similarity_top_k=10) / as_query_engine() (top 2); no dates",
     "bm25": "bm25s BM25 over newsdesk's chunks (title + text), top 10; retrieval only; no dates",

@@ -84,6 +84,8 @@ class AnswerRecord:
         mc_reply: the model's raw reply to the letter prompt.
         mc_text_choice: index of the choice picked by text (letter-free prompt), None if unclear.
         mc_text_reply: the model's raw reply to the letter-free prompt.
+        first_text_ms: milliseconds from the answer call to the first piece of text it yielded (systems that stream
+            their answer; None otherwise).
     """
 
     text: str
@@ -96,6 +98,7 @@ class AnswerRecord:
     mc_reply: str | None = None
     mc_text_choice: int | None = None
     mc_text_reply: str | None = None
+    first_text_ms: float | None = None
 
     def set_picks(self, pick: ChoicePick) -> AnswerRecord:
         """Fill in the multiple-choice fields."""
@@ -166,7 +169,8 @@ class RecordingLLM:
     def stream(
         self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None
     ) -> CompletionStream:
-        """Stream from the wrapped LLM (not recorded: evals use ``complete``)."""
+        """Stream from the wrapped LLM, unrecorded: newsdesk streams its answers and reads their token counts from
+        the Answer; prompts to continue (the baselines' multiple-choice turns) go through ``complete``."""
         return self.inner.stream(messages, max_tokens=max_tokens, stop=stop)
 
 

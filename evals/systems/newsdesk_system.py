@@ -1,4 +1,5 @@
-"""newsdesk itself: ``Desk.search`` for retrieval, ``Desk.ask`` for answers, both at the question's as-of time."""
+"""newsdesk itself: ``Desk.search`` for retrieval, ``Desk.ask_stream`` for answers, both at the question's as-of
+time (and without the articles a ``--remove-gold`` or ``--unanswerable`` run leaves out)."""
 
 from __future__ import annotations
 
@@ -43,14 +44,22 @@ class NewsdeskSystem:
         return Retrieval(ranked_articles([h.article_id for h in hits]), [h.chunk_id for h in hits], ms)
 
     def answer(self, query: Query) -> AnswerRecord:
-        """``Desk.ask(question)``; the multiple-choice pick is ``Desk.choose`` (newsdesk's own method: evidence match,
-        then the LLM's order-debiased letter probabilities), recorded as the letter pick. Both take the same filters
-        as retrieval: the question's as-of time, and never a removed article."""
+        """``Desk.ask_stream(question)``, read to the end as a user would; its checked Answer is the answer, and
+        ``first_text_ms`` the time from the call to the first piece holding text. The multiple-choice pick is
+        ``Desk.choose`` (newsdesk's own method: evidence match, then the LLM's order-debiased letter probabilities),
+        recorded as the letter pick. Both take the same filters as retrieval: the question's as-of time, and never
+        a removed article."""
         self.recorder.reset()
         filters = _filters(query)
         watch = Stopwatch()
-        answer = self.desk.ask(query.text, filters)
+        stream = self.desk.ask_stream(query.text, filters)  # retrieves at the call: the clock starts before it
+        first_text_ms = None
+        for piece in stream:
+            if first_text_ms is None and piece.strip():  # a bare space or newline shows the user nothing yet
+                first_text_ms = watch.ms()
         ms = watch.ms()
+        answer = stream.answer
+        assert answer is not None, "an exhausted AnswerStream holds its Answer"
         pick = ChoicePick()
         if query.choices:
             chosen = self.desk.choose(query.text, query.choices, filters)
@@ -62,6 +71,7 @@ class NewsdeskSystem:
             ms=ms,
             tokens_in=answer.timings.prompt_tokens,
             tokens_out=answer.timings.completion_tokens,
+            first_text_ms=first_text_ms,
         ).set_picks(pick)
 
     def close(self) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
-from qa.llm.base import Completion, Message
+from qa.llm.base import Completion, CompletionStream, Message
 from qa.settings import Settings
 
 
@@ -33,6 +34,19 @@ class RuleLLM:
         last = messages[-1].content
         text = self.letter if "Reply with one letter" in last else self.choice if "choice only" in last else self.answer
         return Completion(text=text, prompt_tokens=sum(len(m.content.split()) for m in messages), completion_tokens=3)
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> CompletionStream:
+        """The reply of :meth:`complete` in word pieces, as newsdesk's streamed answers read it."""
+        completion = self.complete(messages, max_tokens=max_tokens, stop=stop)
+
+        def pieces() -> Generator[str, None, Completion]:
+            for i, word in enumerate(completion.text.split()):
+                yield word if i == 0 else " " + word
+            return completion
+
+        return CompletionStream(pieces())
 
 
 ARTICLES = [

@@ -91,13 +91,13 @@ def test_resume_redoes_only_unfinished_questions(tiny, hash_settings, rule_llm, 
     lines = log.read_text().splitlines()
     log.write_text("\n".join(lines[:3]) + "\n" + lines[3][:20])
     asked: list[str] = []
-    real_ask = Desk.ask
+    real_ask = Desk.ask_stream
 
     def counting_ask(self: Desk, question: str, *args: Any, **kwargs: Any) -> Any:
         asked.append(question)
         return real_ask(self, question, *args, **kwargs)
 
-    monkeypatch.setattr(Desk, "ask", counting_ask)
+    monkeypatch.setattr(Desk, "ask_stream", counting_ask)
     again = run(*tiny, systems="newsdesk,bm25", out=out, settings=hash_settings, llm=rule_llm, resume=True,
                 progress=False)
     assert len(asked) == 2

@@ -105,3 +105,36 @@ def test_bm25_reads_newsdesk_chunks_and_ignores_unknown_words(tiny, hash_setting
     empty = system.retrieve(Query(qid="z", text="zyzzyva qwertyuiop", as_of=None))
     assert empty.article_ids == [] and empty.chunk_ids == []
     desk.close()
+
+
+def test_newsdesk_streams_its_answer_and_times_the_first_text(tiny, hash_settings, rule_llm_class, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from evals.systems.newsdesk_system import NewsdeskSystem
+    from qa.llm.base import Completion, CompletionStream
+
+    class SlowStart(rule_llm_class):  # type: ignore[misc, valid-type]
+        def stream(self, messages, *, max_tokens=256, stop=None):  # type: ignore[no-untyped-def]
+            text = self.complete(messages).text
+
+            def pieces():  # type: ignore[no-untyped-def]
+                time.sleep(0.05)
+                yield ""
+                yield " "  # whitespace shows nothing: not yet the first text
+                time.sleep(0.05)
+                yield text
+                time.sleep(0.05)
+                return Completion(text=text, completion_tokens=3)
+
+            return CompletionStream(pieces())
+
+    settings = hash_settings.model_copy(update={"answer": hash_settings.answer.model_copy(
+        update={"min_similarity": -1.0})})  # the model is always asked
+    desk = Desk.open(tmp_path / "archive", settings, create=True)
+    desk.ingest([tiny[1]])
+    desk.llm = SlowStart()
+    answer = NewsdeskSystem(desk).answer(CHARGER)
+    assert not answer.abstained, answer.text
+    assert 100 <= answer.first_text_ms < answer.ms, (answer.first_text_ms, answer.ms)
+    assert answer.ms - answer.first_text_ms >= 50, "the rest of the stream is read before the answer is taken"
+    desk.close()

@@ -1,0 +1,97 @@
+"""ab@k: does one of the top k retrieved articles hold the gold answer's text? By hand on the invented archive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.datasets import ArticleSet, Question, load_articles, load_questions
+from evals.metrics import answer_bearing_at_k, bearing_needles, bears_answer, normalize_answer
+from evals.rescore import rescore
+from evals.runner import run
+from evals.scoring import canonical, score_question
+from index.articles import Article
+
+
+def test_needles_are_normalised_gold_answers_of_four_characters_or_more() -> None:
+    assert bearing_needles(["“Squid Game”", "Squid game!", "UK", "38%", "The EU"]) == ["squid game"]
+    assert bearing_needles(["£7m", "5.9"]) == []  # '£7m' and '5 9' are too short to search text for
+    assert bearing_needles(["40.3C"]) == ["40 3c"]
+
+
+@pytest.mark.parametrize(
+    ("text", "gold", "expected"),
+    [
+        ("Netflix said “SQUID GAME” is coming back.", "Squid Game", True),  # case and curly quotes
+        ("The show, Squid-Game, returns.", "Squid Game", True),  # punctuation becomes space
+        ("Squid\n\n  Game returns.", "Squid Game", True),  # whitespace
+        ("Squid Games are popular.", "Squid Game", False),  # whole words only
+        ("It was a squidgame.", "Squid Game", False),
+    ],
+)
+def test_bears_answer_normalises_both_sides(text: str, gold: str, expected: bool) -> None:
+    assert bears_answer(normalize_answer(text), bearing_needles([gold])) is expected
+
+
+def test_answer_bearing_at_k_by_hand() -> None:
+    texts = {"a": "oil fell", "b": "netflix renewed squid game", "c": "squid game again"}.get
+    ranked = ["a", "x", "a2", "b", "y", "c"]
+    assert [answer_bearing_at_k(ranked, texts, ["squid game"], k) for k in (1, 3, 4, 10)] == [0.0, 0.0, 1.0, 1.0]
+    assert answer_bearing_at_k([], texts, ["squid game"], 10) == 0.0
+    assert answer_bearing_at_k(ranked, texts, [], 10) is None
+
+
+def test_article_texts_come_from_the_article_set_with_the_title(tiny: tuple[Path, Path]) -> None:
+    articles = load_articles(tiny[1])
+    assert articles.normalized_text("squid").startswith("squid game renewed netflix announced")
+    assert articles.normalized_text("nope") is None
+    assert articles.article("heat").published_at.isoformat().startswith("2022-07-19")
+    bare = ArticleSet([Article(article_id="t", title="Only a title", text="Only a title")])
+    assert bare.normalized_text("t") == "only title"  # a title-only record is not read twice
+
+
+def _record(*retrieved: str) -> dict:
+    return {"retrieved": list(retrieved)}
+
+
+def test_score_question_canonicalises_copies_before_counting_k(tiny: tuple[Path, Path]) -> None:
+    articles = load_articles(tiny[1])
+    canon = canonical(articles)
+    rt2 = next(q for q in load_questions(tiny[0]) if q.qid == "rt2")  # “Squid Game”
+    # Five passages of one text (an article and its copy) fill ranks 1-5 only once canonicalised away.
+    flags = score_question(rt2, frozenset({"squid"}), _record(
+        "charger", "charger-copy", "charger", "oil", "heat", "undated", "squid"), canon, articles)
+    assert (flags["ab@1"], flags["ab@5"], flags["ab@10"]) == (0.0, 1.0, 1.0)
+    assert score_question(rt2, frozenset(), _record("squid"), canon)["ab@1"] is None, "no texts, no metric"
+    short = Question(qid="s", question="Which country?", answers=("UK",))
+    assert score_question(short, frozenset(), _record("squid"), canon, articles)["ab@10"] is None
+
+
+def test_a_question_without_gold_articles_gets_answer_bearing_metrics(tiny: tuple[Path, Path]) -> None:
+    articles = load_articles(tiny[1])
+    nd3 = next(q for q in load_questions(tiny[0]) if q.qid == "nd3")  # "keepers", no gold article
+    flags = score_question(nd3, frozenset(), _record("squid", "undated"), canonical(articles), articles)
+    assert flags["hits@5"] is None and (flags["ab@1"], flags["ab@5"]) == (0.0, 1.0)
+    assert flags["answerable"] is True, "ab@10 stands in for a retrieved gold article"
+
+
+def test_no_answers_runs_report_answer_bearing_beside_the_gold_metrics(tiny, hash_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = run(*tiny, systems="newsdesk,bm25", out=tmp_path / "out", settings=hash_settings, answers=False,
+                 progress=False)
+    rows = [json.loads(line) for line in (tmp_path / "out" / "answers.jsonl").read_text().splitlines()]
+    for name in ("newsdesk", "bm25"):
+        flags = [r["correct"] for r in rows if r["system"] == name]
+        # nd1's gold "40.3C" is written "40.3 degrees" in the articles: never answer-bearing
+        assert [r["correct"]["ab@10"] for r in rows if r["system"] == name and r["qid"] == "nd1"] == [0.0]
+        expected = sum(f["ab@5"] for f in flags) / len(flags)
+        assert report["systems"][name]["ab@5"] == pytest.approx(expected)
+        assert report["breakdowns"]["source"]["CNN"][name]["ab@5"] is not None
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "| hits@5 | mrr@10 | ab@1 | ab@5 | ab@10 |" in markdown, "the by-source table shows ab@k"
+    # Rescoring the rows reproduces the run's numbers.
+    again = rescore(rows, load_articles(tiny[1]))
+    for name in ("newsdesk", "bm25"):
+        for metric in ("hits@1", "hits@5", "mrr@10", "ab@1", "ab@5", "ab@10"):
+            assert again["systems"][name][metric] == report["systems"][name][metric], (name, metric)

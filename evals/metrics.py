@@ -99,17 +99,21 @@ def contains_gold(answer: str, golds: Iterable[str]) -> bool:
 # Gold answers shorter than this (normalised) are not searched for in article text: "UK", "3" or "60" occur in
 # countless articles that do not answer the question.
 MIN_BEARING_CHARS = 4
+# Gold answers that are verdicts or pointers to other choices, not facts an article states ("TRUE" for a
+# true-or-false question, "All of the above"): an article holding the word says nothing about the question.
+NOT_TEXT_ANSWERS = frozenset({"true", "false", "yes", "no", "all of above", "none of above", "both", "neither"})
 
 
 def bearing_needles(golds: Iterable[str]) -> list[str]:
-    """The normalised gold answers that answer-bearing metrics look for: those of 4+ characters, each once.
+    """The normalised gold answers that answer-bearing metrics look for: those of 4+ characters that are not a
+    verdict ("TRUE") or a pointer to the other choices ("All of the above"), each once.
 
     Example:
-        >>> bearing_needles(["“Squid Game”", "UK", "38%", "squid game"])
+        >>> bearing_needles(["“Squid Game”", "UK", "38%", "squid game", "TRUE", "All of the above"])
         ['squid game']
     """
     needles = dict.fromkeys(normalize_answer(g) for g in golds)
-    return [n for n in needles if len(n) >= MIN_BEARING_CHARS]
+    return [n for n in needles if len(n) >= MIN_BEARING_CHARS and n not in NOT_TEXT_ANSWERS]
 
 
 def bears_answer(normalized_text: str | None, needles: Iterable[str]) -> bool:

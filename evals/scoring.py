@@ -147,7 +147,8 @@ def aggregate(flags: list[dict[str, Any]], records: list[Mapping[str, Any]]) -> 
     out["citations"] = len(support)
     retrieve_ms = [float(r["retrieve_ms"]) for r in records if r.get("retrieve_ms") is not None]
     answers = [r["answer"] for r in records if r.get("answer") is not None]
-    answer_ms = [float(a["ms"]) for a in answers]
+    # Answers re-scored from answers.jsonl rows (evals.rescore) carry no timings.
+    answer_ms = [float(a["ms"]) for a in answers if a.get("ms") is not None]
     out["retrieve_ms_p50"] = _round(percentile(retrieve_ms, 50))
     out["retrieve_ms_p95"] = _round(percentile(retrieve_ms, 95))
     out["answer_ms_p50"] = _round(percentile(answer_ms, 50))

@@ -19,6 +19,7 @@ def test_needles_are_normalised_gold_answers_of_four_characters_or_more() -> Non
     assert bearing_needles(["“Squid Game”", "Squid game!", "UK", "38%", "The EU"]) == ["squid game"]
     assert bearing_needles(["£7m", "5.9"]) == []  # '£7m' and '5 9' are too short to search text for
     assert bearing_needles(["40.3C"]) == ["40 3c"]
+    assert bearing_needles(["FALSE"]) == bearing_needles(["All of the above"]) == [], "verdicts are not article text"
 
 
 @pytest.mark.parametrize(
@@ -95,3 +96,17 @@ def test_no_answers_runs_report_answer_bearing_beside_the_gold_metrics(tiny, has
     for name in ("newsdesk", "bm25"):
         for metric in ("hits@1", "hits@5", "mrr@10", "ab@1", "ab@5", "ab@10"):
             assert again["systems"][name][metric] == report["systems"][name][metric], (name, metric)
+
+
+def test_rescoring_an_answers_file_reproduces_the_answer_metrics(tiny, hash_settings, rule_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = run(*tiny, systems="newsdesk,newsrag", out=tmp_path / "out", settings=hash_settings, llm=rule_llm,
+                 progress=False)
+    rows = [json.loads(line) for line in (tmp_path / "out" / "answers.jsonl").read_text().splitlines()]
+    for row in rows:  # answers.jsonl of runs before these fields existed
+        row.pop("unanswerable"), row.pop("excluded")
+    again = rescore(rows, load_articles(tiny[1]))
+    for name in ("newsdesk", "newsrag"):
+        for metric in ("contains_gold", "answer_correct", "answer_wrong", "echo", "abstain_rate", "mc_accuracy",
+                       "citation_support", "ab@5"):
+            assert again["systems"][name][metric] == report["systems"][name][metric], (name, metric)
+        assert again["systems"][name]["answer_ms_p50"] is None, "answers.jsonl holds no timings"

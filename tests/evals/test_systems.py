@@ -107,34 +107,39 @@ def test_bm25_reads_newsdesk_chunks_and_ignores_unknown_words(tiny, hash_setting
     desk.close()
 
 
-def test_newsdesk_streams_its_answer_and_times_the_first_text(tiny, hash_settings, rule_llm_class, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_newsdesk_streams_its_answer_and_times_the_first_text(tiny, hash_settings, rule_llm, tmp_path,
+                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import time
 
     from evals.systems.newsdesk_system import NewsdeskSystem
-    from qa.llm.base import Completion, CompletionStream
 
-    class SlowStart(rule_llm_class):  # type: ignore[misc, valid-type]
-        def stream(self, messages, *, max_tokens=256, stop=None):  # type: ignore[no-untyped-def]
-            text = self.complete(messages).text
-
-            def pieces():  # type: ignore[no-untyped-def]
-                time.sleep(0.05)
-                yield ""
-                yield " "  # whitespace shows nothing: not yet the first text
-                time.sleep(0.05)
-                yield text
-                time.sleep(0.05)
-                return Completion(text=text, completion_tokens=3)
-
-            return CompletionStream(pieces())
-
-    settings = hash_settings.model_copy(update={"answer": hash_settings.answer.model_copy(
-        update={"min_similarity": -1.0})})  # the model is always asked
-    desk = Desk.open(tmp_path / "archive", settings, create=True)
+    desk = Desk.open(tmp_path / "archive", hash_settings, create=True)
     desk.ingest([tiny[1]])
-    desk.llm = SlowStart()
-    answer = NewsdeskSystem(desk).answer(CHARGER)
-    assert not answer.abstained, answer.text
-    assert 100 <= answer.first_text_ms < answer.ms, (answer.first_text_ms, answer.ms)
-    assert answer.ms - answer.first_text_ms >= 50, "the rest of the stream is read before the answer is taken"
+    desk.llm = rule_llm
+    system = NewsdeskSystem(desk)
+    # Through the real stream: the first text arrives within the call, and its Answer is the record.
+    real = system.answer(CHARGER)
+    assert real.first_text_ms is not None and 0 < real.first_text_ms <= real.ms
+    checked = desk.ask(CHARGER.text, as_of=AS_OF)
+
+    class Stream:  # pieces on a known clock, then the checked Answer, as Desk.ask_stream gives them
+        answer = None
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            time.sleep(0.1)
+            yield ""
+            yield " \n"  # whitespace shows nothing: not yet the first text
+            time.sleep(0.1)
+            yield "Europe"
+            time.sleep(0.2)
+            yield " will."
+            self.answer = checked
+
+    calls: list[object] = []
+    monkeypatch.setattr(Desk, "ask_stream", lambda self, q, filters=None, **kw: calls.append(filters) or Stream())
+    record = system.answer(CHARGER)
+    assert calls and calls[0].as_of == AS_OF, "the stream gets the question's filters"
+    assert 200 <= record.first_text_ms < 300, record.first_text_ms  # the third piece, not the first (or the last)
+    assert record.ms >= record.first_text_ms + 200, "the stream is read to its end before the answer is taken"
+    assert (record.text, record.abstained) == (checked.text, checked.abstained)
     desk.close()

@@ -28,6 +28,8 @@ from index.pipeline import IngestReport, Progress, ingest
 from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
 from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.answering.evidence import Evidence, select_evidence
+from qa.answering.judge import Judge
+from qa.answering.lead import Lead, find_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
 from qa.errors import EmptyQuestionError, InvalidArgumentError
@@ -38,7 +40,7 @@ from qa.retrieval.retriever import Retriever
 from qa.sample import sample_archive_path
 from qa.settings import Settings
 from qa.speakers import load_aliases, parse_speaker_question, speaker_search_text, statement_answer, topical_statements
-from qa.types import Answer, Hit, Timings
+from qa.types import Answer, AnswerSentence, Hit, Timings
 
 __all__ = ["Desk", "sample_archive_path"]
 
@@ -218,7 +220,8 @@ class Desk:
         evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)
-        return Prepared(question, as_of, hits, evidence, messages, _ms_since(started))
+        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score) if cfg.lead else None
+        return Prepared(question, as_of, hits, evidence, messages, _ms_since(started), lead)
 
     def _finish(
         self, prepared: Prepared, reply: str, generate_ms: float, prompt_tokens: int, completion_tokens: int
@@ -227,20 +230,27 @@ class Desk:
         started = time.perf_counter()
         timings = Timings(retrieve_ms=prepared.retrieve_ms, generate_ms=generate_ms, prompt_tokens=prompt_tokens,
                           completion_tokens=completion_tokens)
+        lead = prepared.lead.checked() if prepared.lead else None
         answer = functools.partial(Answer, question=prepared.question, hits=prepared.hits, as_of=prepared.as_of,
-                                   model=self.llm.name)
-        if is_abstention(reply):
-            return answer(text=ABSTAIN_TEXT, abstained=True, timings=timings,
-                          reason="the passages retrieved do not answer the question")
-        sentences = check_answer(reply, prepared.evidence, self.embedder, self.settings.answer.support,
-                                 question=prepared.question)
-        citations = citations_for(sentences, prepared.evidence)
+                                   model=self.llm.name, lead=lead)
+        cfg = self.settings.answer
+        sentences = [] if is_abstention(reply) else check_answer(
+            reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question,
+            judge=Judge(self.llm) if cfg.judge else None,
+        )
         timings = timings.model_copy(update={"check_ms": _ms_since(started)})
+        # The lead is the source's own words and answers the question's kind, so it stands when the model abstains
+        # or every sentence it wrote is rejected: extract instead of abstaining.
+        checked = [lead, *sentences] if lead else sentences
+        citations = citations_for(checked, prepared.evidence)
         if not citations:
+            if is_abstention(reply):
+                return answer(text=ABSTAIN_TEXT, abstained=True, lead=None, timings=timings,
+                              reason="the passages retrieved do not answer the question")
             unsupported = "; ".join(s.reason or "" for s in sentences if s.reason)[:300]
-            return answer(text=ABSTAIN_TEXT, abstained=True, sentences=sentences, timings=timings,
+            return answer(text=ABSTAIN_TEXT, abstained=True, lead=None, sentences=sentences, timings=timings,
                           reason=f"no passage supports the model's answer {reply[:200]!r} ({unsupported})")
-        text = compose(sentences, self.settings.answer.unsupported)
+        text = compose(checked, cfg.unsupported)
         return answer(text=text, citations=citations, sentences=sentences, timings=timings)
 
     def choose(
@@ -323,6 +333,13 @@ class AnswerStream:
         self._prepared = prepared
         self.answer: Answer | None = prepared if isinstance(prepared, Answer) else None
 
+    @property
+    def lead(self) -> AnswerSentence | None:
+        """The quoted source sentence the answer starts with, known before the model writes; when there is one, it
+        is the first piece the stream yields, and it needs no further check (it is the source's own words)."""
+        prepared = self._prepared
+        return prepared.lead.checked() if isinstance(prepared, Prepared) and prepared.lead else None
+
     def __iter__(self) -> Iterator[str]:
         if isinstance(self._prepared, Answer):
             yield self._prepared.text
@@ -330,6 +347,10 @@ class AnswerStream:
         desk, prepared = self._desk, self._prepared
         started = time.perf_counter()
         first_ms: float | None = None
+        if prepared.lead is not None:
+            # Extractive first: the quoted lead is shown at once, while the model is still reading.
+            first_ms = _ms_since(started)
+            yield prepared.lead.text + " "
         pieces: list[str] = []
         # Closed on leaving the block, so an answer abandoned mid-stream stops the model at once.
         with desk.llm.stream(prepared.messages, max_tokens=desk.settings.llm.max_tokens) as stream:
@@ -356,6 +377,7 @@ class Prepared:
     evidence: list[Evidence]
     messages: list[Message]
     retrieve_ms: float
+    lead: Lead | None = None
 
 
 def _filters(filters: SearchFilters | None, criteria: dict[str, Any]) -> SearchFilters:

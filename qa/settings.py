@@ -99,6 +99,17 @@ class AnswerSettings(BaseModel):
     min_similarity: float = Field(
         0.30, description="Below this cosine similarity of the best passage, newsdesk abstains without asking the LLM."
     )
+    lead: bool = Field(
+        True, description="Start the answer with the quoted source sentence that best answers the question, shown "
+        "before the model writes (extractive first); it also answers when every sentence the model writes is rejected."
+    )
+    min_lead_score: float = Field(
+        0.6, description="The least closeness (cosine + 0.3 x question-word share) of a sentence that leads the answer."
+    )
+    judge: bool = Field(
+        False, description="Also ask the LLM, as a yes/no judge, whether each supporting sentence states the claim "
+        "(one short call per sentence; off by default: the bundled 0.5B model judges near chance on RealTimeQA dev)."
+    )
     support: SupportSettings = Field(default_factory=SupportSettings)
     speakers_file: Path | None = Field(
         None, description="A JSON file of speaker aliases merged over the bundled ones (qa/data/speakers.json)."

@@ -99,6 +99,9 @@ class Answer(BaseModel):
         default_factory=list, description="Every sentence the model wrote, checked; unsupported ones are not in text."
     )
     hits: list[Hit] = Field(default_factory=list, description="Passages retrieved for the question, best first.")
+    lead: AnswerSentence | None = Field(
+        None, description="The quoted source sentence the answer starts with (extractive first), when one answers."
+    )
     abstained: bool = Field(False, description="True when the archive does not hold the answer.")
     reason: str | None = Field(None, description="Why newsdesk abstained.")
     as_of: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="The 'now' of the query.")

@@ -112,16 +112,19 @@ def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any)
     if pieces.answer is None:
         _warm_up(desk)
     pending = PendingLine(sys.stderr) if pieces.answer is None and _is_terminal(sys.stderr) else None
+    lead = pieces.lead
     try:
-        for piece in pieces:
-            if pending is not None:
+        for n, piece in enumerate(pieces):
+            if n == 0 and lead is not None:
+                click.echo(lead.text)  # the quoted source sentence: the source's own words, shown at once as fact
+            elif pending is not None:
                 pending.update(piece)
     finally:
         if pending is not None:
             pending.clear()
     final = pieces.answer
     assert final is not None  # set once the stream is exhausted
-    click.echo(render_answer(final))
+    click.echo(render_answer(final, lead_shown=lead is not None and final.lead is not None))
 
 
 @cli.command("search")

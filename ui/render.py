@@ -13,9 +13,13 @@ def render_hit(hit: Hit) -> str:
     return f"{head}\n   {body[:400]}{'…' if len(body) > 400 else ''}\n   {ref.url or ref.article_id}"
 
 
-def render_answer(answer: Answer) -> str:
-    """An answer with its numbered sources, as the CLI shows it."""
-    lines = [answer.text]
+def render_answer(answer: Answer, *, lead_shown: bool = False) -> str:
+    """An answer with its numbered sources, as the CLI shows it; ``lead_shown`` leaves out the quoted lead, already
+    printed while the model wrote."""
+    text = answer.text
+    if lead_shown and answer.lead is not None and text.startswith(answer.lead.text):
+        text = text[len(answer.lead.text):].strip()
+    lines = [text] if text else []
     dropped = [s for s in answer.sentences if not s.supported]
     if dropped and not answer.abstained:
         lines.append("\nLeft out (no source supports it):")

@@ -5,6 +5,11 @@ A sentence is *supported* when one sentence of a cited source (or its headline) 
 names appear in the source, and the claim does not negate what the source says (or the reverse). The guards
 catch what embeddings miss: MiniLM puts "rose 5%" next to "rose 50%" and "did not agree" next to "agreed".
 A sentence without a marker gets the source that supports it, if one does (small models forget markers).
+
+Resemblance is the cheap first filter. What passes it is then tested for meaning: the sentence must give the kind of
+thing the question asks for (:mod:`qa.answering.answer_type`), and, when a judge is given, the model must agree that
+the supporting sentence states the claim as the answer to the question (:mod:`qa.answering.judge`), which catches a
+reporter's name given as a winner and a reversed "X replaces Y".
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import re
 
 from index.embedding import Embedder
 from index.text import Sentence, content_words, markers_in, split_answer, strip_markers
+from qa.answering.answer_type import missing_answer_type, reversed_roles
 from qa.answering.evidence import Evidence, cosine
+from qa.answering.judge import Judge
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
@@ -51,13 +58,16 @@ def check_answer(
     embedder: Embedder,
     settings: SupportSettings | None = None,
     question: str = "",
+    judge: Judge | None = None,
 ) -> list[AnswerSentence]:
     """Check every sentence of ``text`` against the sources it cites.
 
     Markers naming no source are removed. A sentence whose markers are missing or point at sources that do not
     support it is re-cited to a shown source that does, when one does (``repaired``); otherwise it is unsupported.
     A sentence that adds nothing to ``question`` (an echo: "KFC rolled out a new menu item" for "What new menu item
-    did KFC roll out?") is unsupported however well a source matches it, since it answers nothing.
+    did KFC roll out?") is unsupported however well a source matches it, since it answers nothing; so is one that
+    does not give the kind of thing the question asks for (no sentence names anyone for "who"). With a ``judge``,
+    a sentence that resemblance supports is kept only when the judge agrees its supporting sentence states it.
 
     Returns:
         One AnswerSentence per sentence with content, in order.
@@ -69,6 +79,9 @@ def check_answer(
         return []
     claims = [strip_markers(s) for s in sentences]
     asked = content_words(question)
+    # The answer as a whole must give what is asked (a name for "who"); its other sentences may add context.
+    kinds = [missing_answer_type(question, claim) for claim in claims] if question else []
+    wrong_kind = kinds[0] if kinds and all(kinds) else None
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])
     claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
@@ -81,8 +94,16 @@ def check_answer(
                 reason="it only restates the question",
             ))
             continue
+        wrong_roles = wrong_kind or (reversed_roles(question, claim) if question else None)
+        if wrong_roles:
+            checked.append(AnswerSentence(
+                text=_with_markers(claim, sentence, cited), markers=cited, supported=False, reason=wrong_roles,
+            ))
+            continue
         pool = [i for i, (source, _) in enumerate(candidates) if source.marker in cited]
         best, score, reason = _best_support(claim, claim_vector, pool, candidates, candidate_vectors, settings)
+        if reason is None and judge is not None:
+            reason = _judged(judge, question, claim, candidates[best])
         if reason is not None:
             # Small models forget markers or mis-number them: a claim that another shown source supports is
             # re-cited to that source (and marked repaired), since the reader is then pointed at real support.
@@ -90,6 +111,8 @@ def check_answer(
             other, other_score, other_reason = _best_support(
                 claim, claim_vector, others, candidates, candidate_vectors, settings
             )
+            if other is not None and other_reason is None and judge is not None:
+                other_reason = _judged(judge, question, claim, candidates[other])
             if other is not None and other_reason is None:
                 source, candidate = candidates[other]
                 checked.append(AnswerSentence(
@@ -104,6 +127,16 @@ def check_answer(
             support=_span(candidates[best][1]) if best is not None and reason is None else None, reason=reason,
         ))
     return checked
+
+
+def _judged(judge: Judge, question: str, claim: str, candidate: tuple[Evidence, Sentence]) -> str | None:
+    """Why the judge rejects the claim's support (None when it accepts): it reads the supporting sentence with
+    the one before it, where "he" or "the company" is named."""
+    source, sentence = candidate
+    probability = judge.supports(question, claim, _lead_in(source, sentence))
+    if probability >= judge.threshold:
+        return None
+    return f"the passage does not state this as the answer (judge {probability:.2f})"
 
 
 def _span(sentence: Sentence) -> Span | None:

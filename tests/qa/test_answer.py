@@ -16,6 +16,9 @@ def test_abstention_phrases():
 
 @pytest.fixture
 def desk(fixture_desk):
+    # These tests check the model's synthesis and its check; the quoted lead is tested in test_lead.py.
+    fixture_desk.settings = fixture_desk.settings.model_copy(
+        update={"answer": fixture_desk.settings.answer.model_copy(update={"lead": False})})
     return fixture_desk
 
 

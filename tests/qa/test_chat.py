@@ -24,7 +24,7 @@ def test_a_follow_up_is_rewritten_from_the_conversation_and_the_rewrite_is_shown
     assert second.rewritten_question == "When will Northwind Airlines get its new jets?"
     rewrite_prompt = desk.llm.prompts[1][1].content
     assert "User: What did Northwind Airlines order?" in rewrite_prompt
-    assert "Assistant: Northwind Airlines ordered 40 new jets." in rewrite_prompt
+    assert "Assistant: “Northwind Airlines ordered 40 new jets" in rewrite_prompt  # the quoted lead answers
     assert "User: And when will they get them?" in rewrite_prompt
     assert desk.llm.prompts[2][1].content.count("Question: When will Northwind Airlines get its new jets?") == 1
     assert "2026" in second.text

@@ -293,7 +293,8 @@ def test_interleaved_answer_streams_of_one_desk_report_their_own_tokens(fixture_
                                     as_of=datetime(2024, 2, 20, tzinfo=UTC))
     jets = fixture_desk.ask_stream("How many jets did Northwind Airlines order?")
     rent_pieces = iter(rents)
-    next(rent_pieces)
+    while not fixture_desk.llm.prompts:  # past the quoted lead, into the model's stream
+        next(rent_pieces)
     list(jets)
     list(rent_pieces)
     prompts = [sum(len(m.content.split()) for m in prompt) for prompt in fixture_desk.llm.prompts]

@@ -15,7 +15,9 @@ def desk(fixture_desk):
 def test_respond_appends_answer_and_source_cards(desk):
     history, panel = respond(desk, "What did the Harbor city council decide on rents?", [])
     assert [m["role"] for m in history] == ["user", "assistant"]
-    marker = re.fullmatch(r"The council capped rents at 4 percent \[(\d)\]\.", history[1]["content"]).group(1)
+    # The quoted lead first, then the model's checked sentence.
+    marker = re.fullmatch(r"“The Harbor city council voted .*” \[\d\] The council capped rents at 4 percent \[(\d)\]\.",
+                          history[1]["content"]).group(1)
     assert f"**[{marker}]**" in panel and "Harbor Herald" in panel and "harborherald.example" in panel
 
 

@@ -1,0 +1,125 @@
+"""What kind of thing a question asks for, and whether an answer sentence gives one.
+
+A "who" question is answered by a name, a "when" question by a time, a "how many" question by a number. An answer
+sentence whose new words (those the question does not hold) contain no such thing has not answered, however well a
+source matches it: "The park was hit by flooding this week" for "When was Yellowstone flooded?" restates; "Officials
+won the election" for "Who won?" names nobody.
+
+A "who" question that asks for the one who acts ("Who could replace Boris Johnson?") also fixes the answer's order:
+the new name comes before the name the question holds ("Rishi Sunak could replace Boris Johnson"), unless the
+sentence turns it around with "by" ("Johnson could be replaced by Sunak"). "Boris Johnson could replace Jeremy Hunt"
+has the roles reversed, however well a source about the two men matches it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import STOPWORDS, content_words, strip_markers
+
+_WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|politician|company|team|country)\b",
+                  re.IGNORECASE)
+# "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
+_WHO_ACTS = re.compile(r"^\s*who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
+                       re.IGNORECASE)
+_WHEN = re.compile(r"^\s*when\b|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
+
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_RELATIVE = ("today yesterday tomorrow tonight week weekend month year morning evening night ago earlier later "
+             "recently spring summer autumn fall winter decade century").split()
+_TIME = re.compile(r"\b(?:\d{1,4}|" + "|".join(_MONTHS + _DAYS + _RELATIVE) + r")\b", re.IGNORECASE)
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen dozens twenty thirty forty "
+                 "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
+                 "quarter third several all none no").split()
+_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+
+
+def asked_type(question: str) -> str | None:
+    """``"who"``, ``"when"``, ``"how many"``, or None for questions whose answer has no checkable kind.
+
+    Example:
+        >>> asked_type("Who won Colombia's election?"), asked_type("When did it open?"), asked_type("How many died?")
+        ('who', 'when', 'how many')
+        >>> asked_type("What did the council decide?") is None
+        True
+    """
+    if _HOW_MANY.search(question):
+        return "how many"
+    if _WHEN.search(question):
+        return "when"
+    if _WHO.search(question):
+        return "who"
+    return None
+
+
+def missing_answer_type(question: str, sentence: str) -> str | None:
+    """Why ``sentence`` does not give the kind of thing ``question`` asks for; None when it does or when the
+    question asks for no particular kind.
+
+    Only the sentence's new words count: a name or number the question already holds answers nothing.
+
+    Example:
+        >>> missing_answer_type("Who won Colombia's presidential election?", "Gustavo Petro won the election [1].")
+        >>> missing_answer_type("Who won Colombia's presidential election?", "The leftist won the election [1].")
+        'it names nobody, and the question asks who'
+        >>> missing_answer_type("How many people died?", "Officials said people died.")
+        'it gives no number, and the question asks how many'
+    """
+    kind = asked_type(question)
+    if kind is None:
+        return None
+    claim = strip_markers(sentence)
+    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)} | content_words(question)
+    if kind == "who":
+        names = [n for n in _NAME.findall(claim) if n.lower() not in asked and n.lower().rstrip("'s’") not in asked]
+        return None if names else "it names nobody, and the question asks who"
+    new = " ".join(w for w in re.findall(r"[\w'’\-]+", claim) if w.lower() not in asked)
+    if kind == "when":
+        return None if _TIME.search(new) else "it gives no time, and the question asks when"
+    return None if _NUMBER.search(new) else "it gives no number, and the question asks how many"
+
+
+def reversed_roles(question: str, sentence: str) -> str | None:
+    """Why ``sentence`` puts the question's named party where the asked-for one acts; None when the order is right
+    or cannot be told (see the module docstring).
+
+    Example:
+        >>> q = "Who could replace Boris Johnson?"
+        >>> reversed_roles(q, "Boris Johnson could replace Jeremy Hunt [3].")
+        'it gives the roles the other way round (Boris Johnson acts on Jeremy Hunt)'
+        >>> reversed_roles(q, "Rishi Sunak could replace Boris Johnson [1].") is None
+        True
+        >>> reversed_roles(q, "Boris Johnson could be replaced by Rishi Sunak [1].") is None
+        True
+    """
+    if not _WHO_ACTS.search(question):
+        return None
+    held = [n for n in _NAME.findall(question)]
+    claim = strip_markers(sentence)
+    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
+    names = list(_names_with_positions(claim))
+    known = [(at, name) for at, name in names if name in held]
+    new = [(at, name) for at, name in names if name.lower() not in asked]
+    if not known or not new:
+        return None
+    known_at, new_at = known[0][0], new[0][0]
+    if new_at < known_at or " by " in claim[known_at:new_at]:
+        return None
+    return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
+
+
+def _names_with_positions(text: str) -> list[tuple[int, str]]:
+    # Sentence-initial words count here ("Boris Johnson could…"); function words ("The", "It") are not names.
+    return [(m.start(), m.group()) for m in _CAPITALISED.finditer(text) if m.group().lower() not in STOPWORDS]
+
+
+def _full(text: str, at: int) -> str:
+    """The run of capitalised words starting at ``at``: "Boris Johnson"."""
+    match = re.match(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*", text[at:])
+    return match.group() if match else text[at:].split()[0]

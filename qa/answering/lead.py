@@ -1,0 +1,96 @@
+"""Extractive first: the source sentence that best answers the question, quoted and cited, before any model text.
+
+A quoted sentence needs no check of what it says (it is the source's own words, with its date and publisher); what
+needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not
+page furniture, not text addressed to a model), adds something the question does not hold (not an echo), gives the
+kind of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most of
+the question's content words (a sentence about the council's rent vote resembles "What did the council decide about
+parking?" but does not answer it), and is close to the question in meaning. When no sentence qualifies there is no
+lead, and the answer rests on the model's checked synthesis alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.embedding import Embedder
+from index.text import Sentence, content_words
+from qa.answering.answer_type import missing_answer_type
+from qa.answering.evidence import Evidence, cosine
+from qa.types import AnswerSentence, Span
+
+# Page furniture that matches questions by its words ("Sign up for our newsletter about the election").
+_FURNITURE = ("sign up", "subscribe", "newsletter", "click here", "read more", "advertisement", "follow us",
+              "share this", "all rights reserved", "contributed to this report", "getty images", "photo:")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The quoted sentence that leads the answer.
+
+    Attributes:
+        source: the numbered source it comes from.
+        sentence: the sentence with its offsets in the article.
+        score: its closeness to the question (cosine plus word overlap).
+    """
+
+    source: Evidence
+    sentence: Sentence
+    score: float
+
+    @property
+    def text(self) -> str:
+        """The quote as the answer shows it: “…” [n]."""
+        return f"“{self.sentence.text.strip()}” [{self.source.marker}]"
+
+    def checked(self) -> AnswerSentence:
+        """The lead as a checked answer sentence: supported by the very span it quotes."""
+        s = self.sentence
+        return AnswerSentence(text=self.text, markers=[self.source.marker], supported=True, score=self.score,
+                              support=Span(start=s.start, end=s.end, text=s.text))
+
+
+def find_lead(
+    question: str,
+    sources: list[Evidence],
+    embedder: Embedder,
+    *,
+    min_score: float = 0.6,
+    min_word_share: float = 0.6,
+    lexical_weight: float = 0.3,
+    question_vector: list[float] | None = None,
+) -> Lead | None:
+    """The shown sentence that best answers ``question``, or None when none qualifies (see the module docstring).
+
+    Args:
+        question: what is asked.
+        sources: the numbered sources the model reads.
+        embedder: the archive's embedding model.
+        min_score: the least cosine + ``lexical_weight`` × word overlap a lead needs.
+        min_word_share: the least share of the question's content words the sentence must hold.
+        lexical_weight: weight of the share of the question's content words the sentence holds.
+        question_vector: the question's embedding, if already computed.
+    """
+    pool = [(source, s) for source in sources for s in source.sentences if _may_lead(question, s.text)]
+    if not pool:
+        return None
+    vectors = embedder.embed_documents([s.text for _, s in pool])
+    q_vector = question_vector or embedder.embed_query(question)
+    asked = content_words(question)
+    best: Lead | None = None
+    for (source, sentence), vector in zip(pool, vectors, strict=True):
+        overlap = len(asked & content_words(sentence.text)) / len(asked) if asked else 0.0
+        score = cosine(q_vector, vector) + lexical_weight * overlap
+        if overlap >= min_word_share and score >= min_score and (best is None or score > best.score):
+            best = Lead(source=source, sentence=sentence, score=score)
+    return best
+
+
+def _may_lead(question: str, text: str) -> bool:
+    plain = text.strip()
+    lower = plain.lower()
+    if plain.rstrip("\"'”’)]").endswith("?") or any(f in lower for f in _FURNITURE):
+        return False
+    if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
+        return False
+    return missing_answer_type(question, plain) is None

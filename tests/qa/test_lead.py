@@ -1,0 +1,46 @@
+"""Extractive first: the answer starts with the quoted source sentence that answers the question."""
+
+from datetime import UTC, datetime
+
+from qa import FakeLLM
+from qa.answering.answer import ABSTAIN_TEXT
+
+RENTS = "What did the Harbor city council decide on rents?"
+FEB_20 = datetime(2024, 2, 20, tzinfo=UTC)
+
+
+def test_answer_starts_with_the_quoted_sentence_that_answers(fixture_desk):
+    fixture_desk.llm = FakeLLM(["The council capped annual rent increases at 4 percent."])
+    answer = fixture_desk.ask(RENTS, as_of=FEB_20)
+    assert answer.lead is not None and answer.text.startswith(answer.lead.text)
+    assert answer.lead.text.startswith("“The Harbor city council voted 7-2") and "4 percent" in answer.lead.text
+    [span] = [c for c in answer.citations if c.marker == answer.lead.markers[0]][0].spans[:1]
+    article = fixture_desk.article(answer.citations[0].article_id)
+    assert article.text[span.start:span.end] == span.text  # the quote is the article's own words
+    assert answer.text.endswith("4 percent [2].")  # the model's checked synthesis follows
+
+
+def test_lead_answers_when_every_model_sentence_is_rejected(fixture_desk):
+    fixture_desk.llm = FakeLLM(["Zebras migrate in autumn."])
+    answer = fixture_desk.ask(RENTS, as_of=FEB_20)
+    assert not answer.abstained and answer.text == answer.lead.text
+    assert answer.sentences and not answer.sentences[0].supported
+
+
+def test_no_lead_from_a_sentence_that_does_not_answer(fixture_desk):
+    # Rent sentences resemble a question about parking, but do not answer it: no lead, and the model's
+    # abstention stands.
+    fixture_desk.llm = FakeLLM([ABSTAIN_TEXT])
+    answer = fixture_desk.ask("What did the Harbor council decide about parking?")
+    assert answer.abstained and answer.lead is None and answer.text == ABSTAIN_TEXT
+
+
+def test_stream_shows_the_lead_before_the_model_writes(fixture_desk):
+    reply = "The council capped annual rent increases at 4 percent."
+    fixture_desk.llm = FakeLLM([reply])
+    stream = fixture_desk.ask_stream(RENTS, as_of=FEB_20)
+    pieces = iter(stream)
+    first = next(pieces)
+    assert first.startswith("“The Harbor city council voted") and fixture_desk.llm.prompts == []
+    assert "".join(pieces) == reply
+    assert stream.answer.text.startswith(first.strip())

@@ -106,3 +106,48 @@ def unique_names(names: Sequence[str]) -> list[str]:
     for name in names:
         kept.setdefault(name.lower(), name)
     return list(kept.values())
+
+
+@lru_cache(maxsize=1)
+def _entities() -> dict[str, tuple[str, ...]]:
+    raw = _read_table(BUNDLED_ALIASES)
+    by_lower = {name.lower(): name for name in raw}
+
+    def target(name: str) -> str:
+        value = raw[name]
+        return by_lower.get(value.lower(), value) if isinstance(value, str) else name
+
+    pointing: dict[str, list[str]] = {}
+    for name in raw:
+        pointing.setdefault(target(name), []).append(name)
+    groups = {
+        key: tuple(unique_names([*names, *(v for v in raw[key] if isinstance(raw[key], list))]))
+        for key, names in pointing.items()
+        if isinstance(raw.get(key), list)
+    }
+    index: dict[str, tuple[str, ...]] = {}
+    # A name with an entry of its own is that entry ("Biden" is Biden, not the whole United States); any other
+    # name belongs to the entry that lists it ("Wang Yi" is China, "Israeli" points to Israel).
+    for name in raw:
+        if target(name) in groups:
+            index.setdefault(name.lower(), groups[target(name)])
+    for names in groups.values():
+        for name in names:
+            index.setdefault(name.lower(), names)
+    return index
+
+
+def entity_names(name: str) -> tuple[str, ...] | None:
+    """Every name of the entity ``name`` stands for in the bundled table, or None when the table does not know it.
+
+    A country comes with its demonym, capital, government and leaders; a person with an entry of their own is
+    that person only. Topic filtering uses it to tell "US strikes" from "Israeli strikes".
+
+    Example:
+        >>> names = entity_names("American")
+        >>> {"US", "United States", "Washington"} <= set(names), "Israel" in names
+        (True, False)
+        >>> entity_names("Biden"), entity_names("Pelosi")
+        (('Biden', 'Joe Biden'), None)
+    """
+    return _entities().get(" ".join(name.split()).lower())

@@ -54,8 +54,14 @@ class Attribution(BaseModel):
     mention: str | None = Field(description="Who speaks (or is mentioned), as the text names them.")
 
 
-@lru_cache(maxsize=64)
-def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
+@lru_cache(maxsize=256)
+def alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A regex finding any of ``aliases`` as whole words; capitals must match capitals ("US" is not "us").
+
+    Example:
+        >>> [m.group(0) for m in alias_pattern(("US", "Kremlin")).finditer("The US and the Kremlin; tell us.")]
+        ['US', 'Kremlin']
+    """
     parts = []
     for alias in sorted({a.strip() for a in aliases if a.strip()}, key=len, reverse=True):
         # Capitals must match capitals ("US" is not "us"); lowercase letters match either case.
@@ -88,7 +94,7 @@ def attribute(text: str, aliases: Sequence[str]) -> list[Attribution]:
         >>> [(a.score, a.mention) for a in attribute("Peskov told reporters talks were over. He left.", ["Peskov"])]
         [(0.85, 'Peskov')]
     """
-    pattern = _alias_pattern(tuple(aliases))
+    pattern = alias_pattern(tuple(aliases))
     if pattern is None:
         return []
     found: list[Attribution] = []

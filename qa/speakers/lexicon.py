@@ -1,5 +1,6 @@
 """The word lists behind :mod:`qa.speakers.attribution`: speech verbs, titles and roles, and the small words
-that tell a speaker's name from the rest of a sentence. Tuned on the sample archive and on 2022 news.
+that tell a speaker's name from the rest of a sentence; and behind :mod:`qa.speakers.topics`: the news synonyms
+of a topic's head noun. Tuned on the sample archive and on 2022 news.
 """
 
 from __future__ import annotations
@@ -72,4 +73,34 @@ ANAPHOR = re.compile(
     rf"(?:^|[,;:]\s*|\b(?:and|but)\s+)(?:he|she|it|they|He|She|It|They|(?:[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+"
     rf"(?:(?:{ROLE_ALT})\s+){{1,3}}|[Tt]he\s+(?P<role>(?:(?:{ROLE_ALT})\s+){{1,3}}))"
     r"(?:(?:also|later|then|again|further|had|has|have|would|will|\w+ly)\s+)*\s*$"
+)
+
+# Topic heads that news text names with other words: a statement about "the attack" is about "the strikes".
+# Kept to words that are rarely anything else in news text (no "shelling", which is also Shell's, or "poll").
+HEAD_SYNONYMS = (
+    "strike airstrike attack bombing bombardment raid assault struck missile-strike",
+    "visit trip tour stopover journey",
+    "invasion invade war offensive incursion",
+    "sanction penalty embargo",
+    "talk negotiation negotiate dialogue",
+    "ceasefire cease-fire truce armistice",
+    "deal agreement accord pact treaty",
+    "protest demonstration",
+    "election vote ballot",
+    "drill exercise maneuver manoeuvre wargame",
+    "explosion blast sabotage",
+    "killing assassination murder",
+    "arrest detention detain",
+    "aid assistance",
+    "weapon arms munition",
+    "resignation resign",
+    "blockade siege",
+    "test launch",
+)
+# Irregular forms of head words, mapped to a regular form before stemming.
+IRREGULAR_FORMS = {"struck": "strike", "fought": "fight", "shot": "shoot", "sought": "seek"}
+# A topic phrase ends at these: "Pelosi's visit | to Taiwan", "the strikes | on Iran".
+TOPIC_PREPOSITIONS = frozenset(
+    "to of on in at for with against from about over by between into near after before during amid toward towards "
+    "across regarding concerning following under without within since".split()
 )

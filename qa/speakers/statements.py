@@ -1,4 +1,4 @@
-"""A speaker's statements: the sentences where the speaker speaks, and the answer made of them.
+"""A speaker's statements: the sentences where the speaker speaks.
 
 "What has Russia said about US strikes?" is not answered by one fact but by a dated list of statements from
 everyone who speaks for Russia. :func:`extract_statements` and :func:`statements_from_hits` pick out the sentences
@@ -6,25 +6,23 @@ of passages in which one of the speaker's aliases speaks, with char offsets (the
 :mod:`qa.speakers.attribution`: an alias as the subject of a speech verb, after one, after "according to", a
 pronoun or "the ministry" continuing a statement, or a quotation attributed to one of these).
 
-The answer is extractive: each line quotes a sentence in which the speaker (or one of its aliases: the Kremlin,
-Peskov, TASS…) speaks, with its date, publisher and citation, so every line is supported by construction and the
-small model cannot blend last year's statement into this week's. Statements off the question's topic are left out
-by embedding similarity to the topic; the latest one (relative to ``as_of``) is marked.
+The answer made of them is extractive (:mod:`qa.speakers.answer`): each line quotes a sentence in which the speaker
+(or one of its aliases: the Kremlin, Peskov, TASS…) speaks, with its date, publisher and citation, so every line is
+supported by construction and the small model cannot blend last year's statement into this week's. Each statement
+carries the sentences before it in its passage, which say whom a quotation continues and which "strikes" it means.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.embedding import Embedder
 from index.reference import ArticleRef
-from qa.answering.evidence import cosine
+from index.text import split_sentences
 from qa.speakers.attribution import STATEMENT_THRESHOLD, attribute
-from qa.speakers.questions import SpeakerQuery
-from qa.types import AnswerSentence, Citation, Hit, Span
+from qa.types import Hit
 
 
 class Statement(BaseModel):
@@ -53,6 +51,11 @@ class DatedStatement(BaseModel):
     chunk_id: str
     start: int = Field(description="Char offset of the sentence in its article.")
     end: int
+    context: str = Field(
+        "", description="Up to two sentences before the statement in its passage: whom 'he' or a quotation continues."
+    )
+    on_topic: bool = Field(True, description="Whether the statement is about the question's topic.")
+    relevance: float = Field(1.0, description="Embedding similarity of the statement (in its context) to the topic.")
 
     @property
     def article_id(self) -> str:
@@ -119,11 +122,14 @@ def statements_from_hits(
     """
     chosen: dict[tuple[str, str], DatedStatement] = {}
     for hit in hits:
+        sentences = split_sentences(hit.text, keep_quotations=True)
         for st in extract_statements(hit.text, aliases):
             if st.score < min_score:
                 continue
             key = (hit.article_id, " ".join(st.text.split()))
-            if key in chosen and chosen[key].score >= st.score:
+            context = " ".join(s.text for s in [s for s in sentences if s.end <= st.start][-2:])
+            # Overlapping chunks repeat a sentence: keep the clearest reading, then the one with more before it.
+            if key in chosen and (chosen[key].score, len(chosen[key].context)) >= (st.score, len(context)):
                 continue
             chosen[key] = DatedStatement(
                 speaker_mention=st.speaker_mention,
@@ -133,10 +139,16 @@ def statements_from_hits(
                 chunk_id=hit.chunk_id,
                 start=hit.start + st.start,
                 end=hit.start + st.end,
+                context=context,
             )
+    return oldest_first(chosen.values())
+
+
+def oldest_first(statements: Iterable[DatedStatement]) -> list[DatedStatement]:
+    """``statements`` by date (undated last), then article and position."""
     undated = datetime.max.replace(tzinfo=None)
     return sorted(
-        chosen.values(),
+        statements,
         key=lambda s: (
             s.article.published_at is None,
             s.article.published_at.replace(tzinfo=None) if s.article.published_at else undated,
@@ -144,58 +156,3 @@ def statements_from_hits(
             s.start,
         ),
     )
-
-
-# Below this similarity to the topic a statement is about something else (measured by eye on the sample archive:
-# on-topic statements score 0.35-0.7, the same speaker on other subjects below 0.2).
-MIN_TOPIC_SIMILARITY = 0.25
-
-
-def topical_statements(
-    sq: SpeakerQuery, hits: Sequence[Hit], embedder: Embedder, *, limit: int = 6
-) -> list[DatedStatement]:
-    """The speaker's statements in ``hits`` that are about the topic: the ``limit`` most relevant, oldest first."""
-    found = statements_from_hits(list(hits), sq.aliases)
-    if not found:
-        return []
-    if sq.topic.strip():
-        topic = embedder.embed_query(sq.topic)
-        vectors = embedder.embed_documents([s.text for s in found])
-        relevance = [cosine(topic, v) for v in vectors]
-    else:
-        relevance = [1.0] * len(found)
-    ranked = sorted(
-        (pair for pair in zip(found, relevance, strict=True) if pair[1] >= MIN_TOPIC_SIMILARITY),
-        key=lambda pair: -(pair[1] * pair[0].score),
-    )[:limit]
-    chosen = [s for s, _ in ranked]
-    return sorted(chosen, key=lambda s: (s.article.published_at is None, s.article.published_at or 0, s.start))
-
-
-def statement_answer(
-    sq: SpeakerQuery, statements: list[DatedStatement], hits: Sequence[Hit]
-) -> tuple[str, list[AnswerSentence], list[Citation]]:
-    """The dated list as answer text, its checked sentences and citations (one marker per article)."""
-    by_article = {h.article_id: h for h in reversed(list(hits))}  # best-ranked passage of each article
-    markers: dict[str, int] = {}
-    lines, sentences = [], []
-    spans: dict[str, list[Span]] = {}
-    for i, statement in enumerate(statements):
-        marker = markers.setdefault(statement.article_id, len(markers) + 1)
-        latest = " (latest)" if i == len(statements) - 1 and len(statements) > 1 else ""
-        where = f"{statement.article.date}{latest}, {statement.article.publisher}"
-        line = f"- {where}: {statement.speaker_mention}: “{statement.text}” [{marker}]"
-        lines.append(line)
-        span = Span(start=statement.start, end=statement.end, text=statement.text)
-        spans.setdefault(statement.article_id, []).append(span)
-        sentences.append(AnswerSentence(text=line, markers=[marker], supported=True, score=1.0, support=span))
-    text = f"What {sq.speaker} said about {sq.topic or 'this'}, oldest first:\n" + "\n".join(lines)
-    citations = []
-    for article_id, marker in markers.items():
-        hit = by_article[article_id]
-        quote = " … ".join(s.text for s in spans[article_id])
-        citations.append(Citation(
-            marker=marker, chunk_id=hit.chunk_id, article=hit.article, quote=quote, start=spans[article_id][0].start,
-            end=spans[article_id][-1].end, spans=spans[article_id],
-        ))
-    return text, sentences, citations

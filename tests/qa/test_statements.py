@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from qa import Desk, FakeLLM, Settings, sample_archive_path
+from qa import EXAMPLE_QUESTION, Desk, FakeLLM, Settings, sample_archive_path
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,15 @@ def test_what_russia_said_is_a_dated_list_of_russian_statements(desk):
         article = desk.article(citation.article_id)
         assert article.text[sentence.support.start:sentence.support.end] == sentence.support.text
         assert sentence.support.text in sentence.text
+
+
+def test_the_demo_lists_statements_about_the_us_strikes_only(desk):
+    assert EXAMPLE_QUESTION == "What has Russia said about US strikes?"
+    answer = desk.ask(EXAMPLE_QUESTION)
+    lines = answer.text.splitlines()[1:]
+    assert lines[0].startswith("- 2025-06-22") and "condemned the US bombing" in lines[0], lines[0]
+    israeli = [line for line in lines if "Israeli strikes" in line or "Israel's" in line]
+    assert not israeli, "Russia on the Israeli strikes of 13 June is not Russia on the US strikes"
 
 
 def test_as_of_keeps_later_statements_out(desk):

@@ -3,6 +3,7 @@
 from index.archive.store import ArchiveStats, ArchiveStore, StoredChunk
 from index.articles import Article, article_from_record, clean_text, parse_date, source_from_url
 from index.chunking import Chunk, chunk_article, count_tokens
+from index.cleaning import Stripped, strip_furniture, without_furniture
 from index.embedding import Embedder, HashEmbedder, MiniLMEmbedder, make_embedder
 from index.errors import (
     ArchiveBusyError,
@@ -26,6 +27,9 @@ __all__ = [
     "clean_text",
     "parse_date",
     "source_from_url",
+    "Stripped",
+    "strip_furniture",
+    "without_furniture",
     "Chunk",
     "ChunkFilter",
     "chunk_article",

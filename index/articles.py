@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 from dateutil import parser as date_parser
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.cleaning import is_headline_only, without_furniture
 from index.errors import IngestError
+from index.furniture import FURNITURE_LINE
 
 # Field names seen in real archives, best first. The first non-empty one wins.
 TEXT_FIELDS = ("text", "body", "content", "article", "article_text", "full_text", "description", "summary")
@@ -82,14 +84,6 @@ KNOWN_PUBLISHERS = {
 # Second-level labels under which a country-code domain registers names (bbc.co.uk, abc.net.au).
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "go", "ne", "or"}
 
-# Lines that are page furniture rather than reporting.
-_BOILERPLATE = re.compile(
-    r"^(advertisement|story continues below advertisement|skip to main content|share this article|"
-    r"share on (facebook|twitter)|sign up for .{0,80}newsletter.*|read more:?.{0,120}|related:.{0,120}|"
-    r"click here to .{0,80}|subscribe( now)?|watch:?.{0,80}video|copyright .{0,80}|all rights reserved\.?|reuter|"
-    r"(\d+\.\s*)?how relevant is this ad to you\??|ad feedback|video player was slow to load content.*)$",
-    re.IGNORECASE,
-)
 _SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 # Reuters-21578 stamps: "26-FEB-1987 15:01:01.79", often followed by desk codes ("RM", "T C") or notes.
 _WIRE_STAMP = re.compile(r"^(\d{1,2}-[A-Za-z]{3}-\d{4})(?:\s+(\d{1,3}:\d\d:\d\d(?:\.\d+)?))?")
@@ -132,6 +126,12 @@ class Article(BaseModel):
         """Hash of everything stored: a change means the article must be re-indexed."""
         return _sha(self.model_dump_json())
 
+    @property
+    def headline_only(self) -> bool:
+        """True when the text is no more than the headline (a feed stub, a URL alone, a page that was all
+        furniture): such an item says what happened in a few words, but never outranks reporting."""
+        return is_headline_only(self.text, self.title, title_from_url(self.url))
+
 
 def _sha(value: str) -> str:
     return hashlib.sha1(value.encode("utf-8")).hexdigest()
@@ -150,7 +150,7 @@ def clean_text(raw: str) -> str:
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", text):
         lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
-        lines = [line for line in lines if line and not _BOILERPLATE.match(line)]
+        lines = [line for line in lines if line and not FURNITURE_LINE.match(line)]
         if lines:
             paragraphs.append(_join_wrapped(lines))
     return "\n\n".join(paragraphs)
@@ -296,7 +296,8 @@ def _authors(value: Any) -> tuple[str, ...]:
 
 
 def article_from_record(record: Mapping[str, Any], *, default_source: str | None = None) -> Article:
-    """Build an Article from one raw record, mapping the common field names.
+    """Build an Article from one raw record, mapping the common field names and removing bylines, datelines and
+    page furniture from its text (:func:`without_furniture`).
 
     Args:
         record: a JSON object, CSV row or feed entry.
@@ -338,7 +339,7 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
     article_id = str(raw_id).strip() if raw_id is not None else _sha(url or text)[:16]
     _, language = _first(record, LANGUAGE_FIELDS)
     _, authors = _first(record, AUTHOR_FIELDS)
-    return Article(
+    article = Article(
         article_id=article_id,
         title=title,
         text=text,
@@ -349,6 +350,8 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
         language=str(language) if language is not None else None,
         metadata=_extra_metadata(record),
     )
+    # Bylines and page furniture are removed from the stored text, which chunks and citation offsets are cut from.
+    return without_furniture(article)
 
 
 def _extra_metadata(record: Mapping[str, Any]) -> dict[str, str | int | float | bool]:

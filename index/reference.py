@@ -26,21 +26,26 @@ class ArticleRef(BaseModel):
     source: str | None = Field(None, description="The publisher.")
     url: str | None = None
     published_at: datetime | None = Field(None, description="Publication time, timezone-aware UTC.")
+    headline_only: bool = Field(
+        False, description="The article has no text beyond its headline (a feed stub, a bare URL): it never "
+        "outranks a passage with text that shares the query's words."
+    )
 
     @classmethod
     def of(cls, article: Article) -> ArticleRef:
         """The reference to a whole article."""
         return cls(article_id=article.article_id, title=article.title, source=article.source, url=article.url,
-                   published_at=article.published_at)
+                   published_at=article.published_at, headline_only=article.headline_only)
 
     @classmethod
     def from_ts(
-        cls, article_id: str, title: str | None, source: str | None, url: str | None, published_ts: int | None
+        cls, article_id: str, title: str | None, source: str | None, url: str | None, published_ts: int | None,
+        *, headline_only: bool = False,
     ) -> ArticleRef:
         """A reference from stored columns (dates stored as epoch seconds; empty strings as missing)."""
         published = datetime.fromtimestamp(published_ts, tz=timezone.utc) if published_ts is not None else None
         return cls(article_id=article_id, title=title or None, source=source or None, url=url or None,
-                   published_at=published)
+                   published_at=published, headline_only=headline_only)
 
     @property
     def published_ts(self) -> int | None:

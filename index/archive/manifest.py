@@ -16,8 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from index.articles import Article
+from index.articles import Article, title_from_url
 from index.chunking import Chunk
+from index.cleaning import CLEANING_VERSION, is_headline_only
 from index.filters import ChunkFilter
 from index.reference import ArticleRef
 
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     n_chunks INTEGER NOT NULL,
     origin TEXT,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    cleaned_with INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
@@ -75,6 +77,12 @@ class Manifest:
         # Searches may run on a web server's worker threads; SQLite serialises access to the connection.
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        if "cleaned_with" not in columns:
+            # Manifests from before index.cleaning: their articles count as cleaned with no rules (version 0), and
+            # the archive's format migration re-cleans them.
+            with self._db:
+                self._db.execute("ALTER TABLE articles ADD COLUMN cleaned_with INTEGER NOT NULL DEFAULT 0")
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -101,8 +109,26 @@ class Manifest:
                 ],
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_article_row(a, len(c), origin, now) for a, c, origin in batch],
+            )
+
+    def cleaned_before(self, version: int) -> list[str]:
+        """The ids of the stored articles whose text was cleaned with rules older than ``version``, in id order."""
+        sql = "SELECT article_id FROM articles WHERE cleaned_with < ? ORDER BY article_id"
+        return [row[0] for row in self._db.execute(sql, (version,))]
+
+    def origin(self, article_id: str) -> str | None:
+        """The file the stored article was read from, if recorded."""
+        row = self._db.execute("SELECT origin FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def mark_cleaned(self, article_ids: Sequence[str], version: int) -> None:
+        """Record that the stored articles ``article_ids``, which the rules ``version`` leave as they are, are clean
+        by them (nothing else changes: re-ingesting their records still finds them unchanged)."""
+        with self._db:
+            self._db.executemany(
+                "UPDATE articles SET cleaned_with = ? WHERE article_id = ?", [(version, aid) for aid in article_ids]
             )
 
     def passing(self, chunk_ids: Sequence[str], where: ChunkFilter) -> set[str]:
@@ -236,9 +262,15 @@ def _as_date(ts: int | None) -> datetime | None:
 def _row_chunk(
     cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
 ) -> Chunk:
-    return Chunk(
-        chunk_id=cid, article=ArticleRef.from_ts(aid, title, source, url, ts), n=n, start=start, end=end, text=text
-    )
+    # Whether an article is headline-only follows from what is stored (its one chunk is its headline), so it is
+    # read, not stored: archives written before the flag existed carry it too.
+    headline_only = n == 0 and len(text) <= _HEADLINE_CHARS and is_headline_only(text, title, title_from_url(url))
+    ref = ArticleRef.from_ts(aid, title, source, url, ts, headline_only=headline_only)
+    return Chunk(chunk_id=cid, article=ref, n=n, start=start, end=end, text=text)
+
+
+# Longer than any headline: a chunk this long has text of its own (and is not compared word by word).
+_HEADLINE_CHARS = 600
 
 
 def _article_row(article: Article, n_chunks: int, origin: str | None, now: str) -> tuple[Any, ...]:
@@ -258,4 +290,5 @@ def _article_row(article: Article, n_chunks: int, origin: str | None, now: str) 
         n_chunks,
         origin,
         now,
+        CLEANING_VERSION,  # whoever writes an article wrote it with the current rules (ingest and re-cleaning)
     )

@@ -81,6 +81,7 @@ class Retriever:
             candidate = candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
             candidate.lexical = bm25
             candidate.score += cfg.lexical_weight / (cfg.rrf_k + rank)
+        title_rank: dict[str, int] = {}
         if titles_job is not None:
             titles = titles_job.result()
             title_rank = {chunk.article_id: rank for rank, (chunk, _) in enumerate(titles, start=1)}
@@ -94,6 +95,8 @@ class Retriever:
         for candidate in candidates.values():
             candidate.score *= self._time_factor(candidate.chunk.article.published_ts, scope, as_of)
         ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.chunk.chunk_id))
+        worded = {c.chunk.chunk_id for c in ranked if c.lexical is not None or c.chunk.article_id in title_rank}
+        ranked = _headline_only_after_text(ranked, worded)
         fold_at = cfg.duplicate_similarity if cfg.collapse_duplicates else None
         return _to_hits(_select(ranked, k, cfg.max_passages_per_article, fold_at))
 
@@ -146,6 +149,22 @@ _LEXICAL_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsdes
 def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
     words = _WORDS.findall(text.lower())
     return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def _headline_only_after_text(ranked: list[_Candidate], worded: set[str]) -> list[_Candidate]:
+    """``ranked`` with every headline-only candidate moved below the last passage with text that shares the query's
+    words (``worded``: matched by BM25 in its body or headline).
+
+    A headline-only item (a feed stub, a bare URL whose slug is its only text) is all query words and no story, and an
+    undated one is never pushed down by time, so it out-scores the article that reports the story. It never outranks
+    such an article, and keeps its place among passages found by meaning alone, which is how it is still found when
+    no text has its words (a rule that put it below every passage with text would bury it under the nearest
+    unrelated neighbours dense search always returns).
+    """
+    stub = [c.chunk.article.headline_only for c in ranked]
+    last = max((i for i, c in enumerate(ranked) if c.chunk.chunk_id in worded and not stub[i]), default=-1)
+    above = range(last + 1)
+    return [ranked[i] for i in above if not stub[i]] + [ranked[i] for i in above if stub[i]] + ranked[last + 1 :]
 
 
 def _select(ranked: list[_Candidate], k: int, cap: int, fold_at: float | None) -> list[_Candidate]:

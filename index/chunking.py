@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.articles import Article
+from index.embedding import Embedder
 from index.errors import InvalidArgumentError
 from index.reference import ArticleRef
+from index.settings import IndexSettings
 
 
 class Chunk(BaseModel):
@@ -94,3 +97,22 @@ def embedded_text(chunk: Chunk, with_title: bool) -> str:
     """What the embedding model reads for a chunk: the title gives a bare paragraph its topic."""
     title = chunk.article.title
     return f"{title}\n{chunk.text}" if with_title and title else chunk.text
+
+
+def chunk_and_embed(
+    articles: Sequence[Article], settings: IndexSettings, embedder: Embedder
+) -> list[tuple[Article, list[Chunk], list[list[float]]]]:
+    """Each article with its chunks and the vectors of its opening chunks, embedded in one batch.
+
+    Only the first ``settings.dense_chunks`` chunks of an article are embedded (all of them are stored for the
+    lexical index); ingest and the re-cleaning of stored articles both prepare their writes here.
+    """
+    chunked = [(a, chunk_article(a, settings.chunk_size, settings.chunk_overlap)) for a in articles]
+    dense = [chunks[: settings.dense_chunks] for _, chunks in chunked]
+    vectors = embedder.embed_documents([embedded_text(c, settings.embed_title) for cs in dense for c in cs])
+    prepared: list[tuple[Article, list[Chunk], list[list[float]]]] = []
+    cursor = 0
+    for (article, chunks), embedded in zip(chunked, dense, strict=True):
+        prepared.append((article, chunks, vectors[cursor : cursor + len(embedded)]))
+        cursor += len(embedded)
+    return prepared

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from index.archive.store import ArchiveStore
 from index.articles import Article
-from index.chunking import Chunk, chunk_article, embedded_text
+from index.chunking import Chunk, chunk_and_embed
 from index.embedding import Embedder
 from index.loaders import LoadProblem, load
 
@@ -94,20 +94,14 @@ def ingest(
             return
         # An article id read twice with different text in one batch: the later version replaces the earlier.
         latest = {article.article_id: (article, origin) for article, origin in pending}
-        chunked = [
-            (a, chunk_article(a, settings.chunk_size, settings.chunk_overlap), origin) for a, origin in latest.values()
+        prepared = chunk_and_embed([a for a, _ in latest.values()], settings, embedder)
+        batch: list[tuple[Article, list[Chunk], list[list[float]], str | None]] = [
+            (article, chunks, vectors, origin)
+            for (article, chunks, vectors), (_, origin) in zip(prepared, latest.values(), strict=True)
         ]
-        # Only the opening chunks are embedded (settings.dense_chunks); all of them go to the lexical index.
-        dense = [chunks[: settings.dense_chunks] for _, chunks, _ in chunked]
-        vectors = embedder.embed_documents([embedded_text(c, settings.embed_title) for cs in dense for c in cs])
-        batch: list[tuple[Article, list[Chunk], list[list[float]], str | None]] = []
-        cursor = 0
-        for (article, chunks, origin), embedded in zip(chunked, dense, strict=True):
-            batch.append((article, chunks, vectors[cursor : cursor + len(embedded)], origin))
-            cursor += len(embedded)
         store.write(batch)
-        report.chunks += sum(len(chunks) for _, chunks, _ in chunked)
-        report.embedded += len(vectors)
+        report.chunks += sum(len(chunks) for _, chunks, _ in prepared)
+        report.embedded += sum(len(vectors) for _, _, vectors in prepared)
         if progress:
             progress(len(pending))
         pending.clear()

@@ -21,7 +21,11 @@ logger = logging.getLogger(__name__)
 
 META = "archive.json"
 # 2: chunks in a plain table and BM25 by tantivy (1 had them in an FTS5 table; upgraded on open).
-FORMAT_VERSION = 2
+# 3: article text without bylines, datelines and page furniture (index.cleaning); older archives are re-cleaned on
+#    open, their changed articles re-chunked and re-embedded (index.archive.upgrade).
+FORMAT_VERSION = 3
+# The first format whose stored text is cleaned of furniture.
+CLEANED_FORMAT = 3
 
 
 def exists(path: Path) -> bool:
@@ -69,10 +73,11 @@ class RecordedSettings:
         return int(self.built_with.get("format", FORMAT_VERSION))
 
     def migrate(self, manifest: sqlite3.Connection) -> None:
-        """Bring an archive of an older format up to ``FORMAT_VERSION``, then record the new format.
+        """Upgrade the manifest of an archive of an older format: the steps that must precede opening its indexes
+        (the lexical index is rebuilt from the manifest's chunks table, which format 1 lacked).
 
-        Does nothing to a current archive. Each step is safe to repeat if interrupted, as the format is recorded
-        only after all of them.
+        Does nothing to a current archive, and does not record the new format: that is :meth:`record_current`'s,
+        once every step (including the re-cleaning of stored text) is done. Each step is safe to repeat.
 
         Args:
             manifest: the connection to the archive's manifest, whose schema is already the current one.
@@ -80,6 +85,11 @@ class RecordedSettings:
         if self.format >= FORMAT_VERSION:
             return
         _upgrade_fts5_chunks(self.path, manifest)
+
+    def record_current(self) -> None:
+        """Record that the archive is now in format ``FORMAT_VERSION`` (after all the migration steps)."""
+        if self.format >= FORMAT_VERSION:
+            return
         self.built_with = {**self.built_with, "format": FORMAT_VERSION}
         self._file.write_text(json.dumps(self.built_with, indent=2))
 
@@ -89,7 +99,7 @@ def _upgrade_fts5_chunks(path: Path, db: sqlite3.Connection) -> None:
     # it, as it disagrees with the manifest). Safe to repeat if interrupted: the copy and drop are one transaction.
     if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chunks_fts'").fetchone() is None:
         return
-    logger.warning("upgrading archive %s to format %d (once; no re-embedding)", path, FORMAT_VERSION)
+    logger.warning("upgrading archive %s: moving its chunks out of the FTS5 table (once; no re-embedding)", path)
     with db:
         # FTS5 stored missing titles, sources and urls as ''.
         db.execute(

@@ -24,10 +24,12 @@ from pydantic import BaseModel, Field
 from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.archive.manifest import MANIFEST, Manifest
-from index.archive.recorded import FORMAT_VERSION, RecordedSettings
+from index.archive.recorded import CLEANED_FORMAT, FORMAT_VERSION, RecordedSettings
+from index.archive.upgrade import reclean_articles
 from index.archive.vectors import VectorIndex
 from index.articles import Article
 from index.chunking import Chunk
+from index.embedding import make_embedder
 from index.errors import EmptyIndexError
 from index.filters import ChunkFilter
 from index.settings import IndexSettings
@@ -84,6 +86,13 @@ class ArchiveStore:
         record.migrate(self._manifest.connection)
         self._lexical = self._open_lexical()
         self._vectors = VectorIndex(self.path, settings)
+        if record.format < FORMAT_VERSION:
+            if record.format < CLEANED_FORMAT:
+                # Text stored before index.cleaning is cleaned in place: it needs the indexes open, to rewrite the
+                # articles it changes.
+                reclean_articles(self.path, self._manifest, self.write, settings,
+                                 lambda: make_embedder(settings.embedding_model, settings.embed_batch_size))
+            record.record_current()
 
     @staticmethod
     def exists(path: Path) -> bool:

@@ -195,7 +195,8 @@ def test_an_archive_opened_with_other_settings_is_refused(tmp_path: Path):
     RecordedSettings(tmp_path, IndexSettings(chunk_size=120, embedding_model="hash"), create=True)
     with pytest.raises(ArchiveSettingsError, match=r"built with chunk_size=120; use the same settings"):
         RecordedSettings(tmp_path, IndexSettings(embedding_model="hash"), create=True)
-    assert RecordedSettings(tmp_path, IndexSettings(chunk_size=120, embedding_model="hash", collection="x")).format == 2
+    opened = RecordedSettings(tmp_path, IndexSettings(chunk_size=120, embedding_model="hash", collection="x"))
+    assert opened.format == FORMAT_VERSION
 
 
 def test_an_archive_from_before_dense_chunks_counts_as_embedding_every_chunk(tmp_path: Path):
@@ -206,7 +207,7 @@ def test_an_archive_from_before_dense_chunks_counts_as_embedding_every_chunk(tmp
     RecordedSettings(tmp_path, IndexSettings(dense_chunks=None))
 
 
-def test_a_format_1_manifest_is_migrated_once_and_the_new_format_recorded(tmp_path: Path):
+def test_a_format_1_manifest_is_migrated_and_the_new_format_recorded_when_done(tmp_path: Path):
     (tmp_path / META).write_text(json.dumps({"format": 1, **IndexSettings().shape()}))
     manifest = Manifest(tmp_path / MANIFEST)
     with manifest.connection as db:
@@ -221,6 +222,8 @@ def test_a_format_1_manifest_is_migrated_once_and_the_new_format_recorded(tmp_pa
     assert moved.text == "Old text." and moved.article.source is None and moved.article.title is None
     tables = {row[0] for row in manifest.connection.execute("SELECT name FROM sqlite_master")}
     assert "chunks_fts" not in tables
+    assert json.loads((tmp_path / META).read_text())["format"] == 1, "recorded only once every step is done"
+    record.record_current()
     assert json.loads((tmp_path / META).read_text())["format"] == FORMAT_VERSION
     assert RecordedSettings(tmp_path, IndexSettings()).format == FORMAT_VERSION
     manifest.close()

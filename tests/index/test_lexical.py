@@ -10,6 +10,7 @@ import pytest
 
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 from index.archive.lexical import LexicalIndex
+from index.archive.recorded import FORMAT_VERSION
 from index.chunking import Chunk
 from index.errors import NewsDeskError
 from index.filters import ChunkFilter
@@ -139,7 +140,7 @@ def test_fts5_archive_is_upgraded_on_open_without_re_embedding(archive, caplog):
         store = ArchiveStore(archive, IndexSettings(embedding_model="hash"))
     assert "upgrading archive" in caplog.text
     assert store.chunk_count() == count and store._lexical.count() == count
-    assert json.loads((archive / "archive.json").read_text())["format"] == 2
+    assert json.loads((archive / "archive.json").read_text())["format"] == FORMAT_VERSION
     tables = {row[0] for row in store._manifest.connection.execute("SELECT name FROM sqlite_master")}
     assert "chunks_fts" not in tables
     hits = store.lexical_query("Northwind jets order", 3)

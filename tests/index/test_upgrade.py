@@ -1,0 +1,124 @@
+"""An archive built before bylines and page furniture were removed (format 2) is cleaned in place when opened: through
+the real ingest pipeline and archive parts (hash embedder), as its owner would meet it."""
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
+from index.archive import upgrade
+from index.archive.recorded import FORMAT_VERSION
+
+SETTINGS = IndexSettings(embedding_model="hash", upsert_batch_size=1, chunk_size=60, chunk_overlap=10)
+LEDE = ("Gustavo Petro won Colombia's presidential runoff on Sunday, the first leftist to lead the country after "
+        "decades of conflict.")
+RECORDS = [
+    {"id": "colombia", "url": "https://www.usatoday.com/story/news/world/2022/06/20/colombia-election/1/",
+     "publish_date": "2022/06/20",
+     "text": "Regina Garcia Cano and Astrid Suarez\n\nAssociated Press\n\nBOGOTA, Colombia — " + LEDE + "\n\n"
+             + " ".join(f"Petro promised change in speech number {i}." for i in range(30))
+             + "\n\nGarcia Cano reported from Caracas, Venezuela."},
+    {"id": "clean", "title": "Harbor caps rents", "publish_date": "2022/06/21",
+     "text": "The Harbor city council voted 7-2 on Tuesday to cap annual rent increases at 4 percent."},
+    {"id": "stub", "url": "https://www.cnn.com/2022/06/20/americas/colombia-election-petro-wins/index.html"},
+    {"id": "weekday", "title": "What next for Boris Johnson?", "publish_date": "2022/07/07",
+     "text": "Would you like to receive The WeekDay newsletter ?\n\nSign up here."},
+]
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
+    return path
+
+
+def build_format_2_archive(path: Path, records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What newsdesk stored before index.cleaning: the text with its furniture, in a format-2 archive."""
+    with monkeypatch.context() as old_code:
+        old_code.setattr("index.articles.without_furniture", lambda article: article)
+        store = ArchiveStore(path, SETTINGS, create=True)
+        ingest([records], store, HashEmbedder())
+        store.close()
+    db = sqlite3.connect(path / "manifest.sqlite3")
+    with db:
+        db.execute("ALTER TABLE articles DROP COLUMN cleaned_with")
+    db.close()
+    meta = json.loads((path / "archive.json").read_text())
+    (path / "archive.json").write_text(json.dumps({**meta, "format": 2}))
+
+
+def snapshot(store: ArchiveStore) -> dict[str, object]:
+    articles = {aid: store.article(aid) for aid in ("colombia", "clean", "stub", "weekday")}
+    chunks = sorted((c.chunk_id, c.start, c.end, c.text) for c in store.iter_chunks())
+    return {"articles": {aid: (a.text, a.authors, a.content_hash) for aid, a in articles.items() if a},
+            "chunks": chunks, "vectors": store.vector_count(), "lexical": store._lexical.count()}
+
+
+def test_an_old_archive_is_cleaned_on_open_with_progress_and_then_matches_a_fresh_ingest(
+    tmp_path, records, monkeypatch, caplog
+):
+    old = tmp_path / "old"
+    build_format_2_archive(old, records, monkeypatch)
+    monkeypatch.setattr(upgrade, "PROGRESS_SECONDS", 0.0)
+    with caplog.at_level(logging.WARNING, logger="index.archive"):
+        store = ArchiveStore(old, SETTINGS)
+    assert "removing bylines, datelines and page furniture from 4 stored articles" in caplog.text
+    assert "1 of 4 articles cleaned" in caplog.text, "a long upgrade shows how far it has got"
+    assert "upgraded archive" in caplog.text
+    assert json.loads((old / "archive.json").read_text())["format"] == FORMAT_VERSION
+
+    colombia = store.article("colombia")
+    assert colombia.text.startswith(LEDE) and "Garcia Cano" not in colombia.text
+    assert colombia.authors == ("Regina Garcia Cano", "Astrid Suarez")
+    for chunk in store.iter_chunks():
+        text = store.article(chunk.article_id).text
+        assert text[chunk.start : chunk.end] == chunk.text, "citation offsets point into the cleaned text"
+    assert store.lexical_query("Regina Garcia Cano Astrid Suarez", 5) == [], "no byline is left to be found"
+    assert store.article("weekday").text == "What next for Boris Johnson?", "all furniture: headline-only"
+    (stub,) = store.chunks(["stub:0"]).values()
+    assert stub.article.headline_only and not store.chunks(["clean:0"])["clean:0"].article.headline_only
+
+    fresh = ArchiveStore(tmp_path / "fresh", SETTINGS, create=True)
+    ingest([records], fresh, HashEmbedder())
+    assert snapshot(store) == snapshot(fresh), "the same archive as ingesting the records with today's code"
+    again = ingest([records], store, HashEmbedder())
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 4), "re-ingesting the records finds them unchanged"
+    store.close()
+    fresh.close()
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="index.archive"):
+        ArchiveStore(old, SETTINGS).close()
+    assert "upgrad" not in caplog.text, "a current archive is opened as it is"
+
+
+def test_an_interrupted_upgrade_resumes_where_it_stopped(tmp_path, records, monkeypatch):
+    old = tmp_path / "old"
+    build_format_2_archive(old, records, monkeypatch)
+    writes = []
+
+    def write_then_fail(self, batch):
+        if writes:
+            raise KeyboardInterrupt
+        writes.append([a.article_id for a, *_ in batch])
+        original(self, batch)
+
+    original = ArchiveStore.write
+    with monkeypatch.context() as interrupted:
+        interrupted.setattr(ArchiveStore, "write", write_then_fail)
+        with pytest.raises(KeyboardInterrupt):
+            ArchiveStore(old, SETTINGS)
+    assert writes == [["colombia"]]
+    assert json.loads((old / "archive.json").read_text())["format"] == 2, "not recorded until every article is done"
+
+    store = ArchiveStore(old, SETTINGS)
+    assert json.loads((old / "archive.json").read_text())["format"] == FORMAT_VERSION
+    fresh = ArchiveStore(tmp_path / "fresh", SETTINGS, create=True)
+    ingest([records], fresh, HashEmbedder())
+    assert snapshot(store) == snapshot(fresh)
+    store.close()
+    fresh.close()

@@ -58,8 +58,10 @@ from index.text import split_sentences
 if TYPE_CHECKING:  # only for annotations: index.articles imports this module
     from index.articles import Article
 
-# The version of these rules. Stored articles record the one they were cleaned with, so an archive cleaned with
-# older rules is re-cleaned when opened (index.archive.upgrade). Bump it when a change alters what is removed.
+# The version of these rules, recorded with every stored article. Bump it together with the archive format
+# (index.archive.recorded.FORMAT_VERSION) when a change alters what is removed: opening an archive of an older format
+# re-cleans the articles cleaned with older rules (index.archive.upgrade), and eval caches, keyed by the format, are
+# rebuilt.
 CLEANING_VERSION = 1
 
 # How far from the top and the bottom of an article bylines, datelines and bios are looked for (in lines).

@@ -24,8 +24,6 @@ META = "archive.json"
 # 3: article text without bylines, datelines and page furniture (index.cleaning); older archives are re-cleaned on
 #    open, their changed articles re-chunked and re-embedded (index.archive.upgrade).
 FORMAT_VERSION = 3
-# The first format whose stored text is cleaned of furniture.
-CLEANED_FORMAT = 3
 
 
 def exists(path: Path) -> bool:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.archive.manifest import MANIFEST, Manifest
-from index.archive.recorded import CLEANED_FORMAT, FORMAT_VERSION, RecordedSettings
+from index.archive.recorded import FORMAT_VERSION, RecordedSettings
 from index.archive.upgrade import reclean_articles
 from index.archive.vectors import VectorIndex
 from index.articles import Article
@@ -87,11 +87,10 @@ class ArchiveStore:
         self._lexical = self._open_lexical()
         self._vectors = VectorIndex(self.path, settings)
         if record.format < FORMAT_VERSION:
-            if record.format < CLEANED_FORMAT:
-                # Text stored before index.cleaning is cleaned in place: it needs the indexes open, to rewrite the
-                # articles it changes.
-                reclean_articles(self.path, self._manifest, self.write, settings,
-                                 lambda: make_embedder(settings.embedding_model, settings.embed_batch_size))
+            # Articles stored with older furniture rules (before format 3: none) are cleaned in place; this needs the
+            # indexes open, to rewrite the articles it changes. A no-op when every article is clean.
+            reclean_articles(self.path, self._manifest, self.write, settings,
+                             lambda: make_embedder(settings.embedding_model, settings.embed_batch_size))
             record.record_current()
 
     @staticmethod

@@ -1,12 +1,12 @@
 """Extractive first: the source sentence that best answers the question, quoted and cited, before any model text.
 
 A quoted sentence needs no check of what it says (it is the source's own words, with its date and publisher); what
-needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not
-page furniture, not text addressed to a model), adds something the question does not hold (not an echo), gives the
-kind of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most of
-the question's content words (a sentence about the council's rent vote resembles "What did the council decide about
-parking?" but does not answer it), and is close to the question in meaning. When no sentence qualifies there is no
-lead, and the answer rests on the model's checked synthesis alone.
+needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not page
+furniture, not text addressed to a model), adds something the question does not hold (not an echo), gives the kind
+of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most of the
+question's content words, its source's headline counting (a sentence about the council's rent vote resembles "What
+did the council decide about parking?" but does not answer it), and is close to the question in meaning. When no
+sentence qualifies there is no lead, and the answer rests on the model's checked synthesis alone.
 """
 
 from __future__ import annotations
@@ -70,6 +70,10 @@ def find_lead(
         min_word_share: the least share of the question's content words the sentence must hold.
         lexical_weight: weight of the share of the question's content words the sentence holds.
         question_vector: the question's embedding, if already computed.
+
+    Sources are tried in their retrieval order, which weighs time: a sentence of the best-ranked source that qualifies
+    leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
+    "Who could replace Boris Johnson?" asked in July 2022).
     """
     pool = [(source, s) for source in sources for s in source.sentences if _may_lead(question, s.text)]
     if not pool:
@@ -79,7 +83,11 @@ def find_lead(
     asked = content_words(question)
     best: Lead | None = None
     for (source, sentence), vector in zip(pool, vectors, strict=True):
-        overlap = len(asked & content_words(sentence.text)) / len(asked) if asked else 0.0
+        if best is not None and best.source is not source:
+            break  # the best-ranked source that has a lead gives it (see below)
+        # The headline names what "he" or "the company" in the sentence stands for.
+        words = content_words(sentence.text) | content_words(source.hit.article.title or "")
+        overlap = len(asked & words) / len(asked) if asked else 0.0
         score = cosine(q_vector, vector) + lexical_weight * overlap
         if overlap >= min_word_share and score >= min_score and (best is None or score > best.score):
             best = Lead(source=source, sentence=sentence, score=score)

@@ -28,6 +28,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
                        r"n't\b", re.IGNORECASE)
+_POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 _NAME_STOP = frozenset("The A An In On At For And But It This That These Those He She They We I His Her Its Their "
                        "Our Your According".split())
@@ -213,6 +214,11 @@ def _guard(claim: str, sentence: str, source_text: str, lead_in: str, settings: 
             return f"the passage does not name {', '.join(sorted(n for n in names if n.lower() not in lower))}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
+    # What may happen is not what happened: "Hunt could replace Johnson" is not "Hunt replaced Johnson", and a
+    # passage's "Petro could win" does not support "Petro won".
+    if bool(_POSSIBILITY.search(claim)) != bool(_POSSIBILITY.search(sentence)):
+        return ("the claim says this may happen and the passage that it did" if _POSSIBILITY.search(claim)
+                else "the passage says this may happen, not that it did")
     return None
 
 

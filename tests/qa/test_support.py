@@ -57,6 +57,9 @@ def test_a_faithful_paraphrase_is_supported_with_its_exact_span(sources, embedde
         ("The council capped rent increases at 5 percent [1].", "does not mention 5"),
         ("Mayor Smith praised the vote [1].", "too different"),
         ("Landlords were consulted [1].", "negates"),
+        # What may happen is not what happened, either way round.
+        ("The council could cap annual rent increases at 4 percent [1].", "may happen and the passage that it did"),
+        ("The cap took effect on 1 March [1].", "may happen, not that it did"),
     ],
 )
 def test_wrong_numbers_names_negations_and_wrong_sources_are_unsupported(claim, why, sources, embedder):
@@ -135,3 +138,11 @@ def test_a_source_sentence_that_asks_supports_nothing(embedder):
     assert not claim.supported, "the only close sentence is a question"
     [stated] = check_answer("Jeremy Hunt said he would stand [1].", shown, embedder)
     assert stated.supported, stated.reason
+
+
+def test_a_month_named_may_is_no_possibility(embedder):
+    hits = [_hit("may", "The council voted in May to cap rents at 4 percent.", "Council caps rents", 1)]
+    evidence = select_evidence("When did the council cap rents?", hits, embedder)
+    [sentence] = check_answer("The council capped rents at 4 percent in May [1].", evidence, embedder,
+                              question="When did the council cap rents?")
+    assert sentence.supported, sentence.reason

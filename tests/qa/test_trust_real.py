@@ -1,0 +1,67 @@
+"""Wrong answers that used to pass under a citation, asked again of the real bundled 0.5B model.
+
+Small invented articles in the shape of the real ones: an AP story whose byline names its reporters, and a 2018
+reshuffle story beside the 2022 resignation story it was confused with.
+"""
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from qa import Desk, Settings
+
+pytestmark = pytest.mark.slow
+
+COLOMBIA = {
+    "article_id": "colombia-runoff",
+    "title": "Former rebel Petro wins Colombia's presidency",
+    "source": "AP", "published_at": "2022-06-20T02:00:00Z",
+    "text": "By Regina Garcia Cano and Astrid Suarez, Associated Press\n\n"
+            "BOGOTA, Colombia (AP) — Former rebel Gustavo Petro won Colombia's presidential election on Sunday, "
+            "defeating real estate millionaire Rodolfo Hernández in a runoff. Petro, a senator, received 50.4% of "
+            "the vote. He will be the country's first leftist president. Francia Márquez will be vice president.",
+}
+RESIGNATION = {
+    "article_id": "johnson-resigns",
+    "title": "Boris Johnson resigns as Conservative leader",
+    "source": "Reuters", "published_at": "2022-07-07T12:00:00Z",
+    "text": "Boris Johnson resigned as leader of Britain's Conservative Party on Thursday after a wave of ministers "
+            "quit his government. He will stay on as prime minister until a new leader is chosen. Rishi Sunak, Liz "
+            "Truss and Penny Mordaunt are among the Conservatives who could replace him as prime minister.",
+}
+RESHUFFLE = {
+    "article_id": "hunt-foreign-secretary",
+    "title": "Jeremy Hunt replaces Boris Johnson as foreign secretary",
+    "source": "Reuters", "published_at": "2018-07-09T18:00:00Z",
+    "text": "Jeremy Hunt replaced Boris Johnson as Britain's foreign secretary on Monday, hours after Johnson "
+            "resigned over the government's Brexit plans. Hunt had been health secretary since 2012.",
+}
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("trust")
+    articles = folder / "articles.jsonl"
+    articles.write_text("\n".join(json.dumps(a) for a in (COLOMBIA, RESIGNATION, RESHUFFLE)), encoding="utf-8")
+    desk = Desk.open(folder / "archive", Settings(archive=folder / "archive"), create=True)
+    desk.ingest([articles])
+    yield desk
+    desk.close()
+
+
+def test_a_reporter_in_the_byline_is_never_the_winner(desk):
+    answer = desk.ask("Who won Colombia's presidential election?", as_of=datetime(2022, 6, 21, tzinfo=UTC))
+    assert "Regina" not in desk.article("colombia-runoff").text, "the byline is not stored as article text"
+    assert not answer.abstained, answer.reason
+    assert "Petro" in answer.text and "Garcia Cano" not in answer.text
+
+
+def test_a_follow_up_never_gets_the_roles_reversed(desk):
+    chat = desk.chat(as_of=datetime(2022, 7, 8, tzinfo=UTC))
+    chat.ask("Why did Boris Johnson resign?")
+    answer = chat.ask("Who could replace him?")
+    assert not re.search(r"Johnson (?:could|would|will|to) replace", answer.text), answer.text
+    if not answer.abstained:
+        assert re.search(r"Sunak|Truss|Mordaunt", answer.text), answer.text

@@ -48,8 +48,8 @@ class Query:
         text: the question.
         as_of: end of the question's day (UTC), the "now" of the question, if known.
         choices: multiple-choice options, empty when the question has none.
-        removed: article ids a system must answer without (``--remove-gold`` runs: the archive as if it lacked
-            the gold articles); empty otherwise.
+        removed: article ids a system must answer without (``--remove-gold`` and ``--unanswerable`` runs: the
+            archive as if it lacked the gold articles and their copies); empty otherwise.
     """
 
     qid: str

@@ -8,7 +8,8 @@ from qa import Answer, Hit
 def render_hit(hit: Hit) -> str:
     """A passage as the CLI shows it."""
     ref = hit.article
-    head = f"{hit.rank}. {ref.source or 'unknown'} · {ref.date} · {ref.title or '(untitled)'}  [{hit.score:.3f}]"
+    kind = " (headline only)" if ref.headline_only else ""
+    head = f"{hit.rank}. {ref.source or 'unknown'} · {ref.date} · {ref.title or '(untitled)'}{kind}  [{hit.score:.3f}]"
     body = " ".join(hit.text.split())
     return f"{head}\n   {body[:400]}{'…' if len(body) > 400 else ''}\n   {ref.url or ref.article_id}"
 

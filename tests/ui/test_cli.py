@@ -200,3 +200,18 @@ def test_eval_runs_the_suite_in_process_and_reports_bad_input(tmp_path):
     assert missing.exit_code == 2
     helped = CliRunner().invoke(cli, ["eval", "--help"])
     assert helped.exit_code == 0 and "newsdesk eval" in helped.output and "--remove-gold" in helped.output
+
+
+def test_ask_prints_the_quoted_lead_at_once_and_once(fixture_articles, tmp_path, monkeypatch):
+    # Real MiniLM (the lead's thresholds are set for it), a scripted model.
+    monkeypatch.setattr("qa.desk.make_llm", lambda *args: FakeLLM(["The council capped rents at 4 percent [1]."]))
+    archive = str(tmp_path / "a")
+    assert run("ingest", str(fixture_articles), "--archive", archive).exit_code == 0
+    monkeypatch.setattr("ui.cli._is_terminal", lambda stream: True)
+    output = run("ask", "What did the Harbor city council decide on rents?", "--as-of", "2024-02-20",
+                 "--archive", archive).output
+    visible = [line.split("\r\x1b[2K")[-1] for line in output.split("\n")]
+    lead = next(i for i, line in enumerate(visible) if line.startswith("“The Harbor city council voted 7-2"))
+    answer = next(i for i, line in enumerate(visible) if line.startswith("The council capped rents at 4 percent"))
+    assert lead < answer, "the quote comes first, the model's checked sentence after it"
+    assert output.count("“The Harbor city council voted 7-2") == 1

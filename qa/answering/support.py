@@ -6,10 +6,11 @@ names appear in the source, and the claim does not negate what the source says (
 catch what embeddings miss: MiniLM puts "rose 5%" next to "rose 50%" and "did not agree" next to "agreed".
 A sentence without a marker gets the source that supports it, if one does (small models forget markers).
 
-Resemblance is the cheap first filter. What passes it is then tested for meaning: the sentence must give the kind of
-thing the question asks for (:mod:`qa.answering.answer_type`), and, when a judge is given, the model must agree that
-the supporting sentence states the claim as the answer to the question (:mod:`qa.answering.judge`), which catches a
-reporter's name given as a winner and a reversed "X replaces Y".
+Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
+thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who", and
+"Johnson could replace Hunt" is no answer to "Who could replace Johnson?"), and a possibility ("could replace") is
+not a fact ("replaced"). When a judge is given, the model must also agree that the supporting sentence states the
+claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled models judge poorly.
 """
 
 from __future__ import annotations

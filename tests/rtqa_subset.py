@@ -7,6 +7,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index.cleaning import strip_furniture
+
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rtqa2022"
 ARTICLES = DATA / "articles.jsonl.gz"
 QUESTIONS = DATA / "questions-dev.jsonl"
@@ -25,19 +27,28 @@ def write_subset(folder: Path, questions: int = 10, others: int = 250) -> tuple[
         The JSONL file written and the chosen questions.
     """
     articles = [json.loads(line) for line in gzip.open(ARTICLES, "rt", encoding="utf-8")]
-    with_text = {a["article_id"] for a in articles if a.get("text")}
+    by_id = {a["article_id"]: a for a in articles}
+    # Text once page furniture is removed: some records hold only an ad survey, stored as headline-only items.
+    with_text = {a["article_id"] for a in articles if strip_furniture(a.get("text") or "").text.strip()}
     chosen = []
     for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
         q = json.loads(line)
-        if q["gold_article_ids"] and all(g in with_text for g in q["gold_article_ids"]):
+        if q["gold_article_ids"] and all(g in with_text and _names_answer(by_id[g], q) for g in q["gold_article_ids"]):
             chosen.append(q)
         if len(chosen) == questions:
             break
     gold = {g for q in chosen for g in q["gold_article_ids"]}
     # Every 10th other article: a spread over the whole archive, the same every run.
-    rest = [a for a in articles if a["article_id"] not in gold and a.get("text")][::10][:others]
+    rest = [a for a in articles if a["article_id"] not in gold and a["article_id"] in with_text][::10][:others]
     path = folder / "rtqa-subset.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for article in [a for a in articles if a["article_id"] in gold] + rest:
             out.write(json.dumps(article) + "\n")
     return path, chosen
+
+
+def _names_answer(article: dict, question: dict) -> bool:
+    """Whether the article's text names the question's right choice: some gold "articles" are an ad survey or a
+    video page whose story is only in the URL, and no retrieval should be expected to rank them for the question."""
+    choice = question["choices"][int(question["answer"][0])].strip("“”\"' ").lower()
+    return choice in (article.get("text") or "").lower()

@@ -162,6 +162,16 @@ def markers_in(text: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
+def asks(text: str) -> bool:
+    """Whether a sentence asks rather than states (it ends in a question mark, quotes and brackets aside).
+
+    Example:
+        >>> asks("Who will replace him?”"), asks("He will be replaced.")
+        (True, False)
+    """
+    return text.rstrip().rstrip("\"'”’)]").endswith("?")
+
+
 def strip_markers(text: str) -> str:
     """``text`` without ``[n]`` markers and the spaces before them.
 

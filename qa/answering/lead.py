@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.embedding import Embedder
-from index.text import Sentence, content_words
+from index.text import Sentence, asks, content_words
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.types import AnswerSentence, Span
@@ -97,7 +97,7 @@ def find_lead(
 def _may_lead(question: str, text: str) -> bool:
     plain = text.strip()
     lower = plain.lower()
-    if plain.rstrip("\"'”’)]").endswith("?") or any(f in lower for f in _FURNITURE):
+    if asks(plain) or any(f in lower for f in _FURNITURE):
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from index.embedding import Embedder
-from index.text import Sentence, content_words, markers_in, split_answer, strip_markers
+from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers
 from qa.answering.answer_type import missing_answer_type, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
@@ -151,11 +151,7 @@ def _candidates(source: Evidence) -> list[Sentence]:
     # sentence that asks ("Who will replace him?", a quiz's question) states nothing, so it supports nothing.
     title = source.hit.article.title
     headline = [Sentence(title, -1, -1)] if title else []
-    return [s for s in [*source.sentences, *headline] if not _asks(s.text)]
-
-
-def _asks(text: str) -> bool:
-    return text.rstrip().rstrip("\"'”’)]").endswith("?")
+    return [s for s in [*source.sentences, *headline] if not asks(s.text)]
 
 
 def _best_support(

@@ -100,7 +100,7 @@ def reversed_roles(question: str, sentence: str) -> str | None:
     """
     if not _WHO_ACTS.search(question):
         return None
-    held = [n for n in _NAME.findall(question)]
+    held = _NAME.findall(question)
     claim = strip_markers(sentence)
     asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
     names = list(_names_with_positions(claim))

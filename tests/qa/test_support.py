@@ -146,3 +146,18 @@ def test_a_month_named_may_is_no_possibility(embedder):
     [sentence] = check_answer("The council capped rents at 4 percent in May [1].", evidence, embedder,
                               question="When did the council cap rents?")
     assert sentence.supported, sentence.reason
+
+
+def test_a_judge_that_says_no_rejects_what_resemblance_accepts(sources, embedder):
+    from qa.answering.judge import Judge
+    from qa.llm.base import FakeLLM
+
+    claim = "The council capped rent increases at 4 percent [1]."
+    [kept] = check_answer(claim, sources, embedder, SupportSettings(), question="What did the council decide?",
+                          judge=Judge(FakeLLM(["yes"])))
+    assert kept.supported
+    judge = Judge(FakeLLM(["no", "no"]))
+    [rejected] = check_answer(claim, sources, embedder, SupportSettings(), question="What did the council decide?",
+                              judge=judge)
+    assert not rejected.supported and "judge 0.00" in rejected.reason
+    assert "Question: What did the council decide?" in judge.llm.prompts[0][1].content

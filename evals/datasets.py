@@ -290,6 +290,28 @@ class ArticleSet:
             self._by_id.update((a.article_id, a) for a in self.articles)
         return self._by_id.get(article_id)
 
+    def published_by(self, article_id: str, when: datetime | None) -> bool:
+        """Whether the article's text was out by ``when``: it or one of its exact copies is undated or published at
+        or before ``when``. Undated articles pass because every system sees them (newsdesk's as_of keeps them);
+        copies count because scoring treats them as one article. True when ``when`` is None or the id is unknown
+        (an unknown id has no text to hold an answer anyway).
+
+        Example:
+            >>> day = datetime(2022, 6, 16, 23, 59, 59, tzinfo=timezone.utc)
+            >>> articles = ArticleSet([Article(article_id="a", text="x", published_at=day),
+            ...                        Article(article_id="b", text="y")])
+            >>> articles.published_by("a", day), articles.published_by("a", day.replace(day=15))
+            (True, False)
+            >>> articles.published_by("b", day.replace(day=15)), articles.published_by("a", None)
+            (True, True)
+        """
+        if when is None:
+            return True
+        copies = [a for aid in self.aliases.get(article_id, (article_id,)) if (a := self.article(aid)) is not None]
+        if not copies:
+            return True
+        return any(a.published_at is None or a.published_at <= when for a in copies)
+
     def normalized_text(self, article_id: str) -> str | None:
         """Title and text of an article normalised as answers are (:func:`evals.metrics.normalize_answer`): what
         answer-bearing metrics search. Computed once per article, on first use; None for an unknown id.

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evals.metrics import contains_gold, match_choice_text
+from evals.metrics import contains_gold, join_numbers, match_choice_text
 from index.text import MARKER, STOPWORDS
 
 # Share of a gold answer's content words an answer must hold: 3 of 4 ("Liza Truss and Rishi Sunak" passes for "Liz
@@ -24,7 +24,9 @@ from index.text import MARKER, STOPWORDS
 CONTENT_SHARE = 0.75
 # Share of a choice's distinctive words that names it ("Sunak" names "Rishi Sunak").
 NAMES_SHARE = 0.5
-_WORD = re.compile(r"[a-z0-9]+")
+# A decimal point between digits joins a number into one word ("61.5"), as in evals.metrics.normalize_answer: else
+# "$5 million" would hold every word of "$61.5 million" ("61", "5", "million").
+_WORD = re.compile(r"[a-z0-9]+(?:(?<=\d)\.(?=\d)[a-z0-9]+)*")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")  # "the 118th sighting" gives 118
 _NUMBERS = {
     w: str(n) for n, w in enumerate(
@@ -45,15 +47,17 @@ def _singular(word: str) -> str:
 
 def judge_terms(text: str) -> set[str]:
     """The words the judge compares: lowercased, split at punctuation, quotes, hyphens and apostrophes, number words
-    as digits (up to ninety), ordinals as numbers, a plural ``s`` dropped; without stop words, ``[n]`` markers and
-    one-letter words (single digits are kept: "3" is an answer).
+    as digits (up to ninety), ordinals as numbers, a plural ``s`` dropped, numbers whole (``61.5``, ``10,000`` as
+    ``10000``); without stop words, ``[n]`` markers and one-letter words (single digits are kept: "3" is an answer).
 
     Example:
         >>> sorted(judge_terms("The “Three Lions” won twice [1], 3-1, in the 21st minute."))
         ['1', '21', '3', 'lion', 'minute', 'twice', 'won']
+        >>> sorted(judge_terms("U.S. sales: $61.5 million, 10,000 cars.")), sorted(judge_terms("$5 million"))
+        (['10000', '61.5', 'car', 'million', 'sale'], ['5', 'million'])
     """
     terms = set()
-    for word in _WORD.findall(MARKER.sub(" ", text).lower()):
+    for word in _WORD.findall(join_numbers(MARKER.sub(" ", text).lower())):
         word = _NUMBERS.get(word, _ORDINAL.sub(r"\1", word))
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue

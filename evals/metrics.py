@@ -16,7 +16,11 @@ from index.text import MARKER, STOPWORDS, markers_in, split_answer, split_senten
 
 # Curly quotes and dashes that news copy uses and str.punctuation misses.
 _EXTRA_PUNCT = "“”‘’«»„‟‛—–…·"
-_PUNCT = str.maketrans({c: " " for c in string.punctuation + _EXTRA_PUNCT})
+# "." is left to _STRAY_DOT: a decimal point joins a number ("61.5"), any other full stop is punctuation.
+_PUNCT = str.maketrans({c: " " for c in (string.punctuation + _EXTRA_PUNCT).replace(".", "")})
+_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+# A comma between digits with exactly three digits after it groups thousands ("10,000"); "1,5" or "3,14" is left.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 # The judge's words split at hyphens and apostrophes ("Biden's" counts as "Biden"), unlike index.text.content_words.
 _WORD = re.compile(r"[a-z0-9]+")
@@ -71,14 +75,30 @@ def ndcg_at_k(ranked: Sequence[str], gold: Collection[str], k: int = 10) -> floa
     return dcg / ideal
 
 
+def join_numbers(text: str) -> str:
+    """Drop thousands commas between digits ("10,000" -> "10000"), so a number reads the same either way.
+
+    Example:
+        >>> join_numbers("10,000 people, 1,234,567 votes, 3,14 and 1,5")
+        '10000 people, 1234567 votes, 3,14 and 1,5'
+    """
+    return _THOUSANDS.sub("", text)
+
+
 def normalize_answer(text: str) -> str:
     """Lowercase, turn punctuation and quotes into spaces, drop a/an/the, collapse whitespace.
+
+    Numbers stay whole: thousands commas are dropped and a decimal point between digits is kept, so "$5 million"
+    is not found inside "$61.5 million" (which would otherwise read "61 5 million").
 
     Example:
         >>> normalize_answer("The “Squid Game”!")
         'squid game'
+        >>> normalize_answer("U.S. GDP: $61.5 million, up 3.5%."), normalize_answer("10,000 (or 1,5)")
+        ('u s gdp 61.5 million up 3.5', '10000 or 1 5')
     """
-    text = text.lower().translate(_PUNCT)
+    text = join_numbers(text.lower()).translate(_PUNCT)
+    text = _STRAY_DOT.sub(" ", text)
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
 

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 TABLE_COLUMNS = RETRIEVAL_METRICS + BEARING_METRICS + ANSWER_METRICS + LATENCY_METRICS
 # Metrics no system has (abstain_unanswerable outside --unanswerable runs) are left out of the chart.
 CHART_METRICS = (
-    "hits@1", "hits@5", "ab@5", "mrr@10", "ndcg@10", "contains_gold", "answer_correct", "answer_wrong",
+    "hits@1", "hits@5", "ab@5", "ab_asof@5", "mrr@10", "ndcg@10", "contains_gold", "answer_correct", "answer_wrong",
     "mc_accuracy", "mc_text_accuracy", "abstain_answerable", "abstain_unanswerable", "citation_support",
 )
 _SHORT = {
@@ -105,6 +105,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines.append("")
     for name, description in settings.get("descriptions", {}).items():
         lines.append(f"- **{name}**: {description}")
+    lines += _paired_section(report.get("paired"))
     for dim, title in (("month", "By month of the question"), ("source", "By question source"),
                        ("gold_retrieved", "By whether a gold article was in the system's top 10")):
         groups = report.get("breakdowns", {}).get(dim)
@@ -138,6 +139,42 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items() if v) + ".")
         lines.append("")
     return "\n".join(lines)
+
+
+def fmt_p(p: float) -> str:
+    """A p-value for tables: 3 decimals, ``<0.001`` below that.
+
+    Example:
+        >>> fmt_p(0.125), fmt_p(1.0), fmt_p(0.00002)
+        ('0.125', '1.000', '<0.001')
+    """
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _paired_cell(counts: dict[str, Any] | None) -> str:
+    if not counts or not counts.get("n"):
+        return "-"  # no question where both systems have a value (e.g. hits@k without gold articles)
+    return f"{counts['other_only']} / {counts['first_only']} ({fmt_p(counts['p'])})"
+
+
+def _paired_section(paired: dict[str, Any] | None) -> list[str]:
+    """report.md's paired table (:func:`evals.paired.paired_comparison`): rows system × question source, one
+    column per metric; nothing for single-system runs and reports written before it existed."""
+    if not paired or not paired.get("systems"):
+        return []
+    first, metrics = paired["first"], paired["metrics"]
+    lines = ["", f"## Paired comparison with {first}", "",
+             f"Question by question, each other system against {first}: `a / b (p)` = a questions the other "
+             f"system scores 1 and {first} 0, b the reverse (questions where both have a value; those where they "
+             "agree do not count), and the exact two-sided McNemar p-value (binomial test of a out of a + b at 1/2). "
+             "n = questions in the group.", ""]
+    body = []
+    for other, per in paired["systems"].items():
+        groups = {"all": per.get("all"), **per.get("by_source", {})}
+        for group, row in groups.items():
+            if row:
+                body.append([other, group, str(row.get("questions", "")), *(_paired_cell(row.get(m)) for m in metrics)])
+    return lines + _table(["system", "source", "n", *metrics], body)
 
 
 def format_table(report: dict[str, Any], columns: Sequence[str] = TABLE_COLUMNS) -> str:

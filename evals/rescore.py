@@ -2,9 +2,9 @@
 
 Each row of answers.jsonl holds the question, its gold labels (gold article ids already resolved, copies
 included), the articles retrieved and the answer, so every per-question metric can be recomputed from it; only the
-answer-bearing metrics need the article file, for the texts. Rows of older runs, which lack newer fields
-(``unanswerable``, ``excluded``), read as a normal run. Latencies and token counts are not in answers.jsonl, so they
-stay empty.
+answer-bearing metrics need the article file, for the texts and (ab_asof@k) the dates. Rows of older runs, which
+lack newer fields (``unanswerable``, ``excluded``), read as a normal run. Latencies and token counts are not in
+answers.jsonl, so they stay empty.
 
 Example:
     python -m evals.rescore docs/eval/rtqa-dev-retrieval/answers.jsonl \\
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.datasets import ArticleSet, Question, load_articles
+from evals.paired import paired_comparison
 from evals.report import render_markdown
 from evals.scoring import aggregate, breakdowns, canonical, score_question
 
@@ -83,6 +84,7 @@ def rescore(rows: Sequence[dict[str, Any]], articles: ArticleSet) -> dict[str, A
             for name in records
         },
         "breakdowns": breakdowns(ordered, flags),
+        "paired": paired_comparison(ordered, flags),
         "settings": {"answers": any("answer" in r for per_q in records.values() for r in per_q.values()),
                      "systems": list(records)},
     }

@@ -29,6 +29,7 @@ from evals.datasets import (
     select_questions,
     sha256_file,
 )
+from evals.paired import paired_comparison
 from evals.report import write_report
 from evals.scoring import aggregate, breakdowns, canonical, correct_flags, score_question
 from evals.systems import DESCRIPTIONS, EvalContext, make_system, parse_systems
@@ -333,6 +334,7 @@ def _score(
         "questions_with_gold_articles": sum(1 for q in questions if gold[q.qid]),
         "systems": systems,
         "breakdowns": breakdowns(questions, flags),
+        "paired": paired_comparison(questions, flags),
     }
     return report, rows
 

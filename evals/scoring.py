@@ -6,6 +6,7 @@ Gold labels are read only here, after every system has answered.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from evals.datasets import ArticleSet, Question
@@ -27,7 +28,12 @@ from evals.metrics import (
 RETRIEVAL_METRICS = ("hits@1", "hits@5", "hits@10", "mrr@10", "ndcg@10")
 # Whether a top-k article holds the gold answer's text: the gold-article metrics' counterpart for every question
 # with a gold answer of 4+ characters, gold article or not.
-BEARING_METRICS = ("ab@1", "ab@5", "ab@10")
+AB_METRICS = ("ab@1", "ab@5", "ab@10")
+# The same, counting only articles out by the question's date (end of its day, UTC; undated ones count). The dateless
+# baselines (bm25, llama-index) can rank a later article first, which a time-aware system never may, so ab@k credits
+# them with answers no system could have given on that day.
+AB_ASOF_METRICS = ("ab_asof@1", "ab_asof@5", "ab_asof@10")
+BEARING_METRICS = AB_METRICS + AB_ASOF_METRICS
 ANSWER_METRICS = (
     "contains_gold", "answer_correct", "answer_wrong", "correct_of_answered", "echo", "mc_accuracy",
     "mc_text_accuracy", "abstain_rate", "abstain_answerable", "abstain_unanswerable", "citation_coverage",
@@ -39,7 +45,7 @@ LATENCY_METRICS = (
 )
 MAIN_METRICS = RETRIEVAL_METRICS + BEARING_METRICS + ANSWER_METRICS + LATENCY_METRICS
 BREAKDOWN_METRICS = (
-    "hits@5", "mrr@10", "ab@1", "ab@5", "ab@10", "contains_gold", "answer_correct", "answer_wrong", "mc_accuracy",
+    "hits@5", "mrr@10", *BEARING_METRICS, "contains_gold", "answer_correct", "answer_wrong", "mc_accuracy",
     "mc_text_accuracy", "abstain_rate",
 )
 
@@ -48,6 +54,14 @@ def canonical(articles: ArticleSet) -> Callable[[str], str]:
     """Map an article id to one id per group of exact-duplicate texts (so copies count as one article)."""
     table = {aid: min(group) for aid, group in articles.aliases.items()}
     return lambda aid: table.get(aid, aid)
+
+
+def texts_as_of(articles: ArticleSet, when: datetime | None) -> Callable[[str], str | None]:
+    """Article id to its normalised text, or None for an article published after ``when`` (see
+    :meth:`evals.datasets.ArticleSet.published_by`): the texts ab_asof@k searches. A later article keeps its rank,
+    so it still takes one of the k slots.
+    """
+    return lambda aid: articles.normalized_text(aid) if articles.published_by(aid, when) else None
 
 
 def score_question(
@@ -76,8 +90,11 @@ def score_question(
         })
         flags["gold_retrieved"] = bool(flags["hits@10"])
     needles = bearing_needles(question.answers) if articles is not None else []
+    # The query's as-of time (end of the question's day, UTC), as time-aware systems get it; None: no date, no filter.
+    asof_texts = texts_as_of(articles, question.query().as_of) if articles else None
     for k in (1, 5, 10):
         flags[f"ab@{k}"] = answer_bearing_at_k(ranked, articles.normalized_text, needles, k) if articles else None
+        flags[f"ab_asof@{k}"] = answer_bearing_at_k(ranked, asof_texts, needles, k) if asof_texts else None
     # Could the system have answered from what it retrieved? A gold article in its top 10 or, for questions
     # without gold articles, an article holding the answer's text.
     flags["unanswerable"] = question.unanswerable
@@ -222,8 +239,8 @@ def correct_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
     """The per-question correctness fields written to answers.jsonl."""
     return {
         "hits@1": flags["hits@1"], "hits@5": flags["hits@5"], "hits@10": flags["hits@10"],
-        "gold_retrieved": flags["gold_retrieved"], "ab@1": flags["ab@1"], "ab@5": flags["ab@5"],
-        "ab@10": flags["ab@10"], "contains_gold": flags["contains_gold"], "answer_correct": flags["answer_correct"],
+        "gold_retrieved": flags["gold_retrieved"], **{name: flags[name] for name in BEARING_METRICS},
+        "contains_gold": flags["contains_gold"], "answer_correct": flags["answer_correct"],
         "answer_wrong": flags["answer_wrong"], "echo": flags["echo"], "unanswerable": flags["unanswerable"],
         "mc_correct": flags["mc_correct"], "mc_text_correct": flags["mc_text_correct"],
         "citations_supported": sum(flags["support"]) if flags["support"] else None,

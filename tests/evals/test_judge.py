@@ -39,6 +39,14 @@ def test_gives_gold_tolerates_paraphrase_not_other_answers(answer: str, gold: st
     assert gives_gold(answer, [gold]) is expected
 
 
+def test_numbers_are_whole_words_for_the_judge() -> None:
+    # Split at the decimal point, "$61.5 million" held both words of "$5 million" ("5", "million").
+    assert not judge_answer("Experts expect it to fetch $61.5 million [1].", ["$5 million"])
+    assert judge_answer("It should fetch some $5 million [1].", ["$5 million"])
+    assert judge_answer("About 10,000 people came [1].", ["10000 people"])
+    assert judge_terms("3.5% of 1,200 cars") == {"3.5", "1200", "car"}
+
+
 def test_gold_words_the_question_holds_do_not_count() -> None:
     question = "Which US national park was flooded?"
     gold = ["Yellowstone National Park"]

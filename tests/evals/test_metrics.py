@@ -62,7 +62,11 @@ def test_passages_dedupe_to_articles_at_their_first_rank() -> None:
         ("The “Squid Game”!", "squid game"),
         ("‘Breaking Bad’ — an  AMC show.", "breaking bad amc show"),
         ("A tale of the city", "tale of city"),
-        ("U.S. $40.3bn", "u s 40 3bn"),
+        ("U.S. $40.3bn", "u s 40.3bn"),  # a decimal point between digits stays: the number is one word
+        ("Prices rose 3.5%.", "prices rose 3.5"),
+        ("10,000 or 1,234,567 (not 3,14)", "10000 or 1234567 not 3 14"),  # thousands commas only
+        ("It ended. 5 went.", "it ended 5 went"),  # a full stop next to one digit is still punctuation
+        ("In 2022.", "in 2022"),
     ],
 )
 def test_normalize_answer(text: str, expected: str) -> None:
@@ -79,6 +83,11 @@ def test_normalize_answer(text: str, expected: str) -> None:
         ("Temperatures reached 40.3C [2].", ["40.3C", "40.3 degrees"], True),
         ("No idea.", [""], False),  # an empty gold never matches
         ("Marker[1]Europe", ["Europe"], True),
+        ("Experts expect it to fetch $61.5 million [1].", ["$5 million"], False),  # not " 61 5 million "
+        ("It fetched $5 million [1].", ["$5 million"], True),
+        ("Some 10000 people [1].", ["10,000"], True),
+        ("Some 10,000 people [1].", ["10000"], True),
+        ("Inflation was 3.5% [2].", ["3.5%"], True),
     ],
 )
 def test_contains_gold(answer: str, golds: list[str], expected: bool) -> None:

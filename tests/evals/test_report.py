@@ -47,7 +47,8 @@ def test_markdown_has_a_row_per_system_and_breakdowns() -> None:
     markdown = render_markdown(_report())
     header = next(line for line in markdown.splitlines() if line.startswith("| system | n | hits@1"))
     assert "cit_sup" in header and "ans_p95" in header  # short names, spelled out under the table
-    assert "| ndcg@10 | ab@1 | ab@5 | ab@10 | contains | correct | wrong | corr/ans | echo |" in header
+    assert ("| ndcg@10 | ab@1 | ab@5 | ab@10 | ab_asof@1 | ab_asof@5 | ab_asof@10 | contains | correct | wrong | "
+            "corr/ans | echo |") in header
     assert "abst_ans | abst_unans" in header and "first_p50 | first_p95" in header
     assert "cit_sup = citation_support" in markdown and "abst_unans = abstain_unanswerable" in markdown
     rows = [line for line in markdown.splitlines() if line.startswith(("| newsdesk |", "| bm25 |"))]

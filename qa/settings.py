@@ -56,7 +56,16 @@ class RetrievalSettings(BaseModel):
         "always",
         description="Prefer recent articles: never, when the question says so ('this week', 'recently'), or always.",
     )
-    recency_half_life_days: float = Field(7.0, gt=0, description="Age at which the recency boost halves.")
+    recency_half_life_days: float = Field(
+        7.0, gt=0, description="Days past the news cycle after which the recency boost halves."
+    )
+    news_cycle_days: float = Field(
+        3.0,
+        ge=0,
+        description="Articles this recent are all current news, ranked by text alone; the question's own period "
+        "('this week') replaces it. The first report of an event, which states the facts, is often a few days "
+        "older than the follow-ups and opinion pieces of the same cycle.",
+    )
     recency_weight: float = Field(
         10.0, ge=0, description="Extra score, as a multiple, for an article published at as_of (RealTimeQA dev: 10)."
     )

@@ -102,17 +102,24 @@ class Retriever:
 
     def _time_factor(self, published_ts: int | None, scope: TimeScope, as_of: datetime) -> float:
         cfg = self.settings
+        factor = 1.0
         if scope.since is not None and scope.until is not None:
             # A period named in the question is about the events, which articles often report later,
-            # so it is a preference, not a filter; and it replaces the preference for the latest news.
+            # so it is a preference, not a filter.
             inside = published_ts is not None and scope.since.timestamp() <= published_ts <= scope.until.timestamp()
-            return 1.0 + cfg.window_weight if inside else 1.0
-        if not (cfg.recency == "always" or (cfg.recency == "cue" and scope.prefers_recent)):
-            return 1.0
+            factor = 1.0 + cfg.window_weight if inside else 1.0
+            if not scope.current:
+                return factor  # a closed period in the past: the newest reports are not the best ones
+        if not (cfg.recency == "always" or (cfg.recency == "cue" and (scope.prefers_recent or scope.current))):
+            return factor
         age_days = (
             cfg.undated_age_days if published_ts is None else max(0.0, (as_of.timestamp() - published_ts) / 86400)
         )
-        return 1.0 + cfg.recency_weight * 0.5 ** (age_days / cfg.recency_half_life_days)
+        # Flat within the news cycle, decaying beyond it: within a cycle the freshest piece is as often a
+        # follow-up or an opinion as the report that states the facts, so text relevance decides there.
+        cycle = scope.period_days if scope.period_days is not None else cfg.news_cycle_days
+        past_cycle = max(0.0, age_days - cycle)
+        return factor * (1.0 + cfg.recency_weight * 0.5 ** (past_cycle / cfg.recency_half_life_days))
 
     def chunk_filter(self, filters: SearchFilters) -> ChunkFilter:
         """``filters`` in the terms every index of the archive applies: epoch seconds, publishers as stored, and

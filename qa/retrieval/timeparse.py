@@ -1,8 +1,14 @@
 """Time expressions in questions, resolved against the question's ``as_of`` date.
 
-Explicit periods ("in June 2022", "yesterday", "last month", "in 2021", "3 days ago") become a hard
-date window. Vague ones ("recently", "this week", "latest", "now") become a recency preference: the
-newest articles before ``as_of`` rank higher, but nothing is excluded.
+Explicit periods ("in June 2022", "yesterday", "last month", "in 2021", "3 days ago") become a date window that
+articles inside it are preferred by (never a filter). Vague ones ("recently", "this week", "latest", "now") become a
+recency preference: the newest articles before ``as_of`` rank higher, but nothing is excluded.
+
+A period that is still open, or closed no longer ago than it lasted ("last year" asked in August, "last month"),
+is reported on after it ends: annual figures come out months later. Its window then reaches ``as_of`` and the
+preference for recent news stays on. A period further back ("in June 2016") replaces it. A period that is only
+the baseline of a comparison ("compared to a year ago", "than a year ago") is not about the events asked for,
+and sets no window.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(?:on )?(\d{{1,2}}) ({_MONTH_RE})\.?,? (\d{{4}
 _MONTH_DAY_YEAR = re.compile(rf"\b(?:on )?({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:in|during|of) (\d{4})\b", re.IGNORECASE)
 _AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|a|an|few) (day|week|month|year)s? ago\b", re.IGNORECASE)
+# "compared to a year ago", "up from a month ago": the period is the comparison's baseline, not the news asked for.
+_COMPARED = re.compile(r"\b(?:compared (?:to|with)|than|from|versus|vs\.?|over|since)\s+$", re.IGNORECASE)
+# Vague cues that name a period of their own: within it, every article is this week's news.
+_WEEK_CUE = re.compile(r"\b(?:this|last|past|this past) week\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:past|last) (\d+|two|three|four|five|six|seven|few) (day|week|month|year)s\b", re.IGNORECASE)
 _VAGUE = re.compile(
     r"\b(recent(ly)?|latest|newest|this week|last week|past week|this past week|currently|now|so far|"
@@ -40,6 +50,12 @@ class TimeScope(BaseModel):
     since: datetime | None = Field(None, description="Start of an explicit window.")
     until: datetime | None = Field(None, description="End of an explicit window.")
     prefers_recent: bool = Field(False, description="The question asks about the latest news before as_of.")
+    current: bool = Field(
+        False, description="The window reaches as_of (an open or just-closed period): newer reports still rank higher."
+    )
+    period_days: float | None = Field(
+        None, description="How long the question's own 'now' lasts ('this week': 7 days), when it names one."
+    )
     matched: str | None = Field(None, description="The words that set the scope.")
 
 
@@ -68,8 +84,29 @@ def resolve_time(question: str, as_of: datetime) -> TimeScope:
         '2022-06-15'
         >>> resolve_time("Which show was recently renewed?", now).prefers_recent
         True
+        >>> now = datetime(2022, 8, 12, 12, tzinfo=timezone.utc)
+        >>> s = resolve_time("What share of babies were born out of wedlock last year?", now)
+        >>> (s.since.date().isoformat(), s.until.date().isoformat(), s.current)
+        ('2021-01-01', '2022-08-12', True)
+        >>> s = resolve_time("What happened in June 2016?", now)
+        >>> (s.until.date().isoformat(), s.current)
+        ('2016-06-30', False)
+        >>> resolve_time("Which city saw the biggest rent rise compared to a year ago?", now).since is None
+        True
+        >>> resolve_time("What did Russia say this week?", now).period_days
+        7.0
     """
     as_of = as_of.astimezone(timezone.utc)
+    scope = _read_scope(question, as_of)
+    if scope.since is None or scope.until is None:
+        return scope
+    if as_of - scope.until <= scope.until - scope.since:
+        return scope.model_copy(update={"until": max(scope.until, as_of), "current": True})
+    return scope
+
+
+def _read_scope(question: str, as_of: datetime) -> TimeScope:
+    # The period or cue as written; resolve_time decides whether it reaches as_of.
     text = question.strip()
     if m := _DAY_MONTH_YEAR.search(text):
         day = datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)), tzinfo=timezone.utc)
@@ -103,7 +140,7 @@ def resolve_time(question: str, as_of: datetime) -> TimeScope:
             until=datetime(year, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
             matched="last year",
         )
-    if m := _AGO.search(text):
+    if (m := _AGO.search(text)) and not _COMPARED.search(text[: m.start()]):
         count = _count(m.group(1))
         days = count * _UNITS[m.group(2).lower()]
         centre = as_of - timedelta(days=days)
@@ -123,7 +160,8 @@ def resolve_time(question: str, as_of: datetime) -> TimeScope:
                 matched=m.group(0),
             )
     if m := _VAGUE.search(text):
-        return TimeScope(prefers_recent=True, matched=m.group(0))
+        period = 7.0 if _WEEK_CUE.search(text) else None
+        return TimeScope(prefers_recent=True, period_days=period, matched=m.group(0))
     return TimeScope()
 
 

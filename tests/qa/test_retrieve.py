@@ -84,26 +84,69 @@ def test_named_period_is_a_preference_not_a_filter():
 
 
 @pytest.mark.parametrize(
-    ("question", "since", "until", "recent"),
+    ("question", "since", "until", "recent", "current"),
     [
-        ("What happened in June 2022?", "2022-06-01", "2022-06-30", False),
-        ("What did the mayor say yesterday?", "2022-06-15", "2022-06-15", False),
-        ("What happened today?", "2022-06-16", "2022-06-16", False),
-        ("What did the council decide this month?", "2022-06-01", "2022-06-16", False),
-        ("What did the council decide last month?", "2022-05-01", "2022-05-31", False),
-        ("What was said on 12 June 2022?", "2022-06-12", "2022-06-12", False),
-        ("What was said on June 12, 2022?", "2022-06-12", "2022-06-12", False),
-        ("What happened in the past two weeks?", "2022-06-02", "2022-06-16", False),
-        ("What did Russia say last week?", None, None, True),
-        ("What has Russia said recently?", None, None, True),
-        ("Who won the match?", None, None, False),
+        ("What happened in June 2022?", "2022-06-01", "2022-06-30", False, True),
+        # Yesterday's statements are reported today, last month's figures this month: the window reaches as_of.
+        ("What did the mayor say yesterday?", "2022-06-15", "2022-06-16", False, True),
+        ("What happened today?", "2022-06-16", "2022-06-16", False, True),
+        ("What did the council decide this month?", "2022-06-01", "2022-06-16", False, True),
+        ("What did the council decide last month?", "2022-05-01", "2022-06-16", False, True),
+        ("What was said on 12 June 2022?", "2022-06-12", "2022-06-12", False, False),
+        ("What was said on June 12, 2022?", "2022-06-12", "2022-06-12", False, False),
+        ("What happened in the past two weeks?", "2022-06-02", "2022-06-16", False, True),
+        ("What was the birth rate last year?", "2021-01-01", "2022-06-16", False, True),
+        ("What was the birth rate in 2021?", "2021-01-01", "2022-06-16", False, True),
+        ("What happened in March 2020?", "2020-03-01", "2020-03-31", False, False),
+        ("What was agreed in 2016?", "2016-01-01", "2016-12-31", False, False),
+        ("Which city saw the biggest rent rise compared to a year ago?", None, None, False, False),
+        ("What did Russia say last week?", None, None, True, False),
+        ("What has Russia said recently?", None, None, True, False),
+        ("Who won the match?", None, None, False, False),
     ],
 )
-def test_relative_dates_resolve_against_as_of(question, since, until, recent):
+def test_relative_dates_resolve_against_as_of(question, since, until, recent, current):
     scope = resolve_time(question, AS_OF)
     assert (scope.since.date().isoformat() if scope.since else None) == since
     assert (scope.until.date().isoformat() if scope.until else None) == until
     assert scope.prefers_recent is recent
+    assert scope.current is current
+
+
+def days_before_as_of(days: float) -> int:
+    return int(AS_OF.timestamp() - days * 86400)
+
+
+def test_within_the_news_cycle_text_decides_and_beyond_it_recency_does():
+    # The first report (2 days old, best text match) against a follow-up of this morning.
+    store = FakeStore(dense=[chunk("report", days_before_as_of(2)), chunk("follow-up", days_before_as_of(0.2))],
+                      lexical=[])
+    assert ids(Retriever(store, ZeroEmbedder()).search("Who won?", 2, SearchFilters(as_of=AS_OF))) == [
+        "report", "follow-up"]
+    # Three weeks old, it is old news: the fresh article wins however well the old one matches.
+    store = FakeStore(dense=[chunk("old", days_before_as_of(21)), chunk("fresh", days_before_as_of(0.2))],
+                      lexical=[])
+    assert ids(Retriever(store, ZeroEmbedder()).search("Who won?", 2, SearchFilters(as_of=AS_OF))) == [
+        "fresh", "old"]
+
+
+def test_a_question_about_this_week_treats_the_whole_week_as_current():
+    store = FakeStore(dense=[chunk("monday", days_before_as_of(6)), chunk("today", days_before_as_of(0.2))],
+                      lexical=[])
+    retriever = Retriever(store, ZeroEmbedder())
+    filters = SearchFilters(as_of=AS_OF)
+    assert ids(retriever.search("Who won this week?", 2, filters)) == ["monday", "today"]
+    assert ids(retriever.search("Who won?", 2, filters)) == ["today", "monday"], "no week named: a 3-day cycle"
+
+
+def test_figures_for_last_year_published_this_year_are_not_beaten_by_last_years_news():
+    as_of = datetime(2022, 8, 12, 12, tzinfo=UTC)
+    last_summer = int(datetime(2021, 7, 29, tzinfo=UTC).timestamp())
+    this_week = int(datetime(2022, 8, 10, tzinfo=UTC).timestamp())
+    store = FakeStore(dense=[chunk("2021", last_summer), chunk("2022", this_week)], lexical=[])
+    hits = Retriever(store, ZeroEmbedder()).search(
+        "What share of babies were born out of wedlock last year?", 2, SearchFilters(as_of=as_of))
+    assert ids(hits) == ["2022", "2021"]
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ class RetrievalSettings(BaseModel):
         "older than the follow-ups and opinion pieces of the same cycle.",
     )
     recency_weight: float = Field(
-        10.0, ge=0, description="Extra score, as a multiple, for an article published at as_of (RealTimeQA dev: 10)."
+        10.0, ge=0, description="Extra score, as a multiple, for an article of the current news cycle (dev: 10)."
     )
     window_weight: float = Field(1.0, ge=0, description="Boost for articles inside a period the question names.")
     collapse_duplicates: bool = Field(True, description="Fold near-identical passages of different articles.")

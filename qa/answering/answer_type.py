@@ -22,6 +22,23 @@ _WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
 _WHO_ACTS = re.compile(r"^\s*who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
                        re.IGNORECASE)
+# "Which retailer / island nation / 23-time champion …?" asks for something with a name: the answer must name one.
+# Kinds whose answers are common nouns ("which disease": polio; "which condiment": mustard) are left out on purpose.
+_NAMED_KINDS = (
+    "person people man woman player players star stars singer popstar actor actress artist band rapper champion "
+    "politician politicians official officials minister mp senator governor candidate candidates leader member "
+    "company companies firm retailer retailers brand chain automaker carmaker maker airline airlines bank network "
+    "broadcaster streamer platform app website newspaper magazine team teams club league university school agency "
+    "party court country countries nation nations state states city cities town province region island park "
+    "attraction landmark show shows series film films movie movies album song book novel holiday festival "
+    "group organisation organization prize award"
+).split()
+_AUXILIARY = r"(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|should|might|must)\b"
+_WHICH_NAMED = re.compile(
+    r"\bwhich\s+((?:(?!" + _AUXILIARY + r")[\w'’\-]+\s+){0,4}?)(" + "|".join(_NAMED_KINDS) + r")\b"
+    r"|\bwhat\s+()(" + "|".join(_NAMED_KINDS) + r")\b",
+    re.IGNORECASE,
+)
 _WHEN = re.compile(r"^\s*when\b|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
 
@@ -30,6 +47,7 @@ _MONTHS = ("january february march april may june july august september october 
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _RELATIVE = ("today yesterday tomorrow tonight week weekend month year morning evening night ago earlier later "
              "recently spring summer autumn fall winter decade century").split()
+_CALENDAR = frozenset(_MONTHS + _DAYS) - {"may"}  # Theresa May is a name
 _TIME = re.compile(r"\b(?:\d{1,4}|" + "|".join(_MONTHS + _DAYS + _RELATIVE) + r")\b", re.IGNORECASE)
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen dozens twenty thirty forty "
                  "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
@@ -55,14 +73,18 @@ def asked_type(question: str) -> str | None:
         return "when"
     if _WHO.search(question):
         return "who"
+    if _WHICH_NAMED.search(question):
+        return "which"
     return None
 
 
-def missing_answer_type(question: str, sentence: str) -> str | None:
+def missing_answer_type(question: str, sentence: str, context: str = "") -> str | None:
     """Why ``sentence`` does not give the kind of thing ``question`` asks for; None when it does or when the
     question asks for no particular kind.
 
-    Only the sentence's new words count: a name or number the question already holds answers nothing.
+    Only the sentence's new words count: a name or number the question already holds answers nothing. ``context``
+    is source text: a word it capitalises mid-sentence is a name also where the sentence starts with it ("Walmart
+    announced …" answers "which retailer"; "Flights are …" does not).
 
     Example:
         >>> missing_answer_type("Who won Colombia's presidential election?", "Gustavo Petro won the election [1].")
@@ -79,10 +101,37 @@ def missing_answer_type(question: str, sentence: str) -> str | None:
     if kind == "who":
         names = [n for n in _NAME.findall(claim) if n.lower() not in asked and n.lower().rstrip("'s’") not in asked]
         return None if names else "it names nobody, and the question asks who"
+    if kind == "which":
+        if _new_names(claim, asked, context):
+            return None
+        kind_asked = _asked_kind(question)
+        return f"it names no {kind_asked}, and the question asks which {kind_asked}"
     new = " ".join(w for w in re.findall(r"[\w'’\-]+", claim) if w.lower() not in asked)
     if kind == "when":
         return None if _TIME.search(new) else "it gives no time, and the question asks when"
     return None if _NUMBER.search(new) else "it gives no number, and the question asks how many"
+
+
+def _asked_kind(question: str) -> str:
+    match = _WHICH_NAMED.search(question)
+    return (match.group(2) or match.group(4)).lower() if match else "one"
+
+
+def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
+    """Names in ``claim`` that the question does not hold: capitalised words past the sentence's first (not months
+    or weekdays), and the first word too when another capitalised word follows it ("American Airlines trims …") or
+    the context capitalises it mid-sentence ("Walmart announced …"), so that "Flights are …" names nothing."""
+    def new(word: str) -> bool:
+        plain = word.lower().rstrip("'s’")
+        return word.lower() not in asked and plain not in asked and plain not in _CALENDAR
+
+    names = [n for n in _NAME.findall(claim) if new(n)]
+    opening = re.match(r"\W*([A-Z][\w'’\-]*)(\s+[A-Z])?", claim)
+    if opening and new(opening.group(1)) and opening.group(1).lower() not in STOPWORDS:
+        known = opening.group(2) or opening.group(1).lower() in {n.lower() for n in _NAME.findall(context)}
+        if known:
+            names.append(opening.group(1))
+    return names
 
 
 def reversed_roles(question: str, sentence: str) -> str | None:

@@ -75,7 +75,7 @@ def find_lead(
     leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
     "Who could replace Boris Johnson?" asked in July 2022).
     """
-    pool = [(source, s) for source in sources for s in source.sentences if _may_lead(question, s.text)]
+    pool = [(source, s) for source in sources for s in source.sentences if _may_lead(question, s.text, source)]
     if not pool:
         return None
     vectors = embedder.embed_documents([s.text for _, s in pool])
@@ -94,11 +94,16 @@ def find_lead(
     return best
 
 
-def _may_lead(question: str, text: str) -> bool:
+def _may_lead(question: str, text: str, source: Evidence) -> bool:
     plain = text.strip()
     lower = plain.lower()
     if asks(plain) or any(f in lower for f in _FURNITURE):
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False
-    return missing_answer_type(question, plain) is None
+    return missing_answer_type(question, plain, context=_source_text(source)) is None
+
+
+def _source_text(source: Evidence) -> str:
+    """What the source shows and holds: its words tell a name that opens a sentence from an ordinary word."""
+    return " ".join([source.hit.text, *(s.text for s in source.sentences)])

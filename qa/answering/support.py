@@ -82,7 +82,8 @@ def check_answer(
     claims = [strip_markers(s) for s in sentences]
     asked = content_words(question)
     # The answer as a whole must give what is asked (a name for "who"); its other sentences may add context.
-    kinds = [missing_answer_type(question, claim) for claim in claims] if question else []
+    context = " ".join(c.text for source in sources for c in _candidates(source))
+    kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else []
     wrong_kind = kinds[0] if kinds and all(kinds) else None
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])

@@ -13,6 +13,14 @@ from qa.answering.answer_type import asked_type, missing_answer_type, reversed_r
     ("How many people were evacuated?", "how many"),
     ("What percentage of voters turned out?", "how many"),
     ("What did the council decide?", None),
+    ("Which major US retailer announced price cuts this week?", "which"),
+    ("A former prime minister of which nation was killed?", "which"),
+    ("What airline is slashing 31,000 flights?", "which"),
+    # Kinds answered by common nouns are not checked for a name: polio, mustard.
+    ("A virus causing which disease was detected in sewage?", None),
+    ("Supermarkets in France are struggling to stock which condiment?", None),
+    # "What did the company say?" asks what was said, not which company.
+    ("What did the company say about the recall?", None),
 ])
 def test_the_kind_a_question_asks_for(question, kind):
     assert asked_type(question) == kind
@@ -29,9 +37,25 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("How many people were evacuated?", "Dozens of people were evacuated [1].", True),
     ("How many people were evacuated?", "People were evacuated from the coast [1].", False),
     ("What did the council decide?", "It decided nothing [1].", True),
+    # A "which X" answer must name an X the question does not hold (dev: "The major US retailer announced …").
+    ("Which major US retailer announced price cuts?", "Walmart announced it is cutting prices [3].", False),
+    ("Which major US retailer announced price cuts?", "The major US retailer announced it is cutting prices [3].",
+     False),
+    ("Which airline is slashing flights?", "American Airlines trims 31,000 flights [1].", True),
+    # A capitalised first word alone is not a name.
+    ("Which airline is slashing flights?", "Flights are being slashed in November [1].", False),
+    ("A former prime minister of which nation was killed?", "A former prime minister of Japan was shot [1].", True),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers
+
+
+def test_a_sentence_opening_with_a_name_answers_which_when_the_source_capitalises_it_mid_sentence():
+    question = "Which major US retailer announced price cuts?"
+    sentence = "Walmart announced it is cutting prices [3]."
+    source = "Shares of Walmart fell on Tuesday after the announcement."
+    assert missing_answer_type(question, sentence, context=source) is None
+    assert missing_answer_type(question, "Flights are cut [1].", context=source) is not None
 
 
 @pytest.mark.parametrize(("question", "sentence", "reversed_"), [

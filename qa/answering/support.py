@@ -85,6 +85,10 @@ def check_answer(
     context = " ".join(c.text for source in sources for c in _candidates(source))
     kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else []
     wrong_kind = kinds[0] if kinds and all(kinds) else None
+    if asked and not any(asked & content_words(claim) for claim in claims):
+        # A sentence copied from a source about something else ("There's a big shift happening right now" for a
+        # question on woodland creatures) can match that source word for word; it still answers nothing.
+        wrong_kind = "it does not take up the question: none of the question's words is in the answer"
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])
     claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]

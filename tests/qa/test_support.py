@@ -130,6 +130,18 @@ def test_an_answer_that_only_restates_the_question_is_an_echo(embedder):
     assert unchecked.reason != "it only restates the question", "without the question there is nothing to echo"
 
 
+def test_a_copied_source_sentence_that_takes_up_nothing_of_the_question_is_unsupported(embedder):
+    # Dev: "The passage states: \"There's a big shift happening right now …\"" for a question on woodland creatures.
+    question = "Which airline ordered 40 new jets this week?"
+    hits = [_hit("rents", RENTS, "Harbor city council caps rents", 1), _hit("jets", JETS, "Northwind orders jets", 2)]
+    shown = select_evidence(question, hits, embedder, budget_tokens=400)
+    [copied] = check_answer('The passage states: "Landlords were not consulted, the association said." [1]', shown,
+                            embedder, question=question)
+    assert not copied.supported and copied.reason.startswith("it does not take up the question"), copied.reason
+    [resembling] = check_answer("Landlords were not consulted, the association said [1].", shown, embedder)
+    assert resembling.supported, "without the question, the same sentence is supported by its source"
+
+
 def test_a_source_sentence_that_asks_supports_nothing(embedder):
     quiz = "Who will replace Boris Johnson as prime minister? Jeremy Hunt said he would stand."
     shown = select_evidence("Who could replace Boris Johnson?", [_hit("quiz", quiz, "Who's next?", 1)], embedder,

@@ -311,9 +311,45 @@ class Desk:
         """Articles, chunks, date range and sources of the archive."""
         return self.store.stats()
 
+    def articles_per_month(self) -> dict[str, int]:
+        """Dated articles per month of publication (UTC), as ``{"2024-02": 3}``, oldest first."""
+        return self.store.articles_per_month()
+
     def article(self, article_id: str) -> Article | None:
         """The full stored article, e.g. to open a citation."""
         return self.store.article(article_id)
+
+    def delete(self, article_ids: str | Iterable[str]) -> int:
+        """Delete articles (record, chunks, vectors, lexical entries) and return how many the archive held.
+
+        Idempotent: an unknown id counts 0, and repeating a delete finishes one a crash interrupted (see
+        ``ArchiveStore.delete``). Re-ingesting an article's file brings it back.
+
+        Raises:
+            InvalidArgumentError: no id given.
+            ArchiveNotFoundError: there is no archive at this path.
+
+        Example:
+            >>> import tempfile
+            >>> settings = Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"})
+            >>> desk = Desk.open(tempfile.mkdtemp(), settings, create=True)
+            >>> _ = desk.ingest([sample_archive_path()])
+            >>> gone = desk.search("Russia condemns US strikes", k=1)[0].article.article_id
+            >>> desk.delete([gone, "no-such-id"]), desk.delete(gone), desk.stats().articles
+            (1, 0, 13)
+        """
+        ids = [article_ids] if isinstance(article_ids, str) else list(article_ids)
+        ids = list(dict.fromkeys(aid.strip() for aid in ids if aid and aid.strip()))
+        if not ids:
+            raise InvalidArgumentError("no article id given to delete; pass ids such as desk.delete(['fx-1'])")
+        return self.store.delete(ids)
+
+    def delete_source(self, source: str) -> int:
+        """Delete every article of a publisher (any case; ``"(unknown)"``: those with none); returns how many (0
+        when the archive holds none from it). Raises InvalidArgumentError for a blank name."""
+        if not isinstance(source, str) or not source.strip():
+            raise InvalidArgumentError("no source given to delete; name a publisher, e.g. desk.delete_source('CNN')")
+        return self.store.delete(self.store.articles_from(source))
 
     def close(self) -> None:
         """Release the archive's files."""

@@ -4,6 +4,10 @@ chunk (its text and the article fields filters read).
 The manifest is the record of what an archive holds. The vector and lexical indexes only find chunk ids; a hit is
 kept only if the manifest holds its chunk, and the chunk is read from here. An article and its chunks are written
 in one transaction, so the manifest never holds half an article.
+
+Deleting journals: the transaction that removes articles also lists their ids in ``deleting``, until their vectors
+and lexical entries are gone too (``ArchiveStore.delete``); writing an article takes it off that list in its own
+transaction, so no id is ever both stored and waiting to be purged.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from index.filters import ChunkFilter
 from index.reference import ArticleRef
 
 MANIFEST = "manifest.sqlite3"
+# How ``sources()`` names the publisher of articles that have none.
+UNKNOWN_SOURCE = "(unknown)"
 # A lookup binds one SQL variable per id; pages keep it under SQLite's limit.
 PAGE_SIZE = 1000
 
@@ -48,6 +54,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS deleting (article_id TEXT PRIMARY KEY);
 """
 # The columns of the chunks table, in the order _row_chunk takes them (format migrations fill the same ones).
 CHUNK_COLUMNS = 'chunk_id, article_id, n, start, "end", title, source, url, published_ts, text'
@@ -112,6 +119,61 @@ class Manifest:
                 "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_article_row(a, len(c), origin, now) for a, c, origin in batch],
             )
+            # Stored again after a delete whose index clean-up has not finished: that clean-up must not purge it.
+            self._db.executemany("DELETE FROM deleting WHERE article_id = ?", [(a.article_id,) for a, _, _ in batch])
+
+    def delete(self, article_ids: Sequence[str]) -> list[str]:
+        """Remove articles and their chunks, and journal their ids in ``deleting``, in one transaction.
+
+        Every id given is journalled, held or not, so that repeating a delete also purges what an interrupted one
+        left in the indexes.
+
+        Args:
+            article_ids: the articles to remove; ids the manifest does not hold are allowed.
+
+        Returns:
+            The ids among ``article_ids`` that the manifest held (and no longer does), in the order given.
+        """
+        ids = list(dict.fromkeys(article_ids))
+        with self._db:
+            held = self._held(ids)
+            self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(aid,) for aid in ids])
+            self._db.executemany("DELETE FROM articles WHERE article_id = ?", [(aid,) for aid in ids])
+            self._db.executemany("INSERT OR IGNORE INTO deleting VALUES (?)", [(aid,) for aid in ids])
+        return [aid for aid in ids if aid in held]
+
+    def _held(self, article_ids: Sequence[str]) -> set[str]:
+        held: set[str] = set()
+        for start in range(0, len(article_ids), PAGE_SIZE):
+            page = list(article_ids[start : start + PAGE_SIZE])
+            sql = f"SELECT article_id FROM articles WHERE article_id IN ({','.join('?' * len(page))})"
+            held.update(row[0] for row in self._db.execute(sql, page))
+        return held
+
+    def deleting(self) -> list[str]:
+        """The ids of deleted articles whose vectors and lexical entries may still be in the indexes."""
+        return [row[0] for row in self._db.execute("SELECT article_id FROM deleting ORDER BY article_id")]
+
+    def purged(self, article_ids: Sequence[str]) -> None:
+        """Record that the indexes no longer hold anything of ``article_ids`` (they leave the ``deleting`` list)."""
+        with self._db:
+            self._db.executemany("DELETE FROM deleting WHERE article_id = ?", [(aid,) for aid in article_ids])
+
+    def articles_from(self, source: str | None) -> list[str]:
+        """The ids of the articles of publisher ``source`` exactly as stored (None: those with no publisher)."""
+        if source is None:
+            rows = self._db.execute("SELECT article_id FROM articles WHERE source IS NULL ORDER BY article_id")
+        else:
+            rows = self._db.execute("SELECT article_id FROM articles WHERE source = ? ORDER BY article_id", (source,))
+        return [row[0] for row in rows]
+
+    def articles_per_month(self) -> dict[str, int]:
+        """Dated articles per calendar month of publication (UTC), as ``{"2024-02": 3}``, oldest first."""
+        rows = self._db.execute(
+            "SELECT strftime('%Y-%m', published_ts, 'unixepoch') AS month, COUNT(*) FROM articles "
+            "WHERE published_ts IS NOT NULL GROUP BY month ORDER BY month"
+        )
+        return {month: count for month, count in rows}
 
     def cleaned_before(self, version: int) -> list[str]:
         """The ids of the stored articles whose text was cleaned with rules older than ``version``, in id order."""
@@ -205,7 +267,7 @@ class Manifest:
     def sources(self) -> dict[str, int]:
         """Articles per publisher, most first."""
         rows = self._db.execute(
-            "SELECT COALESCE(source, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+            "SELECT COALESCE(source, ?), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1", (UNKNOWN_SOURCE,)
         ).fetchall()
         return {name: count for name, count in rows}
 

@@ -6,6 +6,8 @@ BM25 index (tantivy, ``lexical``).
 
 Each batch is written to chroma, then the lexical index, then the manifest in one transaction, so an
 interrupted ingest never records an article whose chunks are not searchable; a re-run redoes that batch.
+A delete goes the other way round (the manifest first, then the indexes; see ``ArchiveStore.delete``), so the
+same holds: every article the manifest records is wholly searchable.
 The manifest is the record: hits the manifest does not hold are dropped, and the lexical index is rebuilt
 from it when their chunk counts disagree.
 """
@@ -23,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
-from index.archive.manifest import MANIFEST, Manifest
+from index.archive.manifest import MANIFEST, UNKNOWN_SOURCE, Manifest
 from index.archive.recorded import FORMAT_VERSION, RecordedSettings
 from index.archive.upgrade import reclean_articles
 from index.archive.vectors import VectorIndex
@@ -86,6 +88,8 @@ class ArchiveStore:
         record.migrate(self._manifest.connection)
         self._lexical = self._open_lexical()
         self._vectors = VectorIndex(self.path, settings)
+        # A delete interrupted after the manifest's commit left the deleted articles' entries in the indexes.
+        self._finish_deletes()
         if record.format < FORMAT_VERSION:
             # Articles stored with older furniture rules (before format 3: none) are cleaned in place; this needs the
             # indexes open, to rewrite the articles it changes. A no-op when every article is clean.
@@ -102,6 +106,10 @@ class ArchiveStore:
         path = self.path / LEXICAL_DIR
         if LexicalIndex.exists(path):
             lexical = LexicalIndex(path)
+            leftovers = self._manifest.deleting()
+            if leftovers:
+                # What an interrupted delete left: dropping it is far cheaper than the rebuild a count mismatch makes.
+                lexical.replace(leftovers, [])
             if lexical.count() == self._manifest.chunk_count():
                 return lexical
             logger.warning("lexical index of %s is out of step with the manifest; rebuilding it", self.path)
@@ -116,13 +124,71 @@ class ArchiveStore:
         """
         if not batch:
             return
-        # Only articles the manifest holds can have vectors to drop (a new one's ids are simply upserted).
-        stale = [a.article_id for a, _, _, _ in batch if self._manifest.content_hash(a.article_id) is not None]
+        # Only articles the manifest holds, or whose delete is unfinished, can have vectors to drop (a new one's ids
+        # are simply upserted).
+        leftovers = set(self._manifest.deleting())
+        stale = [
+            a.article_id
+            for a, _, _, _ in batch
+            if a.article_id in leftovers or self._manifest.content_hash(a.article_id) is not None
+        ]
         self._vectors.delete_articles(stale)
         self._vectors.upsert([(a, chunks[: len(vectors)], vectors) for a, chunks, vectors, _ in batch])
         self._lexical.replace([a.article_id for a, _, _, _ in batch], [c for _, chunks, _, _ in batch for c in chunks])
         # Last, so the manifest never records an article whose chunks the indexes lack.
         self._manifest.write([(a, chunks, origin) for a, chunks, _, origin in batch])
+
+    def delete(self, article_ids: Sequence[str]) -> int:
+        """Remove articles: their manifest records, chunks, vectors and lexical entries.
+
+        Crash-safe in the spirit of :meth:`write`, whose order it reverses, so that every article the manifest
+        records stays wholly searchable:
+
+        1. one manifest transaction removes the articles and their chunks and lists their ids in its ``deleting``
+           journal. From this commit on they are gone from every search, because hits the manifest does not hold
+           are dropped, and from stats and ``article``;
+        2. their vectors leave chroma, 3. their chunks leave the lexical index, 4. the journal is cleared.
+
+        A crash before 1 changes nothing. A crash after it leaves only entries no search returns, listed in the
+        journal: opening the archive (or any later ``delete``) purges them, without rebuilding the lexical index.
+        An article ingested again meanwhile leaves the journal in the transaction that stores it, so it is not
+        purged once stored. Every id given is journalled and purged, so re-running a delete is always safe.
+        Not serialised against an ingest of the same article in another process at the same moment.
+
+        Exact duplicates are never stored (ingest keeps the first copy and counts the rest), so there is nothing
+        else to remove: once an article is deleted, its text no longer counts as stored, and a copy of it read
+        later is ingested as new. Wire copies are found at search time, not recorded.
+
+        Args:
+            article_ids: the articles to delete; ids the archive does not hold are ignored.
+
+        Returns:
+            How many of them the archive held.
+        """
+        removed = self._manifest.delete(article_ids) if article_ids else []
+        self._finish_deletes()
+        if removed:
+            logger.info("deleted %d articles from %s", len(removed), self.path)
+        return len(removed)
+
+    def _finish_deletes(self) -> None:
+        # Steps 2-4 of delete, for whatever the journal lists: each is a no-op for entries already gone.
+        leftovers = self._manifest.deleting()
+        if not leftovers:
+            return
+        self._vectors.delete_articles(leftovers)
+        self._lexical.replace(leftovers, [])
+        self._manifest.purged(leftovers)
+
+    def articles_from(self, source: str) -> list[str]:
+        """The ids of the articles of publisher ``source``, in any case (``"(unknown)"``: those with none)."""
+        wanted = source.strip().lower()
+        names = [name for name in self.sources() if name.lower() == wanted]
+        return [aid for name in names for aid in self._manifest.articles_from(None if name == UNKNOWN_SOURCE else name)]
+
+    def articles_per_month(self) -> dict[str, int]:
+        """Dated articles per calendar month of publication (UTC), as ``{"2024-02": 3}``, oldest first."""
+        return self._manifest.articles_per_month()
 
     def query(self, vector: list[float], k: int, where: ChunkFilter | None = None) -> list[StoredChunk]:
         """The ``k`` embedded chunks nearest to ``vector`` that pass ``where``.

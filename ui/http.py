@@ -1,0 +1,539 @@
+"""The HTTP API over one Desk: OpenAI-compatible chat completions and models, and passage search.
+
+:func:`create_api` builds it; :mod:`ui.server` mounts it at ``/v1`` beside the Gradio app, so any OpenAI client or
+chat front-end can use newsdesk as a model:
+
+- ``POST /v1/chat/completions``: the *checked* answer with ``[n]`` markers, then its sources ("Sources:\\n[1] Title
+  — Publisher, 2022-06-19, url"); streamed as SSE ``data: {...}`` chunks ending with ``data: [DONE]`` when
+  ``"stream": true``. Earlier messages are the conversation: a follow-up ("And what did Iran say?") is rewritten
+  into a standalone question first (:class:`qa.chat.Chat`).
+- ``GET /v1/models``: the one model, ``newsdesk``.
+- ``POST /v1/search``: passages (:class:`qa.Hit` as JSON), without the LLM.
+
+Extra request fields (``extra_body=`` in the OpenAI client), on both POST routes: ``as_of``, ``since``, ``until``
+(YYYY-MM-DD or ISO 8601; a bare day for ``until``/``as_of`` means through its end), ``sources`` (publishers),
+``where`` (fields of the original record), ``exclude`` (article ids); see :class:`FilterFields`. OpenAI's other
+parameters (``temperature``, ``max_tokens``, ...) are accepted and ignored: newsdesk's settings decide.
+
+Extra response field ``newsdesk`` (:class:`NewsdeskInfo`), on the completion and on the last stream chunk: the
+structured citations (article id, title, publisher, date, url, the quote and supporting spans), ``abstained``,
+``reason``, ``as_of``, the question searched and ``rewritten_question``.
+
+Only checked text is ever sent as content: while streaming, the quoted lead (the source's own words, checked before
+the model writes) goes first, and the rest once the model's sentences are checked; the unchecked draft never leaves
+the server. Errors use OpenAI's shape ``{"error": {"message", "type", "param", "code"}}`` with one readable line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime
+from datetime import time as day_time
+from typing import Any, TypeVar
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from index.articles import parse_date
+from qa import Answer, Citation, FilterError, InvalidArgumentError, LLMError, NewsDeskError, SearchFilters
+from qa.chat import Turn
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+MODEL_ID = "newsdesk"
+KEEP_ALIVE_SECONDS = 10.0  # an SSE comment this often while the model writes, so proxies keep the stream open
+_SOURCES_HEADING = "\n\nSources:\n"
+_SEARCHED = re.compile(r"^\(searched for: (?P<question>.+?)\)\n\n")
+# An absolute or home-relative file path in a message, but not the path part of a URL ("host/v1" or "//host").
+_PATH = re.compile(r"(?<![\w:/.~])~?/[^\s/'\"`,;()]+(?:/[^\s/'\"`,;()]+)*")
+
+
+class FilterFields(BaseModel):
+    """Which articles may be used: newsdesk's extra body fields, mapped onto :class:`qa.SearchFilters`."""
+
+    as_of: str | None = Field(None, description="Ask as if it were this date: later articles are never used.")
+    since: str | None = Field(None, description="Only articles published on or after this date.")
+    until: str | None = Field(None, description="Only articles published on or before this date (a day: its end).")
+    sources: list[str] | str | None = Field(None, description="Only these publishers (any case).")
+    where: dict[str, str | int | float | bool] | None = Field(
+        None, description="Fields of the original record that must have these values, e.g. {\"topics\": \"cocoa\"}."
+    )
+    exclude: list[str] | None = Field(None, description="Article ids never used.")
+
+    def search_filters(self) -> SearchFilters:
+        """These fields as one filter value.
+
+        Raises:
+            FilterError: a date newsdesk cannot read, or a window that ends before it starts.
+        """
+        return SearchFilters.of(
+            since=_date("since", self.since),
+            until=_date("until", self.until, end_of_day=True),
+            as_of=_date("as_of", self.as_of, end_of_day=True),
+            sources=self.sources or None,
+            metadata=self.where or None,
+            exclude=self.exclude or None,
+        )
+
+
+class ContentPart(BaseModel):
+    """A part of a message in OpenAI's list form; only text parts are read."""
+
+    model_config = ConfigDict(extra="ignore")
+    type: str = "text"
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    """One message of the conversation; ``system`` and ``tool`` messages are ignored (newsdesk has its own prompt)."""
+
+    model_config = ConfigDict(extra="ignore")
+    role: str
+    content: str | list[ContentPart] | None = None
+
+    @property
+    def text(self) -> str:
+        """The message's text, parts joined."""
+        if isinstance(self.content, list):
+            return "".join(part.text or "" for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class StreamOptions(BaseModel):
+    """OpenAI's ``stream_options``: with ``include_usage``, a last chunk carries the token counts."""
+
+    model_config = ConfigDict(extra="ignore")
+    include_usage: bool = False
+
+
+class ChatRequest(FilterFields):
+    """``POST /v1/chat/completions``: OpenAI's body plus newsdesk's filter fields; other OpenAI fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(MODEL_ID, description="Any value; the answer always comes from newsdesk.")
+    messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last one is the question.")
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+
+
+class SearchRequest(FilterFields):
+    """``POST /v1/search``: a query, how many passages (``k`` or ``limit``), and the filter fields."""
+
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(description="What to look for.")
+    k: int | None = Field(None, ge=1, le=100, description="How many passages (default 10).")
+    limit: int | None = Field(None, ge=1, le=100, description="Another name for k.")
+
+
+class CitedSource(BaseModel):
+    """One ``[n]`` of the answer, resolved to its article."""
+
+    marker: int = Field(description="The n of [n] in the content.")
+    article_id: str
+    title: str | None
+    source: str | None = Field(description="The publisher.")
+    published_at: datetime | None
+    date: str = Field(description="YYYY-MM-DD, or 'undated'.")
+    url: str | None
+    chunk_id: str
+    quote: str = Field(description="The passage the marker points at.")
+    spans: list[dict[str, Any]] = Field(description="The sentences that support the claims, by offsets in the article.")
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitedSource:
+        """The API's view of a citation."""
+        ref = citation.article
+        return cls(marker=citation.marker, article_id=ref.article_id, title=ref.title, source=ref.source,
+                   published_at=ref.published_at, date=ref.date, url=ref.url, chunk_id=citation.chunk_id,
+                   quote=citation.quote, spans=[span.model_dump() for span in citation.spans])
+
+
+class NewsdeskInfo(BaseModel):
+    """The extra ``newsdesk`` field of a completion (and of the last stream chunk)."""
+
+    citations: list[CitedSource] = Field(description="One per [n] in the content, in marker order.")
+    abstained: bool = Field(description="True when the archive does not answer the question.")
+    reason: str | None = Field(description="Why newsdesk abstained.")
+    as_of: datetime = Field(description="The 'now' of the question: nothing published later was used.")
+    question: str = Field(description="The question searched.")
+    rewritten_question: str | None = Field(description="Set when a follow-up was rewritten into `question`.")
+    model: str = Field(description="What wrote the answer (the LLM, or an extractive method).")
+
+    @classmethod
+    def of(cls, answer: Answer) -> NewsdeskInfo:
+        """The API's view of an answer's metadata."""
+        return cls(citations=[CitedSource.of(c) for c in answer.citations], abstained=answer.abstained,
+                   reason=answer.reason, as_of=answer.as_of, question=answer.question,
+                   rewritten_question=answer.rewritten_question, model=answer.model)
+
+
+class APIError(Exception):
+    """An error the API reports in OpenAI's shape."""
+
+    def __init__(self, status: int, message: str, kind: str = "invalid_request_error", param: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.kind, self.param, self.headers = status, message, kind, param, headers
+
+    def response(self) -> JSONResponse:
+        """The error as an HTTP response."""
+        return JSONResponse(error_body(self.message, self.kind, self.param), self.status, headers=self.headers)
+
+
+class RequestQueue:
+    """Where requests wait their turn: ``limit`` run at once, up to ``max_waiting`` more wait, later ones get 503.
+
+    Waiting costs no thread: requests wait in the event loop, and only running ones hold a worker thread.
+    """
+
+    def __init__(self, limit: int = 1, max_waiting: int = 64) -> None:
+        if limit < 1 or max_waiting < 0:
+            raise InvalidArgumentError(f"need concurrency >= 1 and queue size >= 0, got {limit} and {max_waiting}")
+        self.limit, self.max_waiting = limit, max_waiting
+        self._admitted = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._background: set[asyncio.Future[Any]] = set()
+
+    async def run(self, work: Callable[[], T], *, admitted: bool = False) -> T:
+        """Run ``work`` in a worker thread when its turn comes.
+
+        Args:
+            work: blocking work, e.g. a Desk call.
+            admitted: a later step of a request already in the queue, never refused.
+
+        Raises:
+            APIError: 503 when the queue is full; 500 (logged with its traceback) when ``work`` has a bug.
+            NewsDeskError: what ``work`` raised.
+        """
+        if not admitted and self._admitted >= self.limit + self.max_waiting:
+            raise APIError(503, f"newsdesk is busy ({self._admitted} questions in line); try again shortly",
+                           "server_busy", headers={"Retry-After": "5"})
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # primitives belong to one event loop; a new server run gets new ones
+            self._loop, self._limiter = loop, anyio.CapacityLimiter(self.limit)
+        self._admitted += 1
+        try:
+            return await anyio.to_thread.run_sync(_guarded(work), limiter=self._limiter)
+        finally:
+            self._admitted -= 1
+
+    def start(self, work: Callable[[], None]) -> None:
+        """Run ``work`` in its turn without waiting for it (a stream's generation; it reports through a channel)."""
+        task = asyncio.ensure_future(self.run(work, admitted=True))
+        self._background.add(task)  # a reference, so the task is not collected while it runs
+        task.add_done_callback(self._background.discard)
+
+
+def create_api(desk: Any, queue: RequestQueue | None = None, *, keep_alive: float = KEEP_ALIVE_SECONDS) -> FastAPI:
+    """The ``/v1`` API over ``desk`` (a :class:`qa.Desk`, or one wrapped so calls from several threads are safe).
+
+    Args:
+        desk: answers and searches; every call runs in a worker thread of ``queue``.
+        queue: how many requests run at once and how many may wait (default: one at a time, 64 waiting).
+        keep_alive: seconds between SSE comments while a streamed answer is being written.
+
+    Usage (tested in tests/ui/test_http.py)::
+
+        app = FastAPI(); app.mount("/v1", create_api(desk))
+        OpenAI(base_url="http://127.0.0.1:7860/v1", api_key="-").chat.completions.create(
+            model="newsdesk", messages=[{"role": "user", "content": "Who won the final?"}],
+            extra_body={"as_of": "2024-03-11", "sources": ["Valley Sports"]})
+    """
+    queue = queue or RequestQueue()
+    api = FastAPI(title="newsdesk API", summary="OpenAI-compatible chat completions with cited answers; search.",
+                  docs_url="/docs", redoc_url=None)
+    _handle_errors(api)
+
+    @api.get("/models")
+    def list_models() -> dict[str, Any]:
+        """The one model: newsdesk."""
+        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "newsdesk"}]}
+
+    @api.post("/search")
+    async def search(body: SearchRequest) -> dict[str, Any]:
+        """Passages for the query, best first (no LLM)."""
+        filters = body.search_filters()
+        hits = await queue.run(lambda: desk.search(body.query, filters, k=body.k or body.limit or 10))
+        return {"object": "list", "data": [hit.model_dump(mode="json") for hit in hits],
+                "filters": filters.model_dump(mode="json", exclude_defaults=True)}
+
+    @api.post("/chat/completions", response_model=None)
+    async def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
+        """An answer with [n] citations to the last user message, the earlier ones being the conversation."""
+        message, turns = _conversation(body.messages)
+        filters = body.search_filters()
+        reply = _Reply(body)
+        if not body.stream:
+            answer = await queue.run(lambda: _answer(desk, message, turns, filters))
+            return reply.completion(answer)
+        # Retrieval and the checks before the model happen here, so a bad filter is still an HTTP error.
+        started = await queue.run(lambda: _start_stream(desk, message, turns, filters))
+        return StreamingResponse(reply.events(started, queue, keep_alive), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    return api
+
+
+def reply_text(answer: Answer) -> str:
+    """The content of a reply: the searched question when a follow-up was rewritten, the checked answer, its sources.
+
+    The three parts, concatenated, are what a stream sends too.
+    """
+    return _searched(answer.rewritten_question) + answer.text + sources_text(answer)
+
+
+def sources_text(answer: Answer) -> str:
+    """The numbered sources after an answer: "[1] Title — Publisher, 2022-06-19, url", one a line."""
+    lines = []
+    for citation in answer.citations:
+        ref = citation.article
+        where = ", ".join(part for part in (ref.publisher, ref.date, ref.url) if part)
+        lines.append(f"[{citation.marker}] {ref.title or '(untitled)'} — {where}")
+    return _SOURCES_HEADING + "\n".join(lines) if lines else ""
+
+
+def error_body(message: str, kind: str = "invalid_request_error", param: str | None = None) -> dict[str, Any]:
+    """OpenAI's error shape, with the message on one line and no file paths."""
+    line = _PATH.sub("<path>", " ".join(str(message).split()))
+    return {"error": {"message": line[:500], "type": kind, "param": param, "code": None}}
+
+
+def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
+    """The question (the last user message) and the turns before it, for follow-up rewriting."""
+    spoken = [m for m in messages if m.role in ("user", "assistant")]
+    if not spoken or spoken[-1].role != "user":
+        raise APIError(400, "the last message must be the user's question", param="messages")
+    turns: list[Turn] = []
+    asked: str | None = None
+    for m in spoken[:-1]:
+        if m.role == "user":
+            asked = m.text.strip()
+        elif asked is not None:
+            # Our own earlier reply names the question it searched; the sources after it are no help to the rewriter.
+            reply = m.text.strip()
+            searched = _SEARCHED.match(reply)
+            text = reply[searched.end():] if searched else reply
+            question = searched.group("question") if searched else asked
+            turns.append(Turn(asked, question, text.split(_SOURCES_HEADING)[0].strip()))
+            asked = None
+    return spoken[-1].text, turns
+
+
+def _standalone(desk: Any, message: str, turns: list[Turn]) -> str:
+    chat = desk.chat()
+    chat.turns.extend(turns)
+    return str(chat.standalone(message))
+
+
+def _answer(desk: Any, message: str, turns: list[Turn], filters: SearchFilters) -> Answer:
+    question = _standalone(desk, message, turns)
+    answer: Answer = desk.ask(question, filters)
+    return _rewritten(answer, message, question)
+
+
+def _rewritten(answer: Answer, message: str, question: str) -> Answer:
+    # As Chat.ask does: the reader sees what was searched when it is not what they typed.
+    if question != message.strip():
+        return answer.model_copy(update={"rewritten_question": question})
+    return answer
+
+
+class _Started:
+    """A streamed answer after retrieval: the stream, and what the reader was asking."""
+
+    def __init__(self, stream: Any, message: str, question: str) -> None:
+        self.stream, self.message, self.question = stream, message, question
+
+    def pieces(self, stop: threading.Event) -> Iterator[str | Answer]:
+        """Checked text pieces, then the Answer. The model's own words are read here but never passed on; setting
+        ``stop`` ends the stream (and the model's writing) at its next piece."""
+        stream = self.stream
+        rewritten = self.question if self.question != self.message.strip() else None
+        if rewritten:
+            yield _searched(rewritten)
+        if stream.answer is not None:  # answered without the model (an abstention, statements): checked already
+            answer = _rewritten(stream.answer, self.message, self.question)
+            yield answer.text
+        else:
+            lead = stream.lead
+            with contextlib.closing(iter(stream)) as draft:
+                for n, _ in enumerate(draft):
+                    if stop.is_set():
+                        return
+                    if n == 0 and lead is not None:
+                        yield lead.text  # the quoted source sentence: its own words, checked before the model wrote
+            answer = _rewritten(stream.answer, self.message, self.question)
+            shown = lead.text if lead is not None else ""
+            yield answer.text[len(shown):] if answer.text.startswith(shown) else "\n\n" + answer.text
+        yield sources_text(answer)
+        yield answer
+
+
+def _start_stream(desk: Any, message: str, turns: list[Turn], filters: SearchFilters) -> _Started:
+    question = _standalone(desk, message, turns)
+    return _Started(desk.ask_stream(question, filters), message, question)
+
+
+class _Reply:
+    """The OpenAI-shaped completion, or its chunks, for one request."""
+
+    def __init__(self, body: ChatRequest) -> None:
+        self.id = f"chatcmpl-{uuid.uuid4().hex}"
+        self.created = int(time.time())
+        self.include_usage = bool(body.stream_options and body.stream_options.include_usage)
+
+    def completion(self, answer: Answer) -> dict[str, Any]:
+        message = {"role": "assistant", "content": reply_text(answer)}
+        return {**self._head("chat.completion"), "usage": _usage(answer),
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
+                "newsdesk": NewsdeskInfo.of(answer).model_dump(mode="json")}
+
+    def chunk(self, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+        return _sse({**self._head("chat.completion.chunk"), "choices": [choice], **extra})
+
+    def _head(self, kind: str) -> dict[str, Any]:
+        return {"id": self.id, "object": kind, "created": self.created, "model": MODEL_ID,
+                "system_fingerprint": None}
+
+    async def events(self, started: _Started, queue: RequestQueue, keep_alive: float) -> AsyncIterator[str]:
+        """The SSE stream: a role chunk, checked content chunks, a last chunk with ``newsdesk``, then [DONE].
+
+        The pieces are produced in a worker thread; leaving early (the client went away) stops the model.
+        """
+        loop = asyncio.get_running_loop()
+        channel: asyncio.Queue[str | Answer | BaseException | None] = asyncio.Queue()
+        stop = threading.Event()
+
+        def produce() -> None:
+            def send(item: str | Answer | BaseException | None) -> None:
+                loop.call_soon_threadsafe(channel.put_nowait, item)
+
+            try:
+                with contextlib.closing(started.pieces(stop)) as pieces:
+                    for piece in pieces:
+                        send(piece)
+            except Exception as exc:  # noqa: BLE001 - reported to the client as an error event; bugs are logged
+                if not isinstance(exc, (NewsDeskError, APIError)):
+                    logger.exception("newsdesk API stream failed")
+                send(exc)
+            finally:
+                send(None)
+
+        yield self.chunk({"role": "assistant", "content": ""})
+        queue.start(produce)
+        try:
+            while True:
+                try:
+                    item = await asyncio.wait_for(channel.get(), keep_alive)
+                except TimeoutError:
+                    yield ": newsdesk is checking the answer\n\n"
+                    continue
+                if item is None:
+                    break
+                if isinstance(item, BaseException):  # after the headers, so an error event (OpenAI clients raise it)
+                    error = _error_of(item)
+                    yield _sse(error_body(error.message, error.kind, error.param))
+                    break
+                if isinstance(item, Answer):
+                    info = NewsdeskInfo.of(item).model_dump(mode="json")
+                    yield self.chunk({}, "stop", newsdesk=info)
+                    if self.include_usage:
+                        yield _sse({**self._head("chat.completion.chunk"), "choices": [], "usage": _usage(item)})
+                elif item:
+                    yield self.chunk({"content": item})
+            yield "data: [DONE]\n\n"
+        finally:
+            stop.set()
+
+
+def _handle_errors(api: FastAPI) -> None:
+    """Every error of the API in OpenAI's shape, one line, no traceback or file path."""
+
+    @api.exception_handler(APIError)
+    async def api_error(_: Request, exc: APIError) -> JSONResponse:
+        return exc.response()
+
+    @api.exception_handler(NewsDeskError)
+    async def newsdesk_error(_: Request, exc: NewsDeskError) -> JSONResponse:
+        return _error_of(exc).response()
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"] if part != "body") or "body"
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        return APIError(422, f"{where}: {problem['msg']}{more}", param=where).response()
+
+    @api.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
+        return APIError(exc.status_code, str(exc.detail), kind, headers=exc.headers).response()
+
+
+def _error_of(exc: BaseException) -> APIError:
+    if isinstance(exc, APIError):
+        return exc
+    if isinstance(exc, InvalidArgumentError):  # the request's fault: a blank question, a bad filter
+        return APIError(400, str(exc))
+    if isinstance(exc, LLMError):
+        return APIError(502, f"the language model failed: {exc}", "server_error")
+    if isinstance(exc, NewsDeskError):  # the server's state: no archive yet, an archive being written
+        return APIError(503, str(exc), "server_error")
+    return APIError(500, "newsdesk hit an internal error; the server log has the details", "server_error")
+
+
+def _guarded(work: Callable[[], T]) -> Callable[[], T]:
+    """``work`` with bugs logged here, with their traceback, and reported as a bare 500."""
+
+    @functools.wraps(work)
+    def run() -> T:
+        try:
+            return work()
+        except (NewsDeskError, APIError):
+            raise
+        except Exception as exc:
+            logger.exception("newsdesk API request failed")
+            raise _error_of(exc) from exc
+
+    return run
+
+
+def _date(name: str, value: str | None, *, end_of_day: bool = False) -> datetime | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        raise FilterError(f"{name}: unreadable date {value!r}; use YYYY-MM-DD or ISO 8601") from None
+    if parsed is not None and end_of_day and parsed.time() == day_time(0, 0):
+        parsed = parsed.replace(hour=23, minute=59, second=59)  # "until 2022-06-16" means through that day
+    return parsed
+
+
+def _searched(question: str | None) -> str:
+    return f"(searched for: {question})\n\n" if question else ""
+
+
+def _usage(answer: Answer) -> dict[str, int]:
+    prompt, completion = answer.timings.prompt_tokens, answer.timings.completion_tokens
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _sse(data: dict[str, Any]) -> str:
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+

@@ -184,9 +184,12 @@ def test_record_fields_are_shown_as_text(desk, uploaded):
     assert "| A\\|B | 1 |" in stats_text(desk)
 
 
-def test_the_tab_builds_with_no_public_endpoint(desk):
+def test_the_tab_builds_with_no_public_endpoint_and_one_queue_for_writes(desk):
     # Deleting must not be reachable through the HTTP API that gradio_client uses.
     with gr.Blocks() as blocks, gr.Tab("Archive"):
         build(desk)
     assert not blocks.get_api_info()["named_endpoints"]
     assert {fn.api_visibility for fn in blocks.fns.values()} == {"private"}
+    writers = {fn.name: (fn.concurrency_id, fn.concurrency_limit) for fn in blocks.fns.values()
+               if fn.name in ("on_upload", "on_confirm")}
+    assert writers == dict.fromkeys(("on_upload", "on_confirm"), ("archive-writes", 1)), "never two writes at once"

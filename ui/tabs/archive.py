@@ -226,7 +226,10 @@ def build(desk: Desk) -> None:
     private: dict[str, Any] = {"api_visibility": "private"}
     # Read again each time the page loads, so what another session or the CLI changed shows.
     gr.on(None, refreshed, None, [stats, chart, source], **private)
-    files.upload(on_upload, [files], [report, stats, chart, source, files], **private)
+    # Uploads and deletes share one queue: the archive's SQLite connection is shared by the server's threads, and two
+    # writes at once would interleave their transactions.
+    writes: dict[str, Any] = {**private, "concurrency_id": "archive-writes", "concurrency_limit": 1}
+    files.upload(on_upload, [files], [report, stats, chart, source, files], **writes)
     for trigger in (find.click, query.submit):
         trigger(on_find, [query], [picked, found], **private)
     delete_articles.click(lambda typed, chosen: asked(preview_articles(desk, typed, chosen)), [ids, picked],
@@ -234,7 +237,7 @@ def build(desk: Desk) -> None:
     delete_source.click(lambda name: asked(preview_source(desk, name)), [source],
                         [confirmation, confirm_row, pending], **private)
     confirm.click(on_confirm, [pending], [confirmation, confirm_row, pending, stats, chart, source, picked, ids],
-                  **private)
+                  **writes)
     cancel.click(lambda: ("Nothing deleted.", gr.update(visible=False), None), None,
                  [confirmation, confirm_row, pending], **private)
 

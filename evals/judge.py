@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evals.metrics import contains_gold, join_numbers, match_choice_text
+from evals.metrics import WORD, contains_gold, join_numbers, match_choice_text
 from index.text import MARKER, STOPWORDS
 
 # Share of a gold answer's content words an answer must hold: 3 of 4 ("Liza Truss and Rishi Sunak" passes for "Liz
@@ -24,9 +24,6 @@ from index.text import MARKER, STOPWORDS
 CONTENT_SHARE = 0.75
 # Share of a choice's distinctive words that names it ("Sunak" names "Rishi Sunak").
 NAMES_SHARE = 0.5
-# A decimal point between digits joins a number into one word ("61.5"), as in evals.metrics.normalize_answer: else
-# "$5 million" would hold every word of "$61.5 million" ("61", "5", "million").
-_WORD = re.compile(r"[a-z0-9]+(?:(?<=\d)\.(?=\d)[a-z0-9]+)*")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")  # "the 118th sighting" gives 118
 _NUMBERS = {
     w: str(n) for n, w in enumerate(
@@ -57,7 +54,7 @@ def judge_terms(text: str) -> set[str]:
         (['10000', '61.5', 'car', 'million', 'sale'], ['5', 'million'])
     """
     terms = set()
-    for word in _WORD.findall(join_numbers(MARKER.sub(" ", text).lower())):
+    for word in WORD.findall(join_numbers(MARKER.sub(" ", text).lower())):
         word = _NUMBERS.get(word, _ORDINAL.sub(r"\1", word))
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue

@@ -22,8 +22,10 @@ _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # A comma between digits with exactly three digits after it groups thousands ("10,000"); "1,5" or "3,14" is left.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
-# The judge's words split at hyphens and apostrophes ("Biden's" counts as "Biden"), unlike index.text.content_words.
-_WORD = re.compile(r"[a-z0-9]+")
+# The judge's words split at hyphens and apostrophes ("Biden's" counts as "Biden"), unlike index.text.content_words;
+# a decimal point between digits joins a number into one word ("61.5"), as in normalize_answer: else "$5 million"
+# would hold every word of "$61.5 million" ("61", "5", "million").
+WORD = re.compile(r"[a-z0-9]+(?:(?<=\d)\.(?=\d)[a-z0-9]+)*")
 SUPPORT_THRESHOLD = 0.5
 T = TypeVar("T")
 
@@ -266,8 +268,11 @@ def judge_words(text: str) -> set[str]:
     Example:
         >>> sorted(judge_words("The EU said it will require USB-C [1]."))
         ['eu', 'require', 'usb']
+        >>> sorted(judge_words("$61.5 million for 10,000 cars"))
+        ['10000', '61.5', 'cars', 'million']
     """
-    return {w for w in _WORD.findall(MARKER.sub(" ", text).lower()) if len(w) > 1 and w not in STOPWORDS}
+    words = WORD.findall(join_numbers(MARKER.sub(" ", text).lower()))
+    return {w for w in words if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS}
 
 
 def support_score(sentence: str, passage: str) -> float | None:

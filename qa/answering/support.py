@@ -54,6 +54,10 @@ def answer_sentences(text: str) -> list[str]:
     return merged
 
 
+# Content words from which an answer that shares none with the question reads as a copy of something else.
+_LONG_CLAIM = 6
+
+
 def check_answer(
     text: str,
     sources: list[Evidence],
@@ -85,9 +89,11 @@ def check_answer(
     context = " ".join(c.text for source in sources for c in _candidates(source))
     kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else []
     wrong_kind = kinds[0] if kinds and all(kinds) else None
-    if asked and not any(asked & content_words(claim) for claim in claims):
-        # A sentence copied from a source about something else ("There's a big shift happening right now" for a
-        # question on woodland creatures) can match that source word for word; it still answers nothing.
+    if asked and len(content_words(claims[0])) >= _LONG_CLAIM and not any(asked & content_words(c) for c in claims):
+        # A long sentence copied from a source about something else ("The passage states: There's a big shift
+        # happening right now …" for a question on woodland creatures) matches that source word for word and still
+        # answers nothing. A short one may answer in other words ("Deliveries start in 2026" for "When will they
+        # get the jets?"), so only long answers are held to taking up the question.
         wrong_kind = "it does not take up the question: none of the question's words is in the answer"
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])

@@ -161,3 +161,9 @@ def test_percentile_and_mean() -> None:
     assert percentile([], 50) is None
     assert mean([]) is None
     assert mean([True, False, None]) == 0.5
+
+
+def test_support_keeps_numbers_whole():
+    # "$5 million" is not supported by "$61.5 million": split at the point, "5" would be found in it.
+    assert support_score("It raised $5 million [1].", "The firm raised $61.5 million on Monday.") < 1.0
+    assert support_score("It raised $61.5 million [1].", "The firm raised $61.5 million on Monday.") == 1.0

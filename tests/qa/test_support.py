@@ -135,10 +135,10 @@ def test_a_copied_source_sentence_that_takes_up_nothing_of_the_question_is_unsup
     question = "Which airline ordered 40 new jets this week?"
     hits = [_hit("rents", RENTS, "Harbor city council caps rents", 1), _hit("jets", JETS, "Northwind orders jets", 2)]
     shown = select_evidence(question, hits, embedder, budget_tokens=400)
-    [copied] = check_answer('The passage states: "Landlords were not consulted, the association said." [1]', shown,
-                            embedder, question=question)
+    copy = "The Harbor city council voted 7-2 on Tuesday to cap annual rent increases at 4 percent [1]."
+    [copied] = check_answer(f"The passage states: {copy}", shown, embedder, question=question)
     assert not copied.supported and copied.reason.startswith("it does not take up the question"), copied.reason
-    [resembling] = check_answer("Landlords were not consulted, the association said [1].", shown, embedder)
+    [resembling] = check_answer(copy, shown, embedder)
     assert resembling.supported, "without the question, the same sentence is supported by its source"
 
 

@@ -168,6 +168,30 @@ def stats_command(ctx: click.Context, archive: Path | None, as_json: bool) -> No
         click.echo(f"  {count:>8}  {name}")
 
 
+@cli.command("delete")
+@click.argument("article_ids", nargs=-1)
+@click.option("--source", default=None, help="Delete every article of this publisher (any letter case).")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@archive_option
+@click.pass_context
+@friendly_errors
+def delete_command(ctx: click.Context, article_ids: tuple[str, ...], source: str | None, yes: bool,
+                   archive: Path | None) -> None:
+    """Delete articles by id (as `search --json` shows them), or a whole --source, with their passages."""
+    if bool(article_ids) == bool(source):
+        raise click.UsageError("give article ids or --source NAME (one of the two)")
+    settings = settings_from(ctx)
+    desk = Desk.open(settings.archive, settings)
+    what = f"every article from {source!r}" if source else f"{len(article_ids)} article(s)"
+    if not yes:
+        click.confirm(f"Delete {what} from {settings.archive}?", abort=True)
+    deleted = desk.delete_source(source) if source else desk.delete(article_ids)
+    if not deleted:
+        hint = "see `newsdesk stats` for sources" if source else "find ids with `newsdesk search QUERY --json`"
+        raise click.ClickException(f"nothing deleted: no such {'source' if source else 'article'} here; {hint}")
+    click.echo(f"deleted {deleted} article{'s' if deleted != 1 else ''}")
+
+
 @cli.command("sample")
 @archive_option
 @click.pass_context

@@ -215,3 +215,21 @@ def test_ask_prints_the_quoted_lead_at_once_and_once(fixture_articles, tmp_path,
     answer = next(i for i, line in enumerate(visible) if line.startswith("The council capped rents at 4 percent"))
     assert lead < answer, "the quote comes first, the model's checked sentence after it"
     assert output.count("“The Harbor city council voted 7-2") == 1
+
+
+def test_delete_by_id_and_by_source_asks_first_and_says_when_nothing_matched(fast, fixture_articles, tmp_path):
+    archive = str(tmp_path / "a")
+    run("ingest", str(fixture_articles), "--archive", archive)
+    declined = CliRunner().invoke(cli, ["delete", "fx-4", "--archive", archive], input="n\n")
+    assert declined.exit_code == 1 and json.loads(run("stats", "--archive", archive, "--json").output)["articles"] == 7
+    accepted = CliRunner().invoke(cli, ["delete", "fx-4", "--archive", archive], input="y\n")
+    assert accepted.exit_code == 0 and "deleted 1 article" in accepted.output
+    hits = json.loads(run("search", "Northwind jets", "--archive", archive, "--json").output)
+    assert "fx-4" not in {h["article"]["article_id"] for h in hits}
+    assert "deleted 3 articles" in run("delete", "--source", "harbor herald", "--yes", "--archive", archive).output
+    stats = json.loads(run("stats", "--archive", archive, "--json").output)
+    assert stats["articles"] == 3 and "Harbor Herald" not in stats["sources"]
+    again = CliRunner().invoke(cli, ["delete", "fx-4", "-y", "--archive", archive])
+    assert again.exit_code == 1 and "nothing deleted: no such article" in again.output
+    neither = CliRunner().invoke(cli, ["delete", "--archive", archive])
+    assert neither.exit_code == 2 and "give article ids or --source" in neither.output

@@ -13,12 +13,11 @@ Articles are read by newsdesk's own loader so every system sees the same ids and
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import logging
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -387,21 +386,3 @@ def resolve_gold(question: Question, articles: ArticleSet) -> frozenset[str]:
     for aid in list(gold):
         gold |= articles.aliases.get(aid, frozenset())
     return frozenset(gold)
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> None:
-    """Write records as JSON Lines (``.gz`` compressed when the name ends in .gz)."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "wt", encoding="utf-8") as handle:  # type: ignore[operator]
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.datasets import write_jsonl
+from evals.files import write_jsonl
 from evals.scoring import ANSWER_METRICS, BEARING_METRICS, BREAKDOWN_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS
 
 logger = logging.getLogger(__name__)

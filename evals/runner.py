@@ -27,8 +27,8 @@ from evals.datasets import (
     load_questions,
     resolve_gold,
     select_questions,
-    sha256_file,
 )
+from evals.files import sha256_file
 from evals.paired import paired_comparison
 from evals.report import write_report
 from evals.scoring import aggregate, breakdowns, canonical, correct_flags, score_question

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,20 +26,21 @@ from index.embedding import Embedder, make_embedder
 from index.pipeline import IngestReport, Progress, ingest
 from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
 from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
-from qa.answering.evidence import Evidence, select_evidence
+from qa.answering.evidence import select_evidence
 from qa.answering.judge import Judge
-from qa.answering.lead import Lead, find_lead
+from qa.answering.lead import find_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
 from qa.errors import EmptyQuestionError, InvalidArgumentError
 from qa.filters import SearchFilters
 from qa.llm.backends import make_llm
-from qa.llm.base import LLM, Message
+from qa.llm.base import LLM
 from qa.retrieval.retriever import Retriever
 from qa.sample import sample_archive_path
 from qa.settings import Settings
 from qa.speakers import load_aliases, parse_speaker_question, speaker_search_text, statement_answer, topical_statements
-from qa.types import Answer, AnswerSentence, Hit, Timings
+from qa.stream import AnswerStream, Prepared, ms_since
+from qa.types import Answer, Hit, Timings
 
 __all__ = ["Desk", "sample_archive_path"]
 
@@ -160,7 +160,7 @@ class Desk:
             return prepared
         started = time.perf_counter()
         completion = self.llm.complete(prepared.messages, max_tokens=self.settings.llm.max_tokens)
-        return self._finish(prepared, completion.text, _ms_since(started), completion.prompt_tokens,
+        return self._finish(prepared, completion.text, ms_since(started), completion.prompt_tokens,
                             completion.completion_tokens)
 
     def ask_stream(self, question: str, filters: SearchFilters | None = None, **criteria: Any) -> AnswerStream:
@@ -195,7 +195,7 @@ class Desk:
         text, sentences, citations = statement_answer(speaker, found, hits)
         return Answer(question=question, text=text, citations=citations, sentences=sentences, hits=hits,
                       as_of=filters.as_of,
-                      model="extractive (speaker statements)", timings=Timings(retrieve_ms=_ms_since(started)))
+                      model="extractive (speaker statements)", timings=Timings(retrieve_ms=ms_since(started)))
 
     def _prepare(self, question: str, filters: SearchFilters) -> Prepared | Answer:
         """Retrieve, gate and select evidence; an Answer when newsdesk abstains before asking the model."""
@@ -209,19 +209,19 @@ class Desk:
         )
         if not hits:
             return abstain(reason=f"no articles match the filters ({filters.describe()})",
-                           timings=Timings(retrieve_ms=_ms_since(started)))
+                           timings=Timings(retrieve_ms=ms_since(started)))
         closeness = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if closeness is None or closeness < cfg.min_similarity:
             best = f"{closeness:.2f}" if closeness is not None else "none"
             return abstain(
                 reason=f"no passage is close enough to the question (best similarity {best} < {cfg.min_similarity})",
-                timings=Timings(retrieve_ms=_ms_since(started)),
+                timings=Timings(retrieve_ms=ms_since(started)),
             )
         evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)
         lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score) if cfg.lead else None
-        return Prepared(question, as_of, hits, evidence, messages, _ms_since(started), lead)
+        return Prepared(question, as_of, hits, evidence, messages, ms_since(started), lead)
 
     def _finish(
         self, prepared: Prepared, reply: str, generate_ms: float, prompt_tokens: int, completion_tokens: int
@@ -238,7 +238,7 @@ class Desk:
             reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question,
             judge=Judge(self.llm) if cfg.judge else None,
         )
-        timings = timings.model_copy(update={"check_ms": _ms_since(started)})
+        timings = timings.model_copy(update={"check_ms": ms_since(started)})
         # The lead is the source's own words and answers the question's kind, so it stands when the model abstains
         # or every sentence it wrote is rejected: extract instead of abstaining.
         checked = [lead, *sentences] if lead else sentences
@@ -357,72 +357,9 @@ class Desk:
             self._store.close()
 
 
-class AnswerStream:
-    """The pieces of an answer as the model writes them; ``answer`` is set once the stream is exhausted.
-
-    When newsdesk answers without the model (an abstention, a speaker's statement list), the whole text
-    arrives as one piece.
-    """
-
-    def __init__(self, desk: Desk, prepared: Prepared | Answer) -> None:
-        self._desk = desk
-        self._prepared = prepared
-        self.answer: Answer | None = prepared if isinstance(prepared, Answer) else None
-
-    @property
-    def lead(self) -> AnswerSentence | None:
-        """The quoted source sentence the answer starts with, known before the model writes; when there is one, it
-        is the first piece the stream yields, and it needs no further check (it is the source's own words)."""
-        prepared = self._prepared
-        return prepared.lead.checked() if isinstance(prepared, Prepared) and prepared.lead else None
-
-    def __iter__(self) -> Iterator[str]:
-        if isinstance(self._prepared, Answer):
-            yield self._prepared.text
-            return
-        desk, prepared = self._desk, self._prepared
-        started = time.perf_counter()
-        first_ms: float | None = None
-        if prepared.lead is not None:
-            # Extractive first: the quoted lead is shown at once, while the model is still reading.
-            first_ms = _ms_since(started)
-            yield prepared.lead.text + " "
-        pieces: list[str] = []
-        # Closed on leaving the block, so an answer abandoned mid-stream stops the model at once.
-        with desk.llm.stream(prepared.messages, max_tokens=desk.settings.llm.max_tokens) as stream:
-            for piece in stream:
-                if first_ms is None:
-                    first_ms = _ms_since(started)
-                pieces.append(piece)
-                yield piece
-        usage = stream.completion  # this stream's own counts, whoever else used the model meanwhile
-        answer = desk._finish(prepared, "".join(pieces), _ms_since(started), usage.prompt_tokens if usage else 0,
-                              usage.completion_tokens if usage else len(pieces))
-        self.answer = answer.model_copy(
-            update={"timings": answer.timings.model_copy(update={"first_token_ms": first_ms or 0.0})}
-        )
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Everything decided before the model is called: the hits, the evidence shown and the prompt."""
-
-    question: str
-    as_of: datetime
-    hits: list[Hit]
-    evidence: list[Evidence]
-    messages: list[Message]
-    retrieve_ms: float
-    lead: Lead | None = None
-
-
 def _filters(filters: SearchFilters | None, criteria: dict[str, Any]) -> SearchFilters:
     # The query's "now" is fixed once per call, so retrieval, the prompt and the answer agree on it.
     return SearchFilters.of(filters, **criteria).at(datetime.now(timezone.utc))
-
-
-def _ms_since(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
 
 
 def _require_text(question: str) -> str:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
 import re
@@ -39,13 +38,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 
 import anyio
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.exceptions import HTTPException
+from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
 
-from qa import Answer, InvalidArgumentError, LLMError, NewsDeskError, SearchFilters
+from qa import Answer, InvalidArgumentError, NewsDeskError, SearchFilters
 from qa.chat import Turn
+from ui.http_errors import APIError, error_body, error_of, guarded, handle_errors
 from ui.http_shapes import MODEL_ID, ChatMessage, ChatRequest, NewsdeskInfo, SearchRequest
 
 logger = logging.getLogger(__name__)
@@ -53,23 +51,6 @@ T = TypeVar("T")
 KEEP_ALIVE_SECONDS = 10.0  # an SSE comment this often while the model writes, so proxies keep the stream open
 _SOURCES_HEADING = "\n\nSources:\n"
 _SEARCHED = re.compile(r"^\(searched for: (?P<question>.+?)\)\n\n")
-# An absolute or home-relative file path in a message, but not the path part of a URL ("host/v1" or "//host").
-_PATH = re.compile(r"(?<![\w:/.~])~?/[^\s/'\"`,;()]+(?:/[^\s/'\"`,;()]+)*")
-
-
-class APIError(Exception):
-    """An error the API reports in OpenAI's shape."""
-
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error", param: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.kind, self.param, self.headers = status, message, kind, param, headers
-
-    def response(self) -> JSONResponse:
-        """The error as an HTTP response."""
-        return JSONResponse(error_body(self.message, self.kind, self.param), self.status, headers=self.headers)
-
-
 class RequestQueue:
     """Where requests wait their turn: ``limit`` run at once, up to ``max_waiting`` more wait, later ones get 503.
 
@@ -104,7 +85,7 @@ class RequestQueue:
             self._loop, self._limiter = loop, anyio.CapacityLimiter(self.limit)
         self._admitted += 1
         try:
-            return await anyio.to_thread.run_sync(_guarded(work), limiter=self._limiter)
+            return await anyio.to_thread.run_sync(guarded(work), limiter=self._limiter)
         finally:
             self._admitted -= 1
 
@@ -133,7 +114,7 @@ def create_api(desk: Any, queue: RequestQueue | None = None, *, keep_alive: floa
     queue = queue or RequestQueue()
     api = FastAPI(title="newsdesk API", summary="OpenAI-compatible chat completions with cited answers; search.",
                   docs_url="/docs", redoc_url=None)
-    _handle_errors(api)
+    handle_errors(api)
 
     @api.get("/models")
     def list_models() -> dict[str, Any]:
@@ -181,12 +162,6 @@ def sources_text(answer: Answer) -> str:
         where = ", ".join(part for part in (ref.publisher, ref.date, ref.url) if part)
         lines.append(f"[{citation.marker}] {ref.title or '(untitled)'} — {where}")
     return _SOURCES_HEADING + "\n".join(lines) if lines else ""
-
-
-def error_body(message: str, kind: str = "invalid_request_error", param: str | None = None) -> dict[str, Any]:
-    """OpenAI's error shape, with the message on one line and no file paths."""
-    line = _PATH.sub("<path>", " ".join(str(message).split()))
-    return {"error": {"message": line[:500], "type": kind, "param": param, "code": None}}
 
 
 def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
@@ -323,7 +298,7 @@ class _Reply:
                 if item is None:
                     break
                 if isinstance(item, BaseException):  # after the headers, so an error event (OpenAI clients raise it)
-                    error = _error_of(item)
+                    error = error_of(item)
                     yield _sse(error_body(error.message, error.kind, error.param))
                     break
                 if isinstance(item, Answer):
@@ -336,60 +311,6 @@ class _Reply:
             yield "data: [DONE]\n\n"
         finally:
             stop.set()
-
-
-def _handle_errors(api: FastAPI) -> None:
-    """Every error of the API in OpenAI's shape, one line, no traceback or file path."""
-
-    @api.exception_handler(APIError)
-    async def api_error(_: Request, exc: APIError) -> JSONResponse:
-        return exc.response()
-
-    @api.exception_handler(NewsDeskError)
-    async def newsdesk_error(_: Request, exc: NewsDeskError) -> JSONResponse:
-        return _error_of(exc).response()
-
-    @api.exception_handler(RequestValidationError)
-    async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"] if part != "body") or "body"
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        return APIError(422, f"{where}: {problem['msg']}{more}", param=where).response()
-
-    @api.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
-        return APIError(exc.status_code, str(exc.detail), kind, headers=exc.headers).response()
-
-
-def _error_of(exc: BaseException) -> APIError:
-    if isinstance(exc, APIError):
-        return exc
-    if isinstance(exc, InvalidArgumentError):  # the request's fault: a blank question, a bad filter
-        return APIError(400, str(exc))
-    if isinstance(exc, LLMError):
-        return APIError(502, f"the language model failed: {exc}", "server_error")
-    if isinstance(exc, NewsDeskError):  # the server's state: no archive yet, an archive being written
-        return APIError(503, str(exc), "server_error")
-    return APIError(500, "newsdesk hit an internal error; the server log has the details", "server_error")
-
-
-def _guarded(work: Callable[[], T]) -> Callable[[], T]:
-    """``work`` with bugs logged here, with their traceback, and reported as a bare 500."""
-
-    @functools.wraps(work)
-    def run() -> T:
-        try:
-            return work()
-        except (NewsDeskError, APIError):
-            raise
-        except Exception as exc:
-            logger.exception("newsdesk API request failed")
-            raise _error_of(exc) from exc
-
-    return run
-
-
 
 
 def _searched(question: str | None) -> str:

@@ -32,7 +32,8 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa import AnswerStream, InvalidArgumentError
-from ui.http import RequestQueue, create_api, error_body
+from ui.http import RequestQueue, create_api
+from ui.http_errors import error_body
 
 logger = logging.getLogger(__name__)
 _PLAIN = (str, bytes, int, float, bool, type(None), Path, datetime, date, Enum, BaseModel, list, tuple, dict, set)

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from qa import AnswerStream, Desk, Settings
 from tests.conftest import FIXTURES
 from ui.cli import cli
-from ui.http import APIError, RequestQueue
+from ui.http import RequestQueue
+from ui.http_errors import APIError
 from ui.server import Locked, LockedDesk, ServeOptions, create_app
 
 FAST = Settings(index={"embedding_model": "hash"}, llm={"backend": "fake"})

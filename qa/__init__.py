@@ -24,6 +24,7 @@ from qa.filters import SearchFilters
 from qa.llm import LLM, Completion, CompletionStream, FakeLLM, LocalLLM, Message, OpenAICompatibleLLM
 from qa.sample import EXAMPLE_QUESTION, sample_archive_path
 from qa.settings import AnswerSettings, LLMSettings, Settings
+from qa.timeline import Timeline, TimelineBucket, TimelineEntry, build_timeline
 from qa.types import Answer, Citation, Hit, Timings
 
 __all__ = [
@@ -38,6 +39,10 @@ __all__ = [
     "Citation",
     "Hit",
     "Timings",
+    "Timeline",
+    "TimelineBucket",
+    "TimelineEntry",
+    "build_timeline",
     "LLM",
     "Completion",
     "CompletionStream",

@@ -40,6 +40,7 @@ from qa.sample import sample_archive_path
 from qa.settings import Settings
 from qa.speakers import load_aliases, parse_speaker_question, speaker_search_text, statement_answer, topical_statements
 from qa.stream import AnswerStream, Prepared, ms_since
+from qa.timeline import Timeline, build_timeline
 from qa.types import Answer, Hit, Timings
 
 __all__ = ["Desk", "sample_archive_path"]
@@ -306,6 +307,12 @@ class Desk:
         """
         chosen = SearchFilters.of(filters, **criteria) if filters is not None or criteria else None
         return Chat(self, max_history_tokens=max_history_tokens, filters=chosen)
+
+    def timeline(self, topic: str = "", filters: SearchFilters | None = None, *, speaker: str | None = None,
+                 limit: int = 30, **criteria: Any) -> Timeline:
+        """How ``topic`` (or what ``speaker`` said about it) ran over time: stories per period and one cited key
+        sentence per story, oldest first, without the LLM (see :func:`qa.timeline.build_timeline`)."""
+        return build_timeline(self, topic, _filters(filters, criteria), speaker=speaker, limit=limit)
 
     def stats(self) -> ArchiveStats:
         """Articles, chunks, date range and sources of the archive."""

@@ -1,4 +1,5 @@
-"""The web app: a header saying what the archive holds, and tabs, the first of which is the chat.
+"""The web app: a header saying what the archive holds, and tabs: the chat, then search, timeline and archive
+(:mod:`ui.tabs`).
 
 :func:`build_app` is the entry point; ``newsdesk serve`` launches it, and a server may mount it next to its own
 routes. The desk is only duck-typed (a server may wrap it, e.g. in a lock) and only its public methods are used.
@@ -14,12 +15,13 @@ from typing import Any
 from ui.chat_archive import archive_facts, header_html
 from ui.chat_assets import HEAD
 from ui.chat_tab import build_chat
+from ui.tabs import archive, search, timeline
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
 def build_app(desk: Any) -> Any:
-    """The Gradio Blocks app over ``desk``: header, then ``gr.Tabs`` with the Chat tab.
+    """The Gradio Blocks app over ``desk``: header, then ``gr.Tabs``: Chat, Search, Timeline and Archive.
 
     The chat's CSS travels in the header component (``head``), so it applies however the Blocks are served.
 
@@ -34,6 +36,12 @@ def build_app(desk: Any) -> Any:
         with gr.Tabs(elem_id="nd-tabs"):
             with gr.Tab("Chat", id="chat", elem_id="nd-tab-chat"):
                 build_chat(desk, facts)
+            with gr.Tab("Search", id="search", elem_id="nd-tab-search"):
+                search.build(desk)
+            with gr.Tab("Timeline", id="timeline", elem_id="nd-tab-timeline"):
+                timeline.build(desk)
+            with gr.Tab("Archive", id="archive", elem_id="nd-tab-archive"):
+                archive.build(desk)
 
         def ask_api(question: str) -> dict[str, Any]:
             """The cited answer as JSON, for programs (gradio_client)."""

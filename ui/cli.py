@@ -25,7 +25,7 @@ from ui.options import (
     settings_from,
 )
 from ui.pending import PendingLine
-from ui.render import render_answer, render_hit
+from ui.render import render_answer, render_hit, render_timeline
 
 
 @click.group()
@@ -145,6 +145,27 @@ def search_command(ctx: click.Context, query: str, k: int, **options: Any) -> No
         click.echo("No passages match these filters; widen the dates or drop a --source/--where.")
     else:
         click.echo("\n\n".join(render_hit(h) for h in hits))
+
+
+@cli.command("timeline")
+@click.argument("topic", required=False, default="")
+@click.option("--speaker", default=None, help="Only this speaker's statements, e.g. Russia or Peskov.")
+@archive_option
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True, help="Most key sentences listed.")
+@click.pass_context
+@friendly_errors
+def timeline_command(ctx: click.Context, topic: str, speaker: str | None, limit: int, **options: Any) -> None:
+    """How a story ran over time: matching stories per day/week/month and their dated key sentences (no LLM)."""
+    settings = settings_from(ctx)
+    desk = Desk.open(settings.archive, settings)
+    timeline = desk.timeline(topic, search_filters(options), speaker=speaker, limit=limit)
+    if options["as_json"]:
+        click.echo(timeline.model_dump_json(indent=2))
+    elif timeline.empty:
+        click.echo(f"No article is about {topic or speaker!r} under these filters; try other words or wider dates.")
+    else:
+        click.echo(render_timeline(timeline))
 
 
 @cli.command("stats")

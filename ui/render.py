@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa import Answer, Hit
+from qa import Answer, Hit, Timeline
 
 
 def render_hit(hit: Hit) -> str:
@@ -43,4 +43,19 @@ def render_answer(answer: Answer, *, lead_shown: bool = False) -> str:
                 f"  [{c.marker}] {ref.source or 'unknown'}, {ref.date}: {ref.title or '(untitled)'}"
                 + (f"\n      {ref.url}" if ref.url else "")
             )
+    return "\n".join(lines)
+
+
+def render_timeline(timeline: Timeline) -> str:
+    """A timeline as the terminal shows it: a bar per period, then the dated key sentences."""
+    top = max((b.articles for b in timeline.buckets), default=0) or 1
+    lines = [f"{timeline.articles} stories, by {timeline.bucket} (wire copies counted once):"]
+    lines += [f"  {b.label:10} {'█' * round(20 * b.articles / top):<20} {b.articles}" for b in timeline.buckets]
+    lines.append("")
+    for entry in timeline.entries:
+        who = f"{entry.speaker}: " if entry.speaker else ""
+        lines.append(f"[{entry.citation.marker}] {entry.date} · {entry.article.source or 'unknown'} · "
+                     f"{entry.article.title or '(untitled)'}\n    {who}“{entry.text}”")
+    if timeline.capped:
+        lines.append("(the search was full: more stories may match; narrow --since/--until)")
     return "\n".join(lines)

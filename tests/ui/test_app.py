@@ -230,16 +230,17 @@ def test_the_status_line_warns_when_today_is_far_past_the_archive(desk):
     assert "is not a date" in status_html(ChatOptions(since="yesterday"), facts)
 
 
-def test_the_app_has_a_chat_tab_and_no_path(desk):
+def test_the_app_has_its_four_tabs_and_no_path(desk):
     import gradio as gr
 
     app = build_app(desk)
     tabs = [b for b in app.blocks.values() if isinstance(b, gr.Tab)]
-    assert [t.label for t in tabs] == ["Chat"]
+    assert [t.label for t in tabs] == ["Chat", "Search", "Timeline", "Archive"]
     ids = {getattr(b, "elem_id", None) for b in app.blocks.values()}
     assert {"nd-chat", "nd-question", "nd-ask", "nd-clear", "nd-sources", "nd-as-of", "nd-newest"} <= ids
-    htmls = " ".join(str(b.value) for b in app.blocks.values() if isinstance(b, gr.HTML))
-    assert str(desk.path) not in htmls
+    assert {"search-query", "timeline-topic", "archive-stats"} <= ids
+    shown = " ".join(str(b.value) for b in app.blocks.values() if isinstance(b, (gr.HTML, gr.Markdown)))
+    assert str(desk.path) not in shown
 
 
 def test_served_app_answers_over_http(desk):

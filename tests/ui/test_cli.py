@@ -233,3 +233,17 @@ def test_delete_by_id_and_by_source_asks_first_and_says_when_nothing_matched(fas
     assert again.exit_code == 1 and "nothing deleted: no such article" in again.output
     neither = CliRunner().invoke(cli, ["delete", "--archive", archive])
     assert neither.exit_code == 2 and "give article ids or --source" in neither.output
+
+
+def test_timeline_lists_the_story_in_order_and_says_when_the_archive_holds_none(fixture_articles, tmp_path):
+    # The real MiniLM embedder: timeline relevance is set for it (the hash vectors of `fast` mean nothing here).
+    archive = str(tmp_path / "a")
+    run("ingest", str(fixture_articles), "--archive", archive)
+    shown = json.loads(run("timeline", "Harbor rent cap", "--archive", archive, "--json").output)
+    ids = [e["citation"]["article"]["article_id"] for e in shown["entries"]]
+    assert set(ids) == {"fx-1", "fx-2", "fx-7"} and ids == ["fx-1", "fx-2", "fx-7"], ids  # oldest first
+    text = run("timeline", "Harbor rent cap", "--archive", archive, "--until", "2024-02-20").output
+    assert "2 stories, by day" in text and "2024-02-06 · Harbor Herald" in text
+    assert "2024-02-27" not in text
+    none = run("timeline", "volcanic eruption in Iceland", "--archive", archive).output
+    assert none.startswith("No article is about 'volcanic eruption in Iceland'"), none

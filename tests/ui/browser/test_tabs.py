@@ -1,6 +1,7 @@
-"""The Search and Timeline tabs in a real browser, over the shared fixture archive: a search shows dated, sourced
-passages with the query's words marked; a timeline shows its chart and the dated key sentences in order.
-Screenshots go to ``artifacts`` (search-tab.png, timeline-tab.png)."""
+"""The Search and Timeline tabs of the whole web app (:func:`ui.app.build_app`) in a real browser, over the shared
+fixture archive: a search shows dated, sourced passages with the query's words marked; a timeline shows its chart
+and the dated key sentences in order; the Archive tab shows the archive's counts. Screenshots go to ``artifacts``
+(search-tab.png, timeline-tab.png)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,19 @@ import re
 
 import pytest
 
-from ui.tabs import search, timeline
+from ui.app import build_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def tabs_url(fixture_desk, serve):
-    import gradio as gr
-
-    with gr.Blocks(title="newsdesk tabs") as app:
-        with gr.Tab("Search"):
-            search.build(fixture_desk)
-        with gr.Tab("Timeline"):
-            timeline.build(fixture_desk)
-    return serve(app)
+    return serve(build_app(fixture_desk))
 
 
 def test_search_then_timeline(page, tabs_url, artifacts):
     page.goto(tabs_url)
+    page.get_by_role("tab", name="Search").click()
     page.locator("#search-query").get_by_role("textbox").fill("rent cap")
     page.locator("#search-as-of").get_by_role("textbox").fill("2024-12-31")
     page.locator("#search-go").click()
@@ -55,3 +50,12 @@ def test_search_then_timeline(page, tabs_url, artifacts):
     chart.locator("canvas, svg").first.wait_for()
     assert chart.bounding_box()["height"] > 150, "the chart of matching articles is drawn"
     page.screenshot(path=str(artifacts / "timeline-tab.png"), full_page=True)
+
+
+def test_the_archive_tab_of_the_app_shows_what_the_archive_holds(page, tabs_url, fixture_desk):
+    page.goto(tabs_url)
+    page.get_by_role("tab", name="Archive").click()
+    stats = page.locator("#archive-stats")
+    stats.wait_for()
+    articles = fixture_desk.stats().articles
+    assert re.search(rf"\b{articles}\b articles", stats.inner_text()), stats.inner_text()

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qa import NewsDeskError
-from ui.chat_options import ChatOptions, parse_day
+from ui.chat_options import ChatOptions
 from ui.chat_text import day, readable
+from ui.fields import parse_day
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib.util
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import datetime, timezone
 from typing import Any
 
-from qa import Desk, FilterError, LLMSettings, NewsDeskError, SearchFilters, SettingsError
+from qa import Desk, LLMSettings, NewsDeskError, SearchFilters, SettingsError
 from qa.llm import LLM, make_llm
 from qa.llm.bundled import BUNDLED_MODELS
+from ui.fields import parse_day
 
 DEFAULT_PASSAGES = 10
 
@@ -53,26 +54,6 @@ class ChatOptions:
             as_of=parse_day(self.as_of, "as of", end_of_day=True),
             sources=list(self.sources) or None,
         )
-
-
-def parse_day(value: str | None, name: str, *, end_of_day: bool = False) -> datetime | None:
-    """A ``YYYY-MM-DD`` date typed or picked in the page, as UTC; None when empty.
-
-    Example:
-        >>> parse_day("2024-06-12", "as of", end_of_day=True).isoformat()
-        '2024-06-12T23:59:59+00:00'
-        >>> parse_day("12/06", "since")
-        Traceback (most recent call last):
-        qa.errors.FilterError: since: '12/06' is not a date; use YYYY-MM-DD, e.g. 2024-06-12
-    """
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text[:10])
-    except ValueError:
-        raise FilterError(f"{name}: {text[:40]!r} is not a date; use YYYY-MM-DD, e.g. 2024-06-12") from None
-    return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0, 0), tzinfo=timezone.utc)
 
 
 def today() -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-# An absolute path of two or more parts (/home/ann/.newsdesk/archive), but not the path of a URL (…//host/v1).
-_PATH = re.compile(r"(?<![\w:/.~-])(?:[A-Za-z]:)?(?:[/\\][\w.~-]+){2,}[/\\]?")
+from ui.fields import without_paths
 
 
 def day(value: datetime | None) -> str:
@@ -28,5 +26,4 @@ def readable(error: BaseException | str) -> str:
         >>> readable("cannot reach http://127.0.0.1:8080/v1/chat")
         'cannot reach http://127.0.0.1:8080/v1/chat'
     """
-    text = " ".join(str(error).split()) or type(error).__name__
-    return _PATH.sub("(a folder on the server)", text)[:500]
+    return without_paths(error)[:500]

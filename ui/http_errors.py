@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,11 +15,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from qa import InvalidArgumentError, LLMError, NewsDeskError
+from ui.fields import without_paths
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-# An absolute or home-relative file path in a message, but not the path part of a URL ("host/v1" or "//host").
-_PATH = re.compile(r"(?<![\w:/.~])~?/[^\s/'\"`,;()]+(?:/[^\s/'\"`,;()]+)*")
 
 
 class APIError(Exception):
@@ -38,7 +36,7 @@ class APIError(Exception):
 
 def error_body(message: str, kind: str = "invalid_request_error", param: str | None = None) -> dict[str, Any]:
     """OpenAI's error shape, with the message on one line and no file paths."""
-    line = _PATH.sub("<path>", " ".join(str(message).split()))
+    line = without_paths(message, "<path>")
     return {"error": {"message": line[:500], "type": kind, "param": param, "code": None}}
 
 

@@ -4,13 +4,12 @@ documentation (``/v1/docs``) shows."""
 from __future__ import annotations
 
 from datetime import datetime
-from datetime import time as day_time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.articles import parse_date
-from qa import Answer, Citation, FilterError, SearchFilters
+from qa import Answer, Citation, SearchFilters
+from ui.fields import parse_day
 
 MODEL_ID = "newsdesk"
 
@@ -34,9 +33,9 @@ class FilterFields(BaseModel):
             FilterError: a date newsdesk cannot read, or a window that ends before it starts.
         """
         return SearchFilters.of(
-            since=_date("since", self.since),
-            until=_date("until", self.until, end_of_day=True),
-            as_of=_date("as_of", self.as_of, end_of_day=True),
+            since=parse_day(self.since, "since"),
+            until=parse_day(self.until, "until", end_of_day=True),
+            as_of=parse_day(self.as_of, "as_of", end_of_day=True),
             sources=self.sources or None,
             metadata=self.where or None,
             exclude=self.exclude or None,
@@ -132,15 +131,3 @@ class NewsdeskInfo(BaseModel):
         return cls(citations=[CitedSource.of(c) for c in answer.citations], abstained=answer.abstained,
                    reason=answer.reason, as_of=answer.as_of, question=answer.question,
                    rewritten_question=answer.rewritten_question, model=answer.model)
-
-
-def _date(name: str, value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        parsed = parse_date(value)
-    except ValueError:
-        raise FilterError(f"{name}: unreadable date {value!r}; use YYYY-MM-DD or ISO 8601") from None
-    if parsed is not None and end_of_day and parsed.time() == day_time(0, 0):
-        parsed = parsed.replace(hour=23, minute=59, second=59)  # "until 2022-06-16" means through that day
-    return parsed

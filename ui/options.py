@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
-from index.articles import parse_date
 from qa import NewsDeskError, SearchFilters, Settings, SettingsError
 from qa.settings import LLMSettings
+from ui.fields import parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def parse_day(value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    """A date typed on the command line; with ``end_of_day``, a bare day means through its last second."""
-    if value is None:
-        return None
-    try:
-        parsed = parse_date(value)
-    except ValueError:
-        raise click.BadParameter(f"unparseable date {value!r}; use YYYY-MM-DD") from None
-    assert parsed is not None
-    if end_of_day and parsed.time() == time(0, 0):
-        # "--until 2022-06-16" means through the end of that day.
-        parsed = parsed.replace(hour=23, minute=59, second=59)
-    return parsed
 
 
 def settings_from(ctx: click.Context) -> Settings:
@@ -145,9 +129,9 @@ def _debug() -> bool:
 def search_filters(options: dict[str, Any]) -> SearchFilters:
     """The --since/--until/--as-of/--source/--where options as one filter value."""
     return SearchFilters.of(
-        since=parse_day(options.get("since")),
-        until=parse_day(options.get("until"), end_of_day=True),
-        as_of=parse_day(options.get("as_of"), end_of_day=True),
+        since=parse_day(options.get("since"), "--since"),
+        until=parse_day(options.get("until"), "--until", end_of_day=True),
+        as_of=parse_day(options.get("as_of"), "--as-of", end_of_day=True),
         sources=options.get("sources") or None,
         metadata=_where(options.get("where") or ()),
     )

@@ -55,7 +55,7 @@ def test_bad_input_gives_one_line_and_nonzero_exit(fast, fixture_articles, tmp_p
     for args, message in [
         (["ask", "  ", "--archive", archive], "Error: the question is empty"),
         (["ask", "Rents?", "--archive", str(tmp_path / "missing")], "Error: no newsdesk archive at"),
-        (["search", "rent", "--archive", archive, "--since", "someday"], "unparseable date 'someday'"),
+        (["search", "rent", "--archive", archive, "--since", "someday"], "--since: 'someday' is not a date"),
         (["search", "rent", "--archive", archive, "--source", "Reuters"], "Error: no articles from Reuters"),
         (
             [

@@ -197,7 +197,7 @@ def test_filters_and_as_of_are_extra_body_fields(desk):
 @pytest.mark.parametrize(("body", "status", "message"), [
     ({"messages": [{"role": "user", "content": "  "}]}, 400, "the question is empty"),
     ({"messages": [{"role": "user", "content": RENTS}], "as_of": "soon"}, 400,
-     "as_of: unreadable date 'soon'; use YYYY-MM-DD or ISO 8601"),
+     "as_of: 'soon' is not a date; use YYYY-MM-DD or ISO 8601"),
     ({"messages": [{"role": "user", "content": RENTS}], "since": "2024-03-01", "until": "2024-02-01"}, 400,
      "since (2024-03-01) is after the end of the window (2024-02-01)"),
     ({"messages": [{"role": "user", "content": RENTS}], "sources": ["Nobody News"]}, 400,

@@ -81,7 +81,7 @@ def test_text_from_articles_is_escaped_and_scores_become_words():
     assert closeness(hit, query_words("rent cap")) == "loosely related · has all your words"
     assert closeness(hit, query_words("rent")) == "loosely related · has your word"
     assert friendly_error(EmptyIndexError("archive /srv/news/a holds no articles yet")) == (
-        "archive … holds no articles yet")
+        "archive (a folder on the server) holds no articles yet")
 
 
 def test_the_tab_builds_with_the_archives_sources(fixture_desk):

@@ -12,13 +12,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time
 from typing import Any
 
-from index.articles import parse_date
 from index.text import content_words
-from qa import ArticleRef, Desk, FilterError, Hit, NewsDeskError, SearchFilters
+from qa import ArticleRef, Desk, Hit, NewsDeskError, SearchFilters
 from qa.speakers.topics import stem
+from ui.fields import parse_day, without_paths
 
 DEFAULT_PASSAGES = 10
 MOST_PASSAGES = 50
@@ -27,7 +26,6 @@ MOST_PASSAGES = 50
 CLOSE = 0.5
 RELATED = 0.3
 _TOKEN = re.compile(r"([A-Za-z0-9][\w'’\-]*)")
-_PATH = re.compile(r"(?<![\w/\\])(?:~|[A-Za-z]:)?(?:[/\\][\w.~+\-]+){2,}[/\\]?")
 
 # The results' look, scoped by gradio to the component (``gr.HTML(css_template=CSS)``); gradio's theme variables keep
 # it readable in dark mode too.
@@ -45,35 +43,6 @@ CSS = """
 .nd-copies{font-size:.9em;color:var(--body-text-color-subdued,#666)}
 .nd-results a,.nd-timeline a{padding:0}
 """
-
-
-def parse_day(value: str | None, field: str, *, end_of_day: bool = False) -> datetime | None:
-    """A date typed in a form field, or None when the field is blank.
-
-    Args:
-        value: what was typed: ``2024-02-06`` (or any date style the archive reads).
-        field: the field's name, for the message.
-        end_of_day: a bare day means through its last second (for "until" and "as of").
-
-    Raises:
-        FilterError: the text is not a date; the message names the field.
-
-    Example:
-        >>> parse_day("2024-02-06", "until", end_of_day=True).isoformat()
-        '2024-02-06T23:59:59+00:00'
-        >>> parse_day("  ", "since") is None
-        True
-    """
-    if value is None or not str(value).strip():
-        return None
-    try:
-        parsed = parse_date(str(value).strip())
-    except ValueError:
-        raise FilterError(f"{field}: {str(value).strip()[:40]!r} is not a date; use YYYY-MM-DD") from None
-    assert parsed is not None
-    if end_of_day and parsed.time() == time(0, 0):
-        parsed = parsed.replace(hour=23, minute=59, second=59)
-    return parsed
 
 
 def form_filters(since: str | None, until: str | None, as_of: str | None, sources: Sequence[str] | None = None
@@ -98,9 +67,9 @@ def friendly_error(exc: NewsDeskError) -> str:
     Example:
         >>> from qa import ArchiveNotFoundError
         >>> friendly_error(ArchiveNotFoundError("no archive at /home/ann/.newsdesk; run newsdesk ingest"))
-        'no archive at …; run newsdesk ingest'
+        'no archive at (a folder on the server); run newsdesk ingest'
     """
-    return _PATH.sub("…", str(exc)).strip() or type(exc).__name__
+    return without_paths(exc)
 
 
 def title_link(ref: ArticleRef) -> str:

@@ -31,7 +31,7 @@ from qa.answering.judge import Judge
 from qa.answering.lead import find_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
-from qa.errors import EmptyQuestionError, InvalidArgumentError
+from qa.errors import MAX_QUESTION_CHARS, EmptyQuestionError, InvalidArgumentError, QuestionTooLongError
 from qa.filters import SearchFilters
 from qa.llm.backends import make_llm
 from qa.llm.base import LLM
@@ -372,4 +372,11 @@ def _filters(filters: SearchFilters | None, criteria: dict[str, Any]) -> SearchF
 def _require_text(question: str) -> str:
     if not isinstance(question, str) or not question.strip():
         raise EmptyQuestionError("the question is empty; ask something, e.g. 'What has Russia said about US strikes?'")
-    return question.strip()
+    question = question.strip()
+    # A pasted page is not a question: it would crowd the passages out of the model's context (and slow BM25).
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionTooLongError(
+            f"the question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,} "
+            "(ask about one thing, e.g. 'What has Russia said about US strikes?')"
+        )
+    return question

@@ -24,6 +24,8 @@ __all__ = [
     "ModelError",
     "LLMError",
     "EmptyQuestionError",
+    "QuestionTooLongError",
+    "MAX_QUESTION_CHARS",
     "FilterError",
     "SettingsError",
 ]
@@ -35,6 +37,15 @@ class LLMError(NewsDeskError):
 
 class EmptyQuestionError(InvalidArgumentError):
     """The question is empty or only whitespace."""
+
+
+# The longest question (or search query) answered, in characters: about 500 tokens, an eighth of the bundled model's
+# context, so the passages still fit beside it.
+MAX_QUESTION_CHARS = 2_000
+
+
+class QuestionTooLongError(InvalidArgumentError):
+    """The question is longer than ``MAX_QUESTION_CHARS`` characters (a pasted page rather than a question)."""
 
 
 class FilterError(InvalidArgumentError):

@@ -1,6 +1,8 @@
 """The ``newsdesk`` command: each subcommand parses, makes one ``qa`` call, and renders.
 
-Errors from newsdesk become one line on stderr and exit code 1; ``NEWSDESK_DEBUG=1`` shows the traceback.
+Errors from newsdesk become one line on stderr and exit code 1 (2 for wrong usage); with ``--json`` the line is JSON
+on stdout, ``{"error": "..."}``, so a script reads one JSON document either way. ``NEWSDESK_DEBUG=1`` shows the
+traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import click
 
 from evals.__main__ import main as run_eval_suite
 from evals.bench import benchmark_answers, benchmark_search, read_queries
+from index.pipeline import IngestReport
 from qa import EXAMPLE_QUESTION, Desk, sample_archive_path
 from ui.options import (
     archive_option,
@@ -28,10 +31,44 @@ from ui.pending import PendingLine
 from ui.render import render_answer, render_hit, render_timeline
 
 
-@click.group()
+class _Commands(click.Group):
+    """The subcommands; with ``--json``, any error of a command that takes it is printed as JSON on stdout."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        wants_json = "--json" in ctx.args  # the subcommand's own arguments, before they are parsed
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            command = self.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+            if not (wants_json and command is not None and _takes_json(command)):
+                raise
+            click.echo(json_error(exc.format_message()))
+            raise click.exceptions.Exit(exc.exit_code) from None
+
+
+def _takes_json(command: click.Command) -> bool:
+    return any("--json" in param.opts for param in command.params if isinstance(param, click.Option))
+
+
+def json_error(message: str) -> str:
+    """An error as the one line of JSON that ``--json`` prints: ``{"error": "..."}``.
+
+    Example:
+        >>> json_error("the question is empty;\n ask something")
+        '{"error": "the question is empty; ask something"}'
+    """
+    return json.dumps({"error": " ".join(message.split())}, ensure_ascii=False)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="newsdesk")
 def cli() -> None:
-    """newsdesk: ask questions of a news archive and get answers with cited, dated sources."""
+    """newsdesk: ask questions of a news archive and get answers with cited, dated sources.
+
+    \b
+    Exit codes: 0 done; 1 an error (one line on stderr: what and where); 2 wrong usage.
+    With --json, stdout holds one JSON document: the result, or {"error": "..."} (exit 1 or 2).
+    """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -39,29 +76,64 @@ def cli() -> None:
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @archive_option
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print the report as JSON (on stdout; with an "error" field when the exit code is 1).')
+@click.option("--strict", is_flag=True, help="Exit 1 if any record was skipped (the readable ones are still stored).")
 @click.pass_context
 @friendly_errors
-def ingest_command(ctx: click.Context, paths: tuple[str, ...], archive: Path | None, as_json: bool) -> None:
-    """Ingest files and folders (JSON, JSONL, CSV, HTML, RSS/Atom, TXT, MD; .gz too) into the archive."""
+def ingest_command(ctx: click.Context, paths: tuple[str, ...], archive: Path | None, as_json: bool,
+                   strict: bool) -> None:
+    """Ingest files and folders (JSON, JSONL, CSV, HTML, RSS/Atom, TXT, MD; .gz too) into the archive.
+
+    A record or file that cannot be read (no text, bad JSON, a missing file) is skipped and listed with its file,
+    line and reason; everything readable is stored.
+
+    \b
+    Exit codes:
+      0  the batch was processed; skipped records, if any, are listed
+      1  nothing could be read, the archive could not be written, or
+         --strict and at least one record was skipped
+      2  wrong usage (an unknown option, no PATHS)
+    """
     from tqdm import tqdm
 
     settings = settings_from(ctx)
-    desk = Desk.open(settings.archive, settings, create=True)
-    with tqdm(
-        total=_estimate_records(paths), unit=" articles", file=sys.stderr, disable=as_json, dynamic_ncols=True
-    ) as bar:
-        report = desk.ingest(paths, progress=bar.update)
+    try:
+        desk = Desk.open(settings.archive, settings, create=True)
+        with tqdm(
+            total=_estimate_records(paths), unit=" articles", file=sys.stderr, disable=as_json, dynamic_ncols=True
+        ) as bar:
+            report = desk.ingest(paths, progress=bar.update)
+    except OSError as exc:
+        # Unreadable inputs are skipped by the loaders, so an OSError here is the archive's own folder or files.
+        what = exc.strerror or str(exc)
+        raise click.ClickException(f"could not write the archive {settings.archive}: {what}"
+                                   + (f" ({exc.filename})" if exc.filename else "")) from exc
+    error = _ingest_error(report, strict)
     if as_json:
-        click.echo(report.model_dump_json(indent=2))
-    else:
-        click.echo(f"{settings.archive}: {report.summary()}")
-        for failure in report.failed[:20]:
-            click.echo(f"  failed: {failure}", err=True)
-        if len(report.failed) > 20:
-            click.echo(f"  … and {len(report.failed) - 20} more (use --json for all)", err=True)
-    if report.failed:
-        ctx.exit(1)
+        shown = report.model_dump(mode="json")
+        click.echo(json.dumps({**shown, "error": error} if error else shown, indent=2, ensure_ascii=False))
+        if error:
+            ctx.exit(1)
+        return
+    click.echo(f"{settings.archive}: {report.summary()}")
+    for failure in report.failed[:20]:
+        click.echo(f"  skipped: {failure}", err=True)
+    if len(report.failed) > 20:
+        click.echo(f"  … and {len(report.failed) - 20} more (use --json for all)", err=True)
+    if error:
+        raise click.ClickException(error)
+
+
+def _ingest_error(report: IngestReport, strict: bool) -> str | None:
+    # Skipping a few bad records of a real archive is normal, so it fails only with --strict; reading nothing is not.
+    skipped = len(report.failed)
+    if report.seen == 0:
+        return f"nothing was ingested: no article could be read ({skipped} problem{'s' * (skipped != 1)} listed)"
+    if strict and skipped:
+        return (f"{skipped} record{'s were' if skipped != 1 else ' was'} skipped (--strict); "
+                f"the readable ones were stored ({report.seen} read)")
+    return None
 
 
 def _estimate_records(paths: tuple[str, ...]) -> int | None:

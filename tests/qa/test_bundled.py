@@ -2,7 +2,6 @@
 
 import hashlib
 import importlib
-import json
 import sys
 import tomllib
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa import LLMError, LLMSettings, LocalLLM, Message, ModelError, NewsDeskError, SettingsError
+from qa.llm import bundled
 from qa.llm.backends import make_llm
 from qa.llm.bundled import BUNDLED_MODELS, BundledModel, bundled_model_path, find_bundled_model
 
@@ -110,25 +110,27 @@ def tiny_model(tmp_path, monkeypatch):
         sys.modules.pop(f"{prefix}{i}", None)
 
 
-def test_parts_are_joined_verified_and_stamped(tmp_path, tiny_model):
+def test_parts_are_joined_and_verified_once_per_process(tmp_path, tiny_model, monkeypatch, caplog):
     model, joined = tiny_model
     path = bundled_model_path("tiny-alias", tmp_path / "cache")
     assert path == tmp_path / "cache" / "models" / "tiny.gguf" and path.read_bytes() == joined
-    stamp = json.loads(path.with_suffix(".verified.json").read_text())
-    assert stamp["sha256"] == model.sha256 and stamp["size"] == len(joined)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.gguf", "tiny.verified.json"], "no partial left"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.gguf", "tiny.gguf.lock"], "no partial, no stamp"
 
-    # The stamp spares re-hashing: with the packages gone, the verified file is still found.
+    # A new process hashes the file it loads; a good one needs no packages.
     (tmp_path / "site").rename(tmp_path / "gone")
     for i in range(1, 4):
         sys.modules.pop(model.module_pattern.format(i=i), None)
     importlib.invalidate_caches()
+    monkeypatch.setattr(bundled, "_verified", {})
     assert bundled_model_path("tiny", tmp_path / "cache") == path
 
-    # A file changed after verification no longer matches its stamp, so it is joined (here: not) again.
+    # A file changed after verification fails its sha256, so it is joined (here: not) again, and never loaded.
     path.write_bytes(joined[:-1] + b"!")
     with pytest.raises(ModelError, match="is not installed"):
         bundled_model_path("tiny", tmp_path / "cache")
+    assert [r.getMessage().split(";")[0] for r in caplog.records if r.levelname == "WARNING"] == [
+        "bundled model tiny in the cache failed its sha256 check (damaged since it was joined)"
+    ]
 
 
 def test_parts_of_the_wrong_size_are_refused_before_joining(tmp_path, tiny_model, monkeypatch):

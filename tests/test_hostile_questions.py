@@ -48,7 +48,7 @@ HOSTILE: dict[str, tuple[str, type[NewsDeskError] | None]] = {
     "tantivy-set": ("source: IN [a b] \\ a:b:c", None),
     "control-chars": ("rent\x00cap\x1b[31m\u202e", None),
     "rents-with-script": (RENTS + "<script>alert(1)</script>", None),
-    "rents-with-query-syntax": ('Harbor rent cap title:foo AND (bar OR "unbalanced ~2 ^3', None),
+    "rents-with-query-syntax": (RENTS + 'title:foo AND (bar OR "unbalanced ~2 ^3 field:[a TO b] *', None),
 }
 IDS = list(HOSTILE)
 CLI_IDS = [i for i in IDS if "\x00" not in HOSTILE[i][0]]  # a command line cannot hold a NUL byte

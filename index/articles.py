@@ -45,42 +45,21 @@ _KNOWN_FIELDS = {
     *LANGUAGE_FIELDS,
 }
 
-# Publishers whose name is not just their domain in capitals.
+# Publishers whose name is not just their domain in capitals (a table: one line per few, unformatted).
+# fmt: off
 KNOWN_PUBLISHERS = {
-    "cnn.com": "CNN",
-    "usatoday.com": "USA Today",
-    "theweek.co.uk": "The Week",
-    "theweek.com": "The Week",
-    "reuters.com": "Reuters",
-    "apnews.com": "AP",
-    "bbc.com": "BBC",
-    "bbc.co.uk": "BBC",
-    "nytimes.com": "The New York Times",
-    "washingtonpost.com": "The Washington Post",
-    "theguardian.com": "The Guardian",
-    "wsj.com": "The Wall Street Journal",
-    "ft.com": "Financial Times",
-    "bloomberg.com": "Bloomberg",
-    "aljazeera.com": "Al Jazeera",
-    "foxnews.com": "Fox News",
-    "nbcnews.com": "NBC News",
-    "cbsnews.com": "CBS News",
-    "abcnews.go.com": "ABC News",
-    "npr.org": "NPR",
-    "politico.com": "Politico",
-    "axios.com": "Axios",
-    "tass.com": "TASS",
-    "tass.ru": "TASS",
-    "themoscowtimes.com": "The Moscow Times",
-    "france24.com": "France 24",
-    "dw.com": "DW",
-    "latimes.com": "Los Angeles Times",
-    "economist.com": "The Economist",
-    "independent.co.uk": "The Independent",
-    "telegraph.co.uk": "The Telegraph",
-    "thehill.com": "The Hill",
+    "cnn.com": "CNN", "usatoday.com": "USA Today", "theweek.co.uk": "The Week", "theweek.com": "The Week",
+    "reuters.com": "Reuters", "apnews.com": "AP", "bbc.com": "BBC", "bbc.co.uk": "BBC",
+    "nytimes.com": "The New York Times", "washingtonpost.com": "The Washington Post",
+    "theguardian.com": "The Guardian", "wsj.com": "The Wall Street Journal", "ft.com": "Financial Times",
+    "bloomberg.com": "Bloomberg", "aljazeera.com": "Al Jazeera", "foxnews.com": "Fox News", "nbcnews.com": "NBC News",
+    "cbsnews.com": "CBS News", "abcnews.go.com": "ABC News", "npr.org": "NPR", "politico.com": "Politico",
+    "axios.com": "Axios", "tass.com": "TASS", "tass.ru": "TASS", "themoscowtimes.com": "The Moscow Times",
+    "france24.com": "France 24", "dw.com": "DW", "latimes.com": "Los Angeles Times", "economist.com": "The Economist",
+    "independent.co.uk": "The Independent", "telegraph.co.uk": "The Telegraph", "thehill.com": "The Hill",
     "cnbc.com": "CNBC",
 }
+# fmt: on
 # Second-level labels under which a country-code domain registers names (bbc.co.uk, abc.net.au).
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "go", "ne", "or"}
 
@@ -91,6 +70,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Reuters-21578 marks paragraphs with a literal "&\t" left over from its SGML.
 _WIRE_PARAGRAPH = re.compile(r"\s*&\\t")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+# Bounds on one record, far above real news, so a hostile record is refused with a reason, not stalling or crashing
+# the batch. The longest article in the shared archives is 100,000 characters (RealTimeQA, cut there; Reuters-21578:
+# 13,369); chunking 300,000 takes seconds, and llama-index's sentence splitter gives up (a 5 s regex limit) on
+# a million. Over the bound an article is refused, not cut short, which would store and cite it as if whole.
+MAX_ARTICLE_CHARS = 300_000
+MAX_TITLE_CHARS = 5_000  # headlines run under 300 characters; a title of pages is a mis-mapped field
+# Real records nest a few levels (authors, {"source": {"name": ...}}); thousands would exhaust Python's recursion.
+MAX_NESTING_DEPTH = 32
 
 
 class Article(BaseModel):
@@ -187,7 +175,10 @@ def parse_date(value: Any) -> datetime | None:
         parsed = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in JSON exports
-        parsed = datetime.fromtimestamp(seconds, tz=UTC)
+        try:
+            parsed = datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:  # beyond year 9999, NaN, infinity
+            raise ValueError(f"unparseable date {value!r}") from exc
     elif isinstance(value, str):
         parsed = _parse_date_string(value.strip())
     else:
@@ -304,7 +295,8 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
         default_source: publisher to use when neither the record nor its URL names one.
 
     Raises:
-        IngestError: the record holds no article text, or its date cannot be read.
+        IngestError: the record holds no article text, its date cannot be read, or it is past a bound
+            (:data:`MAX_ARTICLE_CHARS`, :data:`MAX_TITLE_CHARS`, :data:`MAX_NESTING_DEPTH`).
 
     Example:
         >>> a = article_from_record({"headline": "Hi", "body": "Text.", "date": "2022/06/12"})
@@ -313,10 +305,14 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
     """
     if not isinstance(record, Mapping):
         raise IngestError(f"expected a JSON object per article, got {type(record).__name__}")
+    if nesting_depth(record) > MAX_NESTING_DEPTH:
+        raise IngestError(
+            f"record nested more than {MAX_NESTING_DEPTH} levels deep; news records nest a few, flatten it"
+        )
     _, raw_text = _first(record, TEXT_FIELDS)
     _, raw_title = _first(record, TITLE_FIELDS)
-    title = clean_text(_as_text(raw_title)) or None if raw_title is not None else None
-    text = clean_text(_as_text(raw_text)) if raw_text is not None else ""
+    title = _clean_field(raw_title, MAX_TITLE_CHARS, "title") or None
+    text = _clean_field(raw_text, MAX_ARTICLE_CHARS, "article text")
     _, url = _first(record, URL_FIELDS)
     url = _as_text(url).strip() if url is not None else None
     # News URLs carry the headline in their slug; an untitled record still gets a searchable title.
@@ -324,7 +320,7 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
     if not text and title:
         text = title  # headline-only items (Reuters briefs, pages whose body was all furniture) are still news
     if not text:
-        fields = ", ".join(sorted(map(str, record))[:8]) or "none"
+        fields = ", ".join(" ".join(str(name).split())[:40] for name in sorted(map(str, record))[:8]) or "none"
         raise IngestError(
             f"no article text (fields: {fields}); expected one of {', '.join(TEXT_FIELDS[:4])} or a title"
         )
@@ -352,6 +348,40 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
     )
     # Bylines and page furniture are removed from the stored text, which chunks and citation offsets are cut from.
     return without_furniture(article)
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply lists and mappings nest in ``value`` (a scalar is 0), counted without recursion.
+
+    Example:
+        >>> nesting_depth({"a": [1, {"b": 2}]}), nesting_depth("x")
+        (3, 0)
+    """
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_NESTING_DEPTH:
+            return deepest  # deep enough to refuse; no need to walk the rest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _clean_field(raw: Any, limit: int, what: str) -> str:
+    value = _as_text(raw) if raw is not None else ""
+    if len(value) > limit:  # checked before cleaning, which is what a huge field would stall
+        raise IngestError(
+            f"{what} is {len(value):,} characters, over the {limit:,} newsdesk reads (far above any news article); "
+            "split it into articles or fix the field mapping"
+        )
+    return clean_text(value)
 
 
 def _extra_metadata(record: Mapping[str, Any]) -> dict[str, str | int | float | bool]:

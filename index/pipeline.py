@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -12,7 +14,11 @@ from index.archive.store import ArchiveStore
 from index.articles import Article
 from index.chunking import Chunk, chunk_and_embed
 from index.embedding import Embedder
+from index.errors import NewsDeskError
 from index.loaders import LoadProblem, load
+from index.settings import IndexSettings
+
+logger = logging.getLogger(__name__)
 
 
 class IngestFailure(BaseModel):
@@ -84,7 +90,7 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     settings = store.settings
-    pending: list[tuple[Article, str]] = []
+    pending: list[_Pending] = []
     # Text hashes seen in this run, so two copies inside one batch are also caught.
     seen_text: dict[str, str] = {}
     seen_ids: dict[str, str] = {}
@@ -93,15 +99,14 @@ def ingest(
         if not pending:
             return
         # An article id read twice with different text in one batch: the later version replaces the earlier.
-        latest = {article.article_id: (article, origin) for article, origin in pending}
-        prepared = chunk_and_embed([a for a, _ in latest.values()], settings, embedder)
+        latest = {entry.article.article_id: entry for entry in pending}
+        prepared = _prepare(list(latest.values()), settings, embedder, report, seen_text, seen_ids)
         batch: list[tuple[Article, list[Chunk], list[list[float]], str | None]] = [
-            (article, chunks, vectors, origin)
-            for (article, chunks, vectors), (_, origin) in zip(prepared, latest.values(), strict=True)
+            (article, chunks, vectors, entry.path) for entry, (article, chunks, vectors) in prepared
         ]
         store.write(batch)
-        report.chunks += sum(len(chunks) for _, chunks, _ in prepared)
-        report.embedded += sum(len(vectors) for _, _, vectors in prepared)
+        report.chunks += sum(len(chunks) for _, (_, chunks, _) in prepared)
+        report.embedded += sum(len(vectors) for _, (_, _, vectors) in prepared)
         if progress:
             progress(len(pending))
         pending.clear()
@@ -127,12 +132,51 @@ def ingest(
             report.added += 1
         seen_ids[item.article.article_id] = item.article.content_hash
         seen_text[item.article.text_hash] = item.article.article_id
-        pending.append((item.article, item.path))
+        pending.append(_Pending(item.article, item.path, item.line, verdict))
         if len(pending) >= settings.upsert_batch_size:
             flush()
     flush()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+@dataclass(frozen=True)
+class _Pending:
+    article: Article
+    path: str
+    line: int | None
+    verdict: str  # "added" or "updated": undone in the report if the article cannot be chunked
+
+
+Prepared = tuple[Article, list[Chunk], list[list[float]]]
+
+
+def _prepare(
+    entries: list[_Pending],
+    settings: IndexSettings,
+    embedder: Embedder,
+    report: IngestReport,
+    seen_text: dict[str, str],
+    seen_ids: dict[str, str],
+) -> list[tuple[_Pending, Prepared]]:
+    """Chunk and embed a batch; if that fails, article by article, so an article that cannot be cut into passages
+    is reported and costs only itself. Errors of newsdesk's own (a missing model) still stop the run."""
+    try:
+        return list(zip(entries, chunk_and_embed([e.article for e in entries], settings, embedder), strict=True))
+    except NewsDeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - retried one by one, so the failing article is named and the rest kept
+        if len(entries) > 1:
+            return [pair for e in entries for pair in _prepare([e], settings, embedder, report, seen_text, seen_ids)]
+        entry = entries[0]
+        logger.warning("%s:%s: could not cut the article into passages", entry.path, entry.line, exc_info=True)
+        detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+        reason = f"could not cut the article into passages ({exc.__class__.__name__}: {detail}); shorten or split it"
+        report.failed.append(IngestFailure(path=entry.path, line=entry.line, reason=reason))
+        setattr(report, entry.verdict, getattr(report, entry.verdict) - 1)
+        seen_ids.pop(entry.article.article_id, None)
+        seen_text.pop(entry.article.text_hash, None)
+        return []
 
 
 def _classify(article: Article, store: ArchiveStore, seen_text: dict[str, str], seen_ids: dict[str, str]) -> str:

@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from index.loaders.base import Loaded, LoadProblem, Reader, base_suffix
+from index.loaders.base import GZIP_ERRORS, Loaded, LoadProblem, Reader, base_suffix, damaged_gzip, unexpected
 from index.loaders.feeds import read_feed
 from index.loaders.html import read_html
-from index.loaders.records import read_csv, read_json, read_jsonl
+from index.loaders.limits import ReadLimitError
+from index.loaders.records import read_json, read_jsonl
+from index.loaders.tables import read_csv
 from index.loaders.text import read_text
 
 __all__ = ["Loaded", "LoadProblem", "load", "discover", "SUPPORTED_SUFFIXES"]
@@ -74,4 +77,24 @@ def load(paths: Iterable[str | Path]) -> Iterator[Loaded | LoadProblem]:
         if isinstance(item, LoadProblem):
             yield item
         else:
-            yield from READERS[base_suffix(item)](item)
+            yield from _guarded(item, READERS[base_suffix(item)])
+
+
+def _guarded(path: Path, reader: Reader) -> Iterator[Loaded | LoadProblem]:
+    """The reader's items; whatever escapes it ends this file with one problem, never the batch."""
+    line: int | None = None
+    try:
+        for item in reader(path):
+            line = item.line
+            yield item
+    except ReadLimitError as exc:
+        yield LoadProblem(str(path), line, exc.reason)
+    except GZIP_ERRORS as exc:
+        yield damaged_gzip(path, exc, line)
+    except (RecursionError, MemoryError) as exc:
+        yield LoadProblem(str(path), line, f"too large or deeply nested to read ({exc.__class__.__name__}); skipped")
+    except OSError as exc:
+        yield LoadProblem(str(path), line, f"cannot read file ({exc.strerror or exc})")
+    except Exception as exc:  # noqa: BLE001 - a reader's unforeseen failure costs its file only; traceback logged
+        logging.getLogger(__name__).exception("%s: unexpected error reading the file", path)
+        yield unexpected(path, line, exc)

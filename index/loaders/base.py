@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,6 +12,11 @@ from typing import Any
 
 from index.articles import Article, article_from_record
 from index.errors import IngestError
+from index.loaders import limits
+from index.loaders.limits import ReadLimitError, mib
+from index.loaders.reading import UTF8, read_capped
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,10 +36,17 @@ class LoadProblem:
     line: int | None
     reason: str
 
+    def __post_init__(self) -> None:
+        # One readable line whatever a parser's message held (field names and feed errors can carry line breaks).
+        flat = " ".join(self.reason.split())
+        object.__setattr__(self, "reason", flat if len(flat) <= _REASON_CHARS else flat[: _REASON_CHARS - 1] + "…")
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.reason}"
 
+
+_REASON_CHARS = 400
 
 Reader = Callable[[Path], Iterator["Loaded | LoadProblem"]]
 
@@ -49,38 +62,25 @@ def base_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def read_bytes(path: Path) -> bytes:
-    """Whole file contents, gunzipped if it ends in ``.gz``."""
-    if path.suffix.lower() == ".gz":
-        with gzip.open(path, "rb") as handle:
-            return handle.read()
-    return path.read_bytes()
-
-
-def read_whole(path: Path) -> bytes | LoadProblem:
-    """The file's bytes (gunzipped), or the problem that stopped reading them."""
+def read_whole(path: Path, limit: int) -> bytes | LoadProblem:
+    """The file's bytes (gunzipped, at most ``limit`` of them), or the problem that stopped reading them."""
     try:
-        return read_bytes(path)
+        return read_capped(path, limit)
+    except ReadLimitError as exc:
+        return LoadProblem(str(path), None, exc.reason)
     except GZIP_ERRORS as exc:
         return damaged_gzip(path, exc)
     except OSError as exc:
         return LoadProblem(str(path), None, f"cannot read file ({exc.strerror or exc})")
 
 
-def decode(data: bytes) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), else Latin-1, which never fails."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def iter_lines(path: Path) -> Iterator[str]:
-    """Lines of a text file, gunzipped on the fly; a truncated .gz raises a GZIP_ERRORS error at the cut."""
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rb") as handle:  # type: ignore[operator]
-        for raw in handle:
-            yield decode(raw)
+def too_long_line(path: Path, line: int) -> LoadProblem:
+    """The problem reported for a line (or CSV row) past the line bound."""
+    return LoadProblem(
+        str(path),
+        line,
+        f"line is longer than {mib(limits.MAX_LINE_BYTES)}, more than any news record; fix or remove the line",
+    )
 
 
 def damaged_gzip(path: Path, exc: BaseException, line: int | None = None) -> LoadProblem:
@@ -92,9 +92,29 @@ def damaged_gzip(path: Path, exc: BaseException, line: int | None = None) -> Loa
     )
 
 
-def to_loaded(path: Path, record: Any, line: int | None) -> Loaded | LoadProblem:
-    """Turn one raw record into an article, or into the problem that stops it."""
+def to_loaded(path: Path, record: Any, line: int | None, encoding: str = UTF8) -> Loaded | LoadProblem:
+    """Turn one raw record into an article, or into the problem that stops it.
+
+    A file not read as UTF-8 says so in the article's metadata (``text_encoding``), so the choice is on record.
+    """
+    if encoding != UTF8 and isinstance(record, dict):
+        record = {**record, "text_encoding": encoding}
     try:
         return Loaded(article_from_record(record), str(path), line)
     except IngestError as exc:
         return LoadProblem(str(path), line, str(exc))
+    except (RecursionError, MemoryError) as exc:
+        return LoadProblem(str(path), line, f"record too large or deeply nested to read ({exc.__class__.__name__})")
+    except Exception as exc:  # noqa: BLE001 - one odd record must cost only itself; the traceback is logged
+        logger.exception("%s:%s: unexpected error reading a record", path, line)
+        return unexpected(path, line, exc)
+
+
+def unexpected(path: Path, line: int | None, exc: Exception) -> LoadProblem:
+    """The problem reported when reading a record or file failed in a way newsdesk did not foresee."""
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return LoadProblem(
+        str(path),
+        line,
+        f"could not be read ({exc.__class__.__name__}: {detail}); skipped, please report it with the file",
+    )

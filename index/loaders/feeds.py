@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import feedparser
 
-from index.loaders.base import Loaded, LoadProblem, read_whole, to_loaded
+from index.loaders import limits
+from index.loaders.base import Loaded, LoadProblem, read_whole, to_loaded, unexpected
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_feed(path: Path) -> Iterator[Loaded | LoadProblem]:
     """Entries of an RSS/Atom feed; the feed's title is the publisher unless the link names one."""
-    raw = read_whole(path)
+    raw = read_whole(path, limits.MAX_PAGE_BYTES)
     if isinstance(raw, LoadProblem):
         yield raw
         return
@@ -25,7 +29,12 @@ def read_feed(path: Path) -> Iterator[Loaded | LoadProblem]:
         return
     feed_title = feed.feed.get("title")
     for position, entry in enumerate(feed.entries, start=1):
-        yield to_loaded(path, _entryto_loaded(entry, feed_title), position)
+        try:
+            record = _entryto_loaded(entry, feed_title)
+        except Exception as exc:  # noqa: BLE001 - feedparser hands back odd shapes for junk; one entry costs itself
+            yield unexpected(path, position, exc)
+            continue
+        yield to_loaded(path, record, position)
 
 
 def _entryto_loaded(entry: Any, feed_title: str | None) -> dict[str, Any]:
@@ -49,6 +58,9 @@ def _strip_tags(markup: str) -> str:
     if "<" not in markup:
         return markup
     import lxml.html  # local: only feeds with HTML bodies need it
+
+    # lxml refuses strings with control characters (ValueError), and the article text drops them anyway.
+    markup = _CONTROL.sub(" ", markup)
 
     try:
         tree = lxml.html.fromstring(markup)

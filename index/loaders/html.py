@@ -8,16 +8,20 @@ from typing import Any
 
 import trafilatura
 
-from index.loaders.base import Loaded, LoadProblem, decode, read_whole, to_loaded
+from index.loaders import limits
+from index.loaders.base import Loaded, LoadProblem, read_whole, to_loaded
+from index.loaders.reading import decode, note_encoding
 
 
 def read_html(path: Path) -> Iterator[Loaded | LoadProblem]:
     """One article per page; boilerplate (menus, footers, ads) is left out by trafilatura."""
-    raw = read_whole(path)
+    raw = read_whole(path, limits.MAX_PAGE_BYTES)
     if isinstance(raw, LoadProblem):
         yield raw
         return
-    page = decode(raw)
+    decoded = decode(raw)
+    note_encoding(path, decoded.encoding)
+    page = decoded.text
     extracted = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, favor_precision=True)
     fields: dict[str, Any] = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted or {})
     if not fields.get("text"):
@@ -35,4 +39,5 @@ def read_html(path: Path) -> Iterator[Loaded | LoadProblem]:
             "language": fields.get("language"),
         },
         None,
+        decoded.encoding,
     )

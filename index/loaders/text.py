@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.loaders.base import Loaded, LoadProblem, decode, read_whole, to_loaded
+from index.loaders import limits
+from index.loaders.base import Loaded, LoadProblem, read_whole, to_loaded
+from index.loaders.reading import decode, note_encoding
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _HEADING = re.compile(r"\A#{1,6}\s+(.+)\n")
@@ -17,11 +19,13 @@ def read_text(path: Path) -> Iterator[Loaded | LoadProblem]:
 
     The file name (without suffixes) becomes the article id, so editing the file updates the article.
     """
-    raw = read_whole(path)
+    raw = read_whole(path, limits.MAX_PAGE_BYTES)
     if isinstance(raw, LoadProblem):
         yield raw
         return
-    text = decode(raw)
+    decoded = decode(raw)
+    note_encoding(path, decoded.encoding)
+    text = decoded.text
     record: dict[str, object] = {"id": path.name.split(".")[0]}
     if match := _FRONT_MATTER.match(text):
         for line in match.group(1).splitlines():
@@ -34,4 +38,4 @@ def read_text(path: Path) -> Iterator[Loaded | LoadProblem]:
         record.setdefault("title", heading.group(1).strip())
         body = body[heading.end() :]
     record["text"] = body
-    yield to_loaded(path, record, None)
+    yield to_loaded(path, record, None, decoded.encoding)

@@ -1,7 +1,9 @@
 """Readers that turn files and folders into Articles, one small reader per format.
 
 :func:`load` walks paths (folders recursively, ``.gz`` transparently) and yields either a
-:class:`Loaded` article or a :class:`LoadProblem`; a bad file or record never stops the batch.
+:class:`Loaded` article or a :class:`LoadProblem`; a bad file or record never stops the batch. Every reader reads
+within the bounds of :mod:`index.loaders.limits` (gzip bombs, huge lines, huge files) and decodes text by BOM, then
+UTF-8, then cp1252/Latin-1 (:func:`index.loaders.reading.decode`).
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ class InvalidArgumentError(NewsDeskError, ValueError):
     """An argument is out of range or malformed (a ``ValueError`` too, for callers that catch those)."""
 
 
+class FilterError(InvalidArgumentError):
+    """A search filter is malformed or matches no publisher (e.g. ``since`` after ``until``, an unknown field)."""
+
+
 class IngestError(NewsDeskError):
     """A file or record could not be read as news (the batch goes on without it)."""
 

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -49,7 +50,9 @@ __all__ = ["Desk", "sample_archive_path"]
 class Desk:
     """One archive and the models that search and answer over it.
 
-    Constructing a Desk only stores its collaborators; models load on first use.
+    Constructing a Desk only stores its collaborators; models load on first use. One Desk may be shared by threads
+    (a web server's): searches and answers run side by side with an ingest, each reading the archive as its last
+    commit left it; the LLM serialises its own calls.
 
     Args:
         store: the archive, or the folder of one that ``ingest`` will create.
@@ -61,6 +64,8 @@ class Desk:
     def __init__(self, store: ArchiveStore | Path, embedder: Embedder, llm: LLM, settings: Settings) -> None:
         self._store = store if isinstance(store, ArchiveStore) else None
         self.path = store.path if isinstance(store, ArchiveStore) else Path(store)
+        # A Desk may be shared by threads (a web server's): the archive is opened once, by whichever comes first.
+        self._opening = threading.Lock()
         self.embedder = embedder
         self.llm = llm
         self.settings = settings
@@ -73,7 +78,9 @@ class Desk:
             ArchiveNotFoundError: nothing has been ingested at this path yet.
         """
         if self._store is None:
-            self._store = ArchiveStore(self.path, self.settings.index)
+            with self._opening:
+                if self._store is None:
+                    self._store = ArchiveStore(self.path, self.settings.index)
         return self._store
 
     @property
@@ -104,11 +111,19 @@ class Desk:
     def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
         """Ingest files and folders (JSON, JSONL, CSV, HTML, RSS/Atom, text, Markdown; ``.gz`` too).
 
-        Bad files and records are listed in the report; everything valid is still ingested.
+        Bad files and records are listed in the report; everything valid is still ingested. The ingest holds the
+        archive's write lock from start to end, so another ingest or delete of it (in any process) waits for this
+        one, up to ``index.archive.lock.WAIT_SECONDS``, and sees what it stored; searches go on meanwhile.
+
+        Raises:
+            ArchiveBusyError: another process kept the archive locked for writing for too long.
         """
         if self._store is None:
-            self._store = ArchiveStore(self.path, self.settings.index, create=True)
-        return ingest(paths, self._store, self.embedder, progress=progress)
+            with self._opening:
+                if self._store is None:
+                    self._store = ArchiveStore(self.path, self.settings.index, create=True)
+        with self._store.writing():
+            return ingest(paths, self._store, self.embedder, progress=progress)
 
     def search(
         self, query: str, filters: SearchFilters | None = None, *, k: int | None = None, **criteria: Any

@@ -7,6 +7,7 @@ from index.errors import (
     ArchiveNotFoundError,
     ArchiveSettingsError,
     EmptyIndexError,
+    FilterError,
     IngestError,
     InvalidArgumentError,
     ModelError,
@@ -46,10 +47,6 @@ MAX_QUESTION_CHARS = 2_000
 
 class QuestionTooLongError(InvalidArgumentError):
     """The question is longer than ``MAX_QUESTION_CHARS`` characters (a pasted page rather than a question)."""
-
-
-class FilterError(InvalidArgumentError):
-    """A search filter is malformed or matches no publisher (e.g. ``since`` after ``until``, an unknown field)."""
 
 
 class SettingsError(InvalidArgumentError):

@@ -6,13 +6,15 @@ common words ("new", "week", "said") made each search rank tens of thousands of 
 (block-max WAND) and filters dates on a column store: ~10 ms on the same archive and questions.
 
 The manifest (SQLite) stays the record of what is stored; this index holds chunk ids, the fields that
-filters need, and the tokenized text (not the text itself). It is rebuilt from the manifest whenever the two
-disagree (an interrupted write, or an archive from before this index existed).
+filters need, and the tokenized text (not the text itself). A writer rebuilds it from the manifest when the two
+disagree while no write is under way (an interrupted write, or an archive from before this index existed); a reader
+just drops the hits the manifest does not hold.
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -56,6 +58,9 @@ class LexicalIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         self._schema = _schema()
         self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+        # The index object is shared by a Desk's threads: taking a searcher, parsing, reloading and opening a writer
+        # go one at a time (each searcher is then used by its own call only).
+        self._guard = threading.RLock()
 
     @staticmethod
     def exists(path: Path) -> bool:
@@ -75,8 +80,14 @@ class LexicalIndex:
             writer.add_document(_document(chunk, schema))
         writer.commit()
         writer.wait_merging_threads()
-        shutil.rmtree(path, ignore_errors=True)
+        # Two renames, then the old files go: readers of the old index (other processes) keep their open files, and
+        # the moment with no index at ``path`` is as short as it can be.
+        retired = path.with_name(path.name + ".old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if path.exists():
+            path.rename(retired)
         partial.rename(path)
+        shutil.rmtree(retired, ignore_errors=True)
         return cls(path)
 
     def replace(self, article_ids: Sequence[str], chunks: Iterable[Chunk]) -> None:
@@ -98,14 +109,20 @@ class LexicalIndex:
         finally:
             # Releases the index's write lock, so another process can ingest next.
             writer.wait_merging_threads()
-        self._index.reload()
+        self.reload()
+
+    def reload(self) -> None:
+        """See the last commit now (another process's reaches this one's searcher only after a delay)."""
+        with self._guard:
+            self._index.reload()
 
     def _writer(self) -> tantivy.IndexWriter:
         # One writer at a time per index, across processes: two ingests into one archive take turns per batch.
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
             try:
-                return self._index.writer(_WRITE_HEAP, 1)
+                with self._guard:
+                    return self._index.writer(_WRITE_HEAP, 1)
             except ValueError as exc:
                 if "LockBusy" not in str(exc):
                     raise
@@ -118,7 +135,9 @@ class LexicalIndex:
 
     def count(self) -> int:
         """How many chunks the index holds."""
-        return int(self._index.searcher().num_docs)
+        with self._guard:
+            searcher = self._index.searcher()
+        return int(searcher.num_docs)
 
     def search(
         self, words: Sequence[str], k: int, where: ChunkFilter | None = None, *, titles_only: bool = False
@@ -135,7 +154,8 @@ class LexicalIndex:
         if not words or where.matches_nothing:
             return []
         fields = ["title"] if titles_only else ["title", "text"]
-        query = self._index.parse_query(" ".join(words), fields)
+        with self._guard:
+            query = self._index.parse_query(" ".join(words), fields)
         filters = self._filters(titles_only, where)
         clauses = [(tantivy.Occur.Must, query)]
         # Filters take no part in the score.
@@ -145,7 +165,8 @@ class LexicalIndex:
             clauses.append((tantivy.Occur.MustNot, excluded))
         if len(clauses) > 1:
             query = tantivy.Query.boolean_query(clauses)
-        searcher = self._index.searcher()
+        with self._guard:
+            searcher = self._index.searcher()
         hits = searcher.search(query, k, count=False).hits
         return [(str(searcher.doc(address).get_first("chunk_id")), float(score)) for score, address in hits]
 

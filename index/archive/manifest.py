@@ -12,14 +12,17 @@ transaction, so no id is ever both stored and waiting to be purged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from index.archive.fields import articles_with
 from index.articles import Article, title_from_url
 from index.chunking import Chunk
 from index.cleaning import CLEANING_VERSION, is_headline_only
@@ -31,6 +34,8 @@ MANIFEST = "manifest.sqlite3"
 UNKNOWN_SOURCE = "(unknown)"
 # A lookup binds one SQL variable per id; pages keep it under SQLite's limit.
 PAGE_SIZE = 1000
+# How long a statement waits for another connection's write to commit (only a format change takes long).
+_BUSY_SECONDS = 60.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -81,9 +86,23 @@ class Manifest:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        # Searches may run on a web server's worker threads; SQLite serialises access to the connection.
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
-        self._db.executescript(_SCHEMA)
+        # Writes go through one connection, one transaction at a time. Reads go through a connection per thread, so a
+        # web server's threads never see another thread's transaction half done (SQLite shows a connection's own
+        # uncommitted rows to every statement on it), and in WAL mode each read sees the last commit.
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=_BUSY_SECONDS)
+        self._write_guard = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_guard = threading.Lock()
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            # Readers in other processes then never block the writer's commit, nor it them. It takes a moment with
+            # the file to itself; if another process is reading just then, the next open tries again.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute("PRAGMA journal_mode=WAL")
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"articles", "chunks", "deleting"} <= tables:
+            # A new manifest, or one from before the delete journal; SQLite serialises this with any writer.
+            self._db.executescript(_SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
         if "cleaned_with" not in columns:
             # Manifests from before index.cleaning: their articles count as cleaned with no rules (version 0), and
@@ -93,8 +112,19 @@ class Manifest:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The open connection, for format migrations that rewrite the tables."""
+        """The writing connection, for format migrations that rewrite the tables."""
         return self._db
+
+    @property
+    def _read(self) -> sqlite3.Connection:
+        # This thread's reading connection, opened on first use.
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=_BUSY_SECONDS)
+            self._local.db = db
+            with self._readers_guard:
+                self._readers.append(db)
+        return db
 
     def write(self, batch: Sequence[tuple[Article, Sequence[Chunk], str | None]]) -> None:
         """Store articles with all their chunks in one transaction, replacing any earlier version of each.
@@ -103,7 +133,7 @@ class Manifest:
             batch: (article, its chunks, origin file) tuples.
         """
         now = datetime.now(timezone.utc).isoformat()
-        with self._db:
+        with self._write_guard, self._db:
             # An article's earlier version may have had more chunks than this one: drop them all first.
             self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(a.article_id,) for a, _, _ in batch])
             self._db.executemany(
@@ -135,41 +165,42 @@ class Manifest:
             The ids among ``article_ids`` that the manifest held (and no longer does), in the order given.
         """
         ids = list(dict.fromkeys(article_ids))
-        with self._db:
-            held = self._held(ids)
+        with self._write_guard, self._db:
+            held = self._held(self._db, ids)
             self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(aid,) for aid in ids])
             self._db.executemany("DELETE FROM articles WHERE article_id = ?", [(aid,) for aid in ids])
             self._db.executemany("INSERT OR IGNORE INTO deleting VALUES (?)", [(aid,) for aid in ids])
         return [aid for aid in ids if aid in held]
 
-    def _held(self, article_ids: Sequence[str]) -> set[str]:
+    @staticmethod
+    def _held(db: sqlite3.Connection, article_ids: Sequence[str]) -> set[str]:
         held: set[str] = set()
         for start in range(0, len(article_ids), PAGE_SIZE):
             page = list(article_ids[start : start + PAGE_SIZE])
             sql = f"SELECT article_id FROM articles WHERE article_id IN ({','.join('?' * len(page))})"
-            held.update(row[0] for row in self._db.execute(sql, page))
+            held.update(row[0] for row in db.execute(sql, page))
         return held
 
     def deleting(self) -> list[str]:
         """The ids of deleted articles whose vectors and lexical entries may still be in the indexes."""
-        return [row[0] for row in self._db.execute("SELECT article_id FROM deleting ORDER BY article_id")]
+        return [row[0] for row in self._read.execute("SELECT article_id FROM deleting ORDER BY article_id")]
 
     def purged(self, article_ids: Sequence[str]) -> None:
         """Record that the indexes no longer hold anything of ``article_ids`` (they leave the ``deleting`` list)."""
-        with self._db:
+        with self._write_guard, self._db:
             self._db.executemany("DELETE FROM deleting WHERE article_id = ?", [(aid,) for aid in article_ids])
 
     def articles_from(self, source: str | None) -> list[str]:
         """The ids of the articles of publisher ``source`` exactly as stored (None: those with no publisher)."""
         if source is None:
-            rows = self._db.execute("SELECT article_id FROM articles WHERE source IS NULL ORDER BY article_id")
+            rows = self._read.execute("SELECT article_id FROM articles WHERE source IS NULL ORDER BY article_id")
         else:
-            rows = self._db.execute("SELECT article_id FROM articles WHERE source = ? ORDER BY article_id", (source,))
+            rows = self._read.execute("SELECT article_id FROM articles WHERE source = ? ORDER BY article_id", (source,))
         return [row[0] for row in rows]
 
     def articles_per_month(self) -> dict[str, int]:
         """Dated articles per calendar month of publication (UTC), as ``{"2024-02": 3}``, oldest first."""
-        rows = self._db.execute(
+        rows = self._read.execute(
             "SELECT strftime('%Y-%m', published_ts, 'unixepoch') AS month, COUNT(*) FROM articles "
             "WHERE published_ts IS NOT NULL GROUP BY month ORDER BY month"
         )
@@ -178,17 +209,17 @@ class Manifest:
     def cleaned_before(self, version: int) -> list[str]:
         """The ids of the stored articles whose text was cleaned with rules older than ``version``, in id order."""
         sql = "SELECT article_id FROM articles WHERE cleaned_with < ? ORDER BY article_id"
-        return [row[0] for row in self._db.execute(sql, (version,))]
+        return [row[0] for row in self._read.execute(sql, (version,))]
 
     def origin(self, article_id: str) -> str | None:
         """The file the stored article was read from, if recorded."""
-        row = self._db.execute("SELECT origin FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        row = self._read.execute("SELECT origin FROM articles WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
     def mark_cleaned(self, article_ids: Sequence[str], version: int) -> None:
         """Record that the stored articles ``article_ids``, which the rules ``version`` leave as they are, are clean
         by them (nothing else changes: re-ingesting their records still finds them unchanged)."""
-        with self._db:
+        with self._write_guard, self._db:
             self._db.executemany(
                 "UPDATE articles SET cleaned_with = ? WHERE article_id = ?", [(version, aid) for aid in article_ids]
             )
@@ -204,7 +235,7 @@ class Manifest:
         for start in range(0, len(chunk_ids), PAGE_SIZE):
             page = list(chunk_ids[start : start + PAGE_SIZE])
             sql = f"SELECT chunk_id, article_id FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})"
-            rows = self._db.execute(sql + "".join(f" AND {c}" for c in clauses), [*page, *params])
+            rows = self._read.execute(sql + "".join(f" AND {c}" for c in clauses), [*page, *params])
             found.update(cid for cid, aid in rows if where.allows_article(aid))
         return found
 
@@ -213,7 +244,7 @@ class Manifest:
         found: dict[str, Chunk] = {}
         for start in range(0, len(chunk_ids), PAGE_SIZE):
             page = list(chunk_ids[start : start + PAGE_SIZE])
-            rows = self._db.execute(
+            rows = self._read.execute(
                 f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})", page
             )
             found.update((row[0], _row_chunk(*row)) for row in rows)
@@ -221,26 +252,26 @@ class Manifest:
 
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every stored chunk."""
-        for row in self._db.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks"):
+        for row in self._read.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks"):
             yield _row_chunk(*row)
 
     def chunk_count(self) -> int:
         """How many chunks the manifest holds."""
-        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        return int(self._read.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def content_hash(self, article_id: str) -> str | None:
         """The stored version's content hash, or None if the article is new."""
-        row = self._db.execute("SELECT content_hash FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        row = self._read.execute("SELECT content_hash FROM articles WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
     def article_with_text(self, text_hash: str) -> str | None:
         """The id of a stored article with exactly this normalised text, if any."""
-        row = self._db.execute("SELECT article_id FROM articles WHERE text_hash = ? LIMIT 1", (text_hash,)).fetchone()
+        row = self._read.execute("SELECT article_id FROM articles WHERE text_hash = ? LIMIT 1", (text_hash,)).fetchone()
         return row[0] if row else None
 
     def article(self, article_id: str) -> Article | None:
         """The stored article, or None."""
-        row = self._db.execute(
+        row = self._read.execute(
             "SELECT article_id, title, text, source, url, published_ts, authors, language, metadata "
             "FROM articles WHERE article_id = ?",
             (article_id,),
@@ -262,24 +293,28 @@ class Manifest:
 
     def article_count(self) -> int:
         """How many articles the manifest holds."""
-        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        return int(self._read.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def sources(self) -> dict[str, int]:
         """Articles per publisher, most first."""
-        rows = self._db.execute(
+        rows = self._read.execute(
             "SELECT COALESCE(source, ?), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1", (UNKNOWN_SOURCE,)
         ).fetchall()
         return {name: count for name, count in rows}
 
     def articles_with(self, metadata: dict[str, Any]) -> list[str]:
-        """The ids of the articles whose original record has every field of ``metadata`` equal to its value."""
-        sql = "SELECT article_id FROM articles WHERE " + " AND ".join("json_extract(metadata, ?) = ?" for _ in metadata)
-        params = [p for key, value in metadata.items() for p in (f'$."{key}"', value)]
-        return [row[0] for row in self._db.execute(sql, params)]
+        """The ids of the articles that match every field of ``metadata``, in id order (see
+        :func:`index.archive.fields.articles_with`: list-valued fields match element-wise; ``authors`` and ``url``
+        are article columns).
+
+        Raises:
+            FilterError: a field that is neither an article column nor in any stored record.
+        """
+        return articles_with(self._read, metadata)
 
     def stats(self) -> ManifestStats:
         """Counts, date range and publishers of the stored articles."""
-        articles, chunks, first, last, undated = self._db.execute(
+        articles, chunks, first, last, undated = self._read.execute(
             "SELECT COUNT(*), COALESCE(SUM(n_chunks), 0), MIN(published_ts), MAX(published_ts), "
             "SUM(published_ts IS NULL) FROM articles"
         ).fetchone()
@@ -293,7 +328,11 @@ class Manifest:
         )
 
     def close(self) -> None:
-        """Release the connection."""
+        """Release the connections (every thread's)."""
+        with self._readers_guard:
+            readers, self._readers = self._readers, []
+        for db in readers:
+            db.close()
         self._db.close()
 
 

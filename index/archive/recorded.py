@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ class RecordedSettings:
                     f"no newsdesk archive at {self.path}; run `newsdesk ingest FILES --archive {self.path}` first"
                 )
             self.path.mkdir(parents=True, exist_ok=True)
-            self._file.write_text(json.dumps({"format": FORMAT_VERSION, **settings.shape()}, indent=2))
+            self._write({"format": FORMAT_VERSION, **settings.shape()})
         # Archives from before dense_chunks existed embedded every chunk.
         self.built_with: dict[str, Any] = {"dense_chunks": None, **json.loads(self._file.read_text())}
         mismatched = {k: v for k, v in settings.shape().items() if self.built_with.get(k) != v}
@@ -89,7 +90,13 @@ class RecordedSettings:
         if self.format >= FORMAT_VERSION:
             return
         self.built_with = {**self.built_with, "format": FORMAT_VERSION}
-        self._file.write_text(json.dumps(self.built_with, indent=2))
+        self._write(self.built_with)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        # Whole or not at all: a reader opening the archive meanwhile must never read half a file.
+        partial = self._file.with_name(self._file.name + ".partial")
+        partial.write_text(json.dumps(record, indent=2))
+        os.replace(partial, self._file)
 
 
 def _upgrade_fts5_chunks(path: Path, db: sqlite3.Connection) -> None:

@@ -10,10 +10,17 @@ A delete goes the other way round (the manifest first, then the indexes; see ``A
 same holds: every article the manifest records is wholly searchable.
 The manifest is the record: hits the manifest does not hold are dropped, and the lexical index is rebuilt
 from it when their chunk counts disagree.
+
+Concurrency (``index.archive.lock``): writers (ingest, delete, repair, upgrade, creation) hold the archive's write
+lock and take turns. Readers take no lock and read the manifest's last commit (SQLite in WAL mode, a connection per
+thread): a batch is searchable once, and only once, its manifest transaction has committed, whatever the indexes
+already hold. Readers never repair: a difference between the parts while a writer holds the lock is that writer's
+batch in progress; one found while nobody holds it is what a crash left, and the first to take the lock repairs it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -25,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
+from index.archive.lock import ArchiveLock
 from index.archive.manifest import MANIFEST, UNKNOWN_SOURCE, Manifest
 from index.archive.recorded import FORMAT_VERSION, RecordedSettings
 from index.archive.upgrade import reclean_articles
@@ -82,38 +90,77 @@ class ArchiveStore:
     def __init__(self, path: Path, settings: IndexSettings, *, create: bool = False) -> None:
         self.path = Path(path).expanduser()
         self.settings = settings
-        record = RecordedSettings(self.path, settings, create=create)
+        self._lock = ArchiveLock(self.path)
+        if create and not recorded.exists(self.path):
+            # Two processes creating one archive take turns: the second finds it made. Its archive.json is written
+            # last, so an archive that exists is complete.
+            with self._lock.hold():
+                if not recorded.exists(self.path):
+                    self._create()
+        record = RecordedSettings(self.path, settings)
         self._manifest = Manifest(self.path / MANIFEST)
-        # Migrations rewrite the manifest, and the lexical index is then rebuilt from it below.
-        record.migrate(self._manifest.connection)
-        self._lexical = self._open_lexical()
         self._vectors = VectorIndex(self.path, settings)
-        # A delete interrupted after the manifest's commit left the deleted articles' entries in the indexes.
-        self._finish_deletes()
-        if record.format < FORMAT_VERSION:
-            # Articles stored with older furniture rules (before format 3: none) are cleaned in place; this needs the
-            # indexes open, to rewrite the articles it changes. A no-op when every article is clean.
-            reclean_articles(self.path, self._manifest, self.write, settings,
-                             lambda: make_embedder(settings.embedding_model, settings.embed_batch_size))
-            record.record_current()
+        if record.format >= FORMAT_VERSION and LexicalIndex.exists(self.path / LEXICAL_DIR):
+            self._lexical = LexicalIndex(self.path / LEXICAL_DIR)
+            # What a crash left is repaired only by a writer: when one is at work, its half-done batch is what this
+            # open sees, and the manifest already keeps it out of every search.
+            with self._lock.try_hold() as idle:
+                if idle:
+                    self._repair()
+            return
+        # An archive in an older format, or without its lexical index, cannot be read until a writer has upgraded or
+        # rebuilt it: wait for the lock, then do it (unless another process did meanwhile).
+        with self._lock.hold():
+            record = RecordedSettings(self.path, settings)
+            # Migrations rewrite the manifest, and the lexical index is then rebuilt from it by _repair.
+            record.migrate(self._manifest.connection)
+            missing = not LexicalIndex.exists(self.path / LEXICAL_DIR)
+            self._lexical = LexicalIndex(self.path / LEXICAL_DIR)
+            self._repair(rebuild=missing)
+            if record.format < FORMAT_VERSION:
+                # Articles stored with older furniture rules (before format 3: none) are cleaned in place; this needs
+                # the indexes open, to rewrite the articles it changes. A no-op when every article is clean.
+                reclean_articles(self.path, self._manifest, self.write, settings,
+                                 lambda: make_embedder(settings.embedding_model, settings.embed_batch_size))
+                record.record_current()
+
+    def _create(self) -> None:
+        # Every part before archive.json, which marks the archive as there (see __init__).
+        Manifest(self.path / MANIFEST).close()
+        LexicalIndex.build(self.path / LEXICAL_DIR, [])
+        # Chroma's own files too: a reader's first search must not race a writer's to create them.
+        VectorIndex(self.path, self.settings).count()
+        RecordedSettings(self.path, self.settings, create=True)
 
     @staticmethod
     def exists(path: Path) -> bool:
         """Whether ``path`` holds a newsdesk archive."""
         return recorded.exists(path)
 
-    def _open_lexical(self) -> LexicalIndex:
-        path = self.path / LEXICAL_DIR
-        if LexicalIndex.exists(path):
-            lexical = LexicalIndex(path)
-            leftovers = self._manifest.deleting()
-            if leftovers:
-                # What an interrupted delete left: dropping it is far cheaper than the rebuild a count mismatch makes.
-                lexical.replace(leftovers, [])
-            if lexical.count() == self._manifest.chunk_count():
-                return lexical
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the archive's write lock for the block (see ``index.archive.lock``), e.g. a whole ingest, so that
+        another writer waits for it to end; what a crash left is repaired first.
+
+        Raises:
+            ArchiveBusyError: another process kept the archive locked for ``lock.WAIT_SECONDS``.
+        """
+        with self._lock.hold() as outermost:
+            if outermost:
+                self._repair()
+            yield
+
+    def _repair(self, *, rebuild: bool = False) -> None:
+        # Only under the write lock: finish an interrupted delete, then rebuild the lexical index if a write was
+        # interrupted between its commit and the manifest's (it then holds chunks the manifest does not).
+        self._finish_deletes()
+        if not rebuild:
+            # Another process's commits reach this one's reader only after a delay: count what is on disk.
+            self._lexical.reload()
+            if self._lexical.count() == self._manifest.chunk_count():
+                return
             logger.warning("lexical index of %s is out of step with the manifest; rebuilding it", self.path)
-        return LexicalIndex.build(path, self._manifest.iter_chunks())
+        self._lexical = LexicalIndex.build(self._lexical.path, self._manifest.iter_chunks())
 
     def write(self, batch: Sequence[tuple[Article, list[Chunk], list[list[float]], str | None]]) -> None:
         """Store articles with their chunks and vectors, replacing any earlier version of each.
@@ -124,6 +171,10 @@ class ArchiveStore:
         """
         if not batch:
             return
+        with self.writing():
+            self._write(batch)
+
+    def _write(self, batch: Sequence[tuple[Article, list[Chunk], list[list[float]], str | None]]) -> None:
         # Only articles the manifest holds, or whose delete is unfinished, can have vectors to drop (a new one's ids
         # are simply upserted).
         leftovers = set(self._manifest.deleting())
@@ -153,7 +204,7 @@ class ArchiveStore:
         journal: opening the archive (or any later ``delete``) purges them, without rebuilding the lexical index.
         An article ingested again meanwhile leaves the journal in the transaction that stores it, so it is not
         purged once stored. Every id given is journalled and purged, so re-running a delete is always safe.
-        Not serialised against an ingest of the same article in another process at the same moment.
+        It holds the archive's write lock, so it waits for an ingest in another process to end, and the reverse.
 
         Exact duplicates are never stored (ingest keeps the first copy and counts the rest), so there is nothing
         else to remove: once an article is deleted, its text no longer counts as stored, and a copy of it read
@@ -165,8 +216,9 @@ class ArchiveStore:
         Returns:
             How many of them the archive held.
         """
-        removed = self._manifest.delete(article_ids) if article_ids else []
-        self._finish_deletes()
+        with self.writing():
+            removed = self._manifest.delete(article_ids) if article_ids else []
+            self._finish_deletes()
         if removed:
             logger.info("deleted %d articles from %s", len(removed), self.path)
         return len(removed)

@@ -3,10 +3,16 @@
 Chroma holds ids, vectors and the few metadata fields its where-clause and deletes read; never chunk text, which
 the manifest keeps. The client is chroma's embedded store in ``<archive>/chroma`` unless
 ``IndexSettings.chroma_host`` names a chroma server.
+
+Several processes may open one embedded store: chroma (1.x) keeps its writes in SQLite, so writers taking turns (the
+archive's write lock) lose nothing. A process that only reads keeps the nearest-neighbour graph it first loaded, so
+it finds by meaning what was stored before then (its counts and lexical search are current); the manifest keeps
+whatever it returns consistent, and reopening the archive in a new process brings it up to date.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,17 +56,22 @@ class VectorIndex:
         self.settings = settings
         self._client: Any = None
         self._collection: Any = None
+        # A Desk's threads share this index. Two threads making the client at once broke chroma ("Could not connect
+        # to tenant default_tenant"), so it is made once under this lock, and each call to chroma holds it too (they
+        # take milliseconds, and chroma does not promise that concurrent calls on one client are safe).
+        self._guard = threading.RLock()
 
     @property
     def collection(self) -> Any:
         """The chroma collection (made on first use)."""
-        if self._collection is None:
-            self._client = make_client(self.archive, self.settings)
-            # embedding_function=None: we always pass vectors; chroma's default would download a model.
-            self._collection = self._client.get_or_create_collection(
-                self.settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
-        return self._collection
+        with self._guard:
+            if self._collection is None:
+                self._client = make_client(self.archive, self.settings)
+                # embedding_function=None: we always pass vectors; chroma's default would download a model.
+                self._collection = self._client.get_or_create_collection(
+                    self.settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+            return self._collection
 
     def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]]]]) -> None:
         """Add or replace the vectors of chunks.
@@ -84,12 +95,14 @@ class VectorIndex:
         # it (measured: 3.4x the vector store's size on disk, half of its write time).
         for start in range(0, len(ids), limit):
             end = start + limit
-            collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
+            with self._guard:
+                collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
         """Remove every vector of the articles ``article_ids``."""
         for start in range(0, len(article_ids), _DELETE_PAGE):
-            self.collection.delete(where={"article_id": {"$in": list(article_ids[start : start + _DELETE_PAGE])}})
+            with self._guard:
+                self.collection.delete(where={"article_id": {"$in": list(article_ids[start : start + _DELETE_PAGE])}})
 
     def nearest(
         self, vector: Sequence[float], n: int, where: ChunkFilter | None = None
@@ -102,17 +115,19 @@ class VectorIndex:
             where: filter inside chroma (slow: hundreds of ms on tens of thousands of vectors); None searches all.
         """
         # Ids and distances only: reading chroma's documents and metadata costs more than the search itself.
-        result = self.collection.query(
-            query_embeddings=[list(vector)],
-            n_results=n,
-            where=chroma_where(where) if where is not None else None,
-            include=["distances"],
-        )
+        with self._guard:
+            result = self.collection.query(
+                query_embeddings=[list(vector)],
+                n_results=n,
+                where=chroma_where(where) if where is not None else None,
+                include=["distances"],
+            )
         return list(result["ids"][0]), [float(d) for d in result["distances"][0]]
 
     def count(self) -> int:
         """How many chunks are embedded."""
-        return int(self.collection.count())
+        with self._guard:
+            return int(self.collection.count())
 
 
 def chroma_where(where: ChunkFilter) -> dict[str, Any] | None:

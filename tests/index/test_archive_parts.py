@@ -16,7 +16,7 @@ from index.archive.recorded import FORMAT_VERSION, META, RecordedSettings, exist
 from index.archive.vectors import VectorIndex, chroma_where, chunk_metadata
 from index.articles import Article
 from index.chunking import Chunk
-from index.errors import ArchiveNotFoundError, ArchiveSettingsError
+from index.errors import ArchiveNotFoundError, ArchiveSettingsError, FilterError
 from index.filters import ChunkFilter
 from index.reference import ArticleRef
 
@@ -81,7 +81,9 @@ def test_articles_with_needs_every_field_to_match(manifest):
     assert manifest.articles_with({"section": "local"}) == ["local"]
     assert sorted(manifest.articles_with({"page": 2})) == ["local", "national"], "numbers compare as numbers"
     assert manifest.articles_with({"section": "local", "page": 3}) == []
-    assert manifest.articles_with({"missing": "x"}) == []
+    with pytest.raises(FilterError, match="no stored article has a field 'missing'; the fields you can filter on "
+                       "are authors, page, section, url"):
+        manifest.articles_with({"missing": "x"})
 
 
 def test_passing_keeps_held_chunks_that_pass_every_filter(manifest):

@@ -116,10 +116,9 @@ def test_an_ingest_killed_between_its_commits_while_a_reader_searches_then_rerun
 
 @pytest.mark.slow
 def test_an_ingest_killed_at_many_points_while_a_reader_searches_then_rerun_loses_nothing(tmp_path):
-    points = [("vectors", 1), ("lexical", 3), ("manifest", 2), ("lexical", 1), ("random", 0), ("vectors", 3),
-              ("random", 0), ("manifest", 1)]  # fmt: skip
-    outcomes = crash_and_rerun(tmp_path, points, count=32)
-    assert sum(o.startswith("killed") for o in outcomes) >= 6, outcomes
+    points = [("vectors", 1), ("lexical", 3), ("manifest", 2), ("random", 0), ("vectors", 3), ("random", 0)]
+    outcomes = crash_and_rerun(tmp_path, points, count=24)
+    assert sum(o.startswith("killed") for o in outcomes) >= 4, outcomes
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from qa.errors import (
     LLMError,
     ModelError,
     NewsDeskError,
+    QuestionTooLongError,
     SettingsError,
 )
 from qa.filters import SearchFilters
@@ -52,6 +53,7 @@ __all__ = [
     "OpenAICompatibleLLM",
     "NewsDeskError",
     "InvalidArgumentError",
+    "QuestionTooLongError",
     "IngestError",
     "ArchiveNotFoundError",
     "ArchiveSettingsError",

@@ -19,6 +19,7 @@ from evals.__main__ import main as run_eval_suite
 from evals.bench import benchmark_answers, benchmark_search, read_queries
 from index.pipeline import IngestReport
 from qa import EXAMPLE_QUESTION, Desk, sample_archive_path
+from ui.cli_check import check_command
 from ui.options import (
     archive_option,
     filter_options,
@@ -51,7 +52,7 @@ def _takes_json(command: click.Command) -> bool:
 
 
 def json_error(message: str) -> str:
-    """An error as the one line of JSON that ``--json`` prints: ``{"error": "..."}``.
+    r"""An error as the one line of JSON that ``--json`` prints: ``{"error": "..."}``.
 
     Example:
         >>> json_error("the question is empty;\n ask something")
@@ -414,6 +415,9 @@ def _warm_up(desk: Desk) -> None:
 
 def _is_terminal(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+cli.add_command(check_command)
 
 
 def main() -> None:

@@ -93,3 +93,12 @@ def test_a_check_during_a_write_carries_a_note():
     text = render_check(CheckReport(path="/a", writer_active=True))
     assert "another process was writing to this archive meanwhile" in text
     assert "meanwhile" not in render_check(CheckReport(path="/a"))
+
+
+def test_newsdesk_check_is_a_command_of_the_main_cli(archive):
+    from ui.cli import cli
+
+    drop_vector(archive)
+    result = CliRunner().invoke(cli, ["check", "--archive", str(archive), "--json"], env=ENV)
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["consistent"] is False

@@ -20,6 +20,7 @@ from evals.bench import benchmark_answers, benchmark_search, read_queries
 from index.pipeline import IngestReport
 from qa import EXAMPLE_QUESTION, Desk, sample_archive_path
 from ui.cli_check import check_command
+from ui.cli_serve import serve_command
 from ui.options import (
     archive_option,
     filter_options,
@@ -27,6 +28,7 @@ from ui.options import (
     llm_options,
     search_filters,
     settings_from,
+    warm_up,
 )
 from ui.pending import PendingLine
 from ui.render import render_answer, render_hit, render_timeline
@@ -183,7 +185,7 @@ def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any)
     # (an abstention, a speaker's statement list), which is checked already.
     pieces = desk.ask_stream(question, search_filters(options))
     if pieces.answer is None:
-        _warm_up(desk)
+        warm_up(desk)
     pending = PendingLine(sys.stderr) if pieces.answer is None and _is_terminal(sys.stderr) else None
     lead = pieces.lead
     try:
@@ -366,58 +368,12 @@ def eval_command(args: tuple[str, ...]) -> None:
         raise click.exceptions.Exit(code)
 
 
-@cli.command("serve")
-@archive_option
-@llm_options
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 serves the whole network (use --auth then).")
-@click.option("--port", default=7860, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--auth", envvar="NEWSDESK_AUTH", metavar="USER:PASSWORD", default=None,
-              help="Require these credentials on every page and API route (HTTP Basic, or Bearer PASSWORD); "
-                   "also read from NEWSDESK_AUTH, which keeps the password out of the process list.")
-@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Requests answered at once; the models still answer one at a time.")
-@click.option("--queue-size", default=64, show_default=True, type=click.IntRange(min=0),
-              help="Requests that may wait their turn; more are refused (HTTP 503) until some finish.")
-@click.pass_context
-@friendly_errors
-def serve_command(ctx: click.Context, host: str, port: int, auth: str | None, concurrency: int, queue_size: int,
-                  **_: Any) -> None:
-    """Serve the chat app and the OpenAI-compatible HTTP API (/v1) over the archive."""
-    from ui import server
-
-    try:
-        credentials = server.parse_auth(auth)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--auth") from None
-    settings = settings_from(ctx)
-    desk = Desk.open(settings.archive, settings)
-    stats = desk.stats()  # a missing or unreadable archive stops here, before anything listens
-    _warm_up(desk)
-    if credentials is None and host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"Warning: anyone who can reach {host}:{port} can use this archive; add --auth USER:PASSWORD.",
-                   err=True)
-    click.echo(f"newsdesk on http://{host}:{port}: chat at /, OpenAI-compatible API at /v1 "
-               f"({stats.articles} articles in {settings.archive}); Ctrl+C stops it")
-    server.serve(desk, server.ServeOptions(host=host, port=port, auth=credentials, concurrency=concurrency,
-                                           queue_size=queue_size))
-
-
-def _warm_up(desk: Desk) -> None:
-    # Loading the bundled model takes seconds on first use (joining ~500 MB the very first time): say so once, and
-    # time it apart from the answer, so neither is mistaken for the other.
-    llm = desk.llm
-    if getattr(llm, "loaded", True):
-        return
-    click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
-    click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)
-
-
 def _is_terminal(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
 cli.add_command(check_command)
+cli.add_command(serve_command)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ def parse_day(value: str | None, field: str, *, end_of_day: bool = False) -> dat
         True
         >>> parse_day("soon", "as_of")
         Traceback (most recent call last):
-        qa.errors.FilterError: as_of: 'soon' is not a date; use YYYY-MM-DD or ISO 8601
+        index.errors.FilterError: as_of: 'soon' is not a date; use YYYY-MM-DD or ISO 8601
     """
     text = "" if value is None else str(value).strip()
     if not text:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import ValidationError
 
-from qa import NewsDeskError, SearchFilters, Settings, SettingsError
+from qa import Desk, NewsDeskError, SearchFilters, Settings, SettingsError
 from qa.settings import LLMSettings
 from ui.fields import parse_day
 
@@ -157,3 +157,14 @@ def _scalar(value: str) -> str | int | float | bool:
         except ValueError:
             pass
     return value
+
+
+def warm_up(desk: Desk) -> None:
+    """Load the bundled model before the first question, saying so once on stderr and timing it apart."""
+    # Loading the bundled model takes seconds on first use (joining ~500 MB the very first time): say so once, and
+    # time it apart from the answer, so neither is mistaken for the other.
+    llm = desk.llm
+    if getattr(llm, "loaded", True):
+        return
+    click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
+    click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)

@@ -188,8 +188,11 @@ def test_filters_and_as_of_are_extra_body_fields(desk):
     assert len(client.post("/v1/search", json={"query": "Harbor rent", "k": 2}).json()["data"]) == 2
     excluded = client.post("/v1/search", json={"query": "Northwind jets", "exclude": ["fx-4", "fx-8"]}).json()
     assert not {"fx-4", "fx-8"} & {h["article"]["article_id"] for h in excluded["data"]}
-    info = ask(client, RENTS, as_of="2024-02-10", where={"nonexistent": "x"}).json()["newsdesk"]
+    info = ask(client, RENTS, as_of="2024-02-10", where={"authors": "Nobody Atall"}).json()["newsdesk"]
     assert info["abstained"] and info["as_of"] == "2024-02-10T23:59:59Z", "a metadata filter matching nothing abstains"
+    unknown = ask(client, RENTS, where={"nonexistent": "x"})
+    assert unknown.status_code == 400, unknown.text
+    assert "nonexistent" in unknown.json()["error"]["message"] and "authors" in unknown.json()["error"]["message"]
     info = ask(client, RENTS, as_of="2024-02-10T12:00:00Z").json()["newsdesk"]
     assert info["as_of"] == "2024-02-10T12:00:00Z" and info["citations"][0]["article_id"] == "fx-1"
 

@@ -214,12 +214,12 @@ def test_the_queue_runs_its_limit_at_once_lets_others_wait_and_refuses_beyond_it
 
 @pytest.fixture
 def serve_calls(monkeypatch):
-    import ui.cli
+    import ui.cli_serve
     import ui.server
 
     calls = []
     monkeypatch.setattr(ui.server, "serve", lambda desk, options: calls.append((desk, options)))
-    monkeypatch.setattr(ui.cli, "_warm_up", lambda desk: None)
+    monkeypatch.setattr(ui.cli_serve, "warm_up", lambda desk: None)
     monkeypatch.setenv("NEWSDESK_INDEX__EMBEDDING_MODEL", "hash")
     monkeypatch.setenv("NEWSDESK_LLM__BACKEND", "fake")
     return calls

@@ -38,9 +38,10 @@ PHONE = {"width": 390, "height": 844}
 REPO = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium per test module, closed after it: Playwright's sync API keeps an event loop running in
+    the main thread while it is open, which would break any later test's ``asyncio.run()``."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) "
                     "or point NEWSDESK_CHROMIUM at one", pytrace=False)

@@ -85,16 +85,9 @@ def check_answer(
         return []
     claims = [strip_markers(s) for s in sentences]
     asked = content_words(question)
-    # The answer as a whole must give what is asked (a name for "who"); its other sentences may add context.
     context = " ".join(c.text for source in sources for c in _candidates(source))
-    kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else []
-    wrong_kind = kinds[0] if kinds and all(kinds) else None
-    if asked and len(content_words(claims[0])) >= _LONG_CLAIM and not any(asked & content_words(c) for c in claims):
-        # A long sentence copied from a source about something else ("The passage states: There's a big shift
-        # happening right now …" for a question on woodland creatures) matches that source word for word and still
-        # answers nothing. A short one may answer in other words ("Deliveries start in 2026" for "When will they
-        # get the jets?"), so only long answers are held to taking up the question.
-        wrong_kind = "it does not take up the question: none of the question's words is in the answer"
+    kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else [None] * len(claims)
+    wrong_kind = _answers_nothing(asked, claims, kinds)
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])
     claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
@@ -139,7 +132,26 @@ def check_answer(
             text=_with_markers(claim, sentence, cited), markers=cited, supported=reason is None, score=score,
             support=_span(candidates[best][1]) if best is not None and reason is None else None, reason=reason,
         ))
+    # What is shown is only the supported sentences, so they must answer on their own: a sentence that takes up the
+    # question and is rejected must not leave behind a companion that matches its source but answers nothing.
+    kept = [i for i, sentence in enumerate(checked) if sentence.supported]
+    left_nothing = _answers_nothing(asked, [claims[i] for i in kept], [kinds[i] for i in kept]) if kept else None
+    if left_nothing:
+        checked = [s.model_copy(update={"supported": False, "support": None, "reason": left_nothing}) if s.supported
+                   else s for s in checked]
     return checked
+
+
+def _answers_nothing(asked: set[str], claims: list[str], kinds: list[str | None]) -> str | None:
+    """Why these sentences, taken as the answer, answer nothing; None when they may answer."""
+    if asked and len(content_words(claims[0])) >= _LONG_CLAIM and not any(asked & content_words(c) for c in claims):
+        # A long sentence copied from a source about something else ("The passage states: There's a big shift
+        # happening right now …" for a question on woodland creatures) matches that source word for word and still
+        # answers nothing. A short one may answer in other words ("Deliveries start in 2026" for "When will they
+        # get the jets?"), so only long answers are held to taking up the question.
+        return "it does not take up the question: none of the question's words is in the answer"
+    # The answer as a whole must give what is asked (a name for "who"); its other sentences may add context.
+    return kinds[0] if kinds and all(kinds) else None
 
 
 def _judged(judge: Judge, question: str, claim: str, candidate: tuple[Evidence, Sentence]) -> str | None:

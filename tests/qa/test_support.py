@@ -142,6 +142,22 @@ def test_a_copied_source_sentence_that_takes_up_nothing_of_the_question_is_unsup
     assert resembling.supported, "without the question, the same sentence is supported by its source"
 
 
+def test_a_companion_sentence_that_answers_nothing_is_not_left_shown_alone(embedder):
+    # Dev: "The passage states: \"There's a big shift happening …\"" was shown for a woodland-creature question,
+    # because the model's second sentence took up the question (and was rejected), so the answer as a whole did.
+    question = "Which airline ordered 40 new jets this week?"
+    hits = [_hit("rents", RENTS, "Harbor city council caps rents", 1), _hit("jets", JETS, "Northwind orders jets", 2)]
+    shown = select_evidence(question, hits, embedder, budget_tokens=400)
+    copy = "The Harbor city council voted 7-2 on Tuesday to cap annual rent increases at 4 percent [1]."
+    wrong = "Skyways Airline ordered 90 new jets this week [2]."
+    copied, rejected = check_answer(f"The passage states: {copy} {wrong}", shown, embedder, question=question)
+    assert not rejected.supported, "90 is in no passage"
+    assert not copied.supported and copied.reason.startswith("it does not take up the question"), copied.reason
+    right = "Northwind Airlines ordered 40 new jets [2]."
+    kept, context = check_answer(f"{right} {copy}", shown, embedder, question=question)
+    assert kept.supported and context.supported, "a sentence that answers lets another add context"
+
+
 def test_a_source_sentence_that_asks_supports_nothing(embedder):
     quiz = "Who will replace Boris Johnson as prime minister? Jeremy Hunt said he would stand."
     shown = select_evidence("Who could replace Boris Johnson?", [_hit("quiz", quiz, "Who's next?", 1)], embedder,

@@ -27,6 +27,7 @@ _WHO_ACTS = re.compile(r"^\s*who\s+(?!(?:did|does|do|is|was|are|were|will|would|
 _NAMED_KINDS = (
     "person people man woman player players star stars singer popstar actor actress artist band rapper champion "
     "politician politicians official officials minister mp senator governor candidate candidates leader member "
+    "republican republicans democrat democrats "
     "company companies firm retailer retailers brand chain automaker carmaker maker airline airlines bank network "
     "broadcaster streamer platform app website newspaper magazine team teams club league university school agency "
     "party court country countries nation nations state states city cities town province region island park "

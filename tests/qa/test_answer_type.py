@@ -45,6 +45,9 @@ def test_the_kind_a_question_asks_for(question, kind):
     # A capitalised first word alone is not a name.
     ("Which airline is slashing flights?", "Flights are being slashed in November [1].", False),
     ("A former prime minister of which nation was killed?", "A former prime minister of Japan was shot [1].", True),
+    # A party's member is a person with a name (dev: "voters elected a Trump-backed candidate").
+    ("Wyoming voters elected which Trump-backed Republican?", "Voters elected a Trump-backed candidate [1].", False),
+    ("Wyoming voters elected which Trump-backed Republican?", "Voters elected Harriet Hageman [1].", True),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers

@@ -324,7 +324,8 @@ def demo_command(ctx: click.Context, **_: Any) -> None:
 @click.option("-k", "--top", "k", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N queries.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--answers", is_flag=True, help="Time whole answers with the LLM (first token, full) instead of search.")
+@click.option("--answers", is_flag=True,
+              help="Time answers with the LLM (first text, first token, checked answer) instead of search.")
 @llm_options
 @click.pass_context
 @friendly_errors
@@ -338,8 +339,10 @@ def bench_command(
         timed = benchmark_answers(desk, read_queries(queries, limit))
         click.echo(timed.model_dump_json(indent=2) if as_json else (
             f"{timed.questions} answers with {timed.model} ({timed.answered_by_model} written by the model, "
-            f"~{timed.prompt_tokens_mean:.0f} prompt tokens): first token p50 {timed.first_token_p50_ms} ms, "
-            f"p95 {timed.first_token_p95_ms} ms; full answer p50 {timed.answer_p50_ms} ms, p95 {timed.answer_p95_ms} ms"
+            f"~{timed.prompt_tokens_mean:.0f} prompt tokens; {timed.led} began with a quoted lead): "
+            f"first text p50 {timed.first_text_p50_ms} ms, p95 {timed.first_text_p95_ms} ms; "
+            f"model's first token p50 {timed.first_token_p50_ms} ms, p95 {timed.first_token_p95_ms} ms; "
+            f"checked answer p50 {timed.answer_p50_ms} ms, p95 {timed.answer_p95_ms} ms"
         ))
         return
     result = benchmark_search(desk, read_queries(queries, limit), k=k)

@@ -132,7 +132,7 @@ def test_ask_says_once_that_it_prepares_the_model_and_times_it_apart(fast, tmp_p
     assert "Preparing" not in quiet
 
 
-def test_bench_answers_prints_first_token_and_full_answer_times(fast, tmp_path):
+def test_bench_answers_prints_first_text_first_token_and_checked_answer_times(fast, tmp_path):
     archive = str(tmp_path / "a")
     assert run("sample", "--archive", archive).exit_code == 0
     questions = tmp_path / "q.txt"
@@ -141,7 +141,9 @@ def test_bench_answers_prints_first_token_and_full_answer_times(fast, tmp_path):
     assert result.exit_code == 0, result.output
     timed = json.loads(result.output)
     assert timed["questions"] == 2 and timed["model"] == "fake"
-    assert timed["answer_p50_ms"] > 0
+    assert timed["answer_p50_ms"] > 0 and timed["first_text_p50_ms"] > 0
+    text = run("bench", str(questions), "--archive", archive, "--answers").output
+    assert "first text p50" in text and "checked answer p50" in text, text
 
 
 def test_bench_search_scores_queries_whose_gold_article_is_in_the_archive(fast, fixture_articles, tmp_path):

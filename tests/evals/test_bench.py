@@ -1,0 +1,20 @@
+"""``evals.bench.benchmark_answers`` over the fixture archive (real MiniLM, the fake LLM): what it times and counts."""
+
+from __future__ import annotations
+
+from evals.bench import BenchQuery, benchmark_answers
+from qa import FakeLLM
+
+
+def test_answers_are_timed_to_the_first_text_the_models_first_token_and_the_checked_answer(fixture_desk):
+    fixture_desk.llm = FakeLLM(["The Harbor city council voted to cap annual rent increases at 4 percent [1]."])
+    questions = [
+        BenchQuery(text="What did the Harbor city council decide on rents?"),  # a lead, then the model
+        BenchQuery(text="Quantum chromodynamics lattice gauge?"),  # abstains before the model is asked
+    ]
+    timed = benchmark_answers(fixture_desk, questions)
+    assert (timed.questions, timed.answered_by_model, timed.led, timed.model) == (2, 1, 1, "fake")
+    # With one answer by the model, its percentiles are that answer's times; the lead comes before the model's words.
+    assert 0 < timed.first_text_p50_ms <= timed.first_token_p50_ms <= timed.answer_p95_ms
+    assert timed.first_token_p50_ms == timed.first_token_p95_ms
+    assert timed.prompt_tokens_mean > 0

@@ -27,6 +27,20 @@ META = "archive.json"
 FORMAT_VERSION = 3
 
 
+def vector_home(settings: IndexSettings) -> dict[str, str]:
+    """Where an archive made with ``settings`` keeps its vectors, as ``archive.json`` records it.
+
+    Example:
+        >>> vector_home(IndexSettings())
+        {'vectors': 'embedded'}
+        >>> vector_home(IndexSettings(chroma_host="10.0.0.5", collection="wires"))
+        {'vectors': 'chroma-server', 'collection': 'wires'}
+    """
+    if settings.chroma_host:
+        return {"vectors": "chroma-server", "collection": settings.collection}
+    return {"vectors": "embedded"}
+
+
 def exists(path: Path) -> bool:
     """Whether ``path`` holds a newsdesk archive."""
     return (Path(path).expanduser() / META).exists()
@@ -55,15 +69,41 @@ class RecordedSettings:
                     f"no newsdesk archive at {self.path}; run `newsdesk ingest FILES --archive {self.path}` first"
                 )
             self.path.mkdir(parents=True, exist_ok=True)
-            self._write({"format": FORMAT_VERSION, **settings.shape()})
-        # Archives from before dense_chunks existed embedded every chunk.
-        self.built_with: dict[str, Any] = {"dense_chunks": None, **json.loads(self._file.read_text())}
+            self._write({"format": FORMAT_VERSION, **settings.shape(), **vector_home(settings)})
+        # Archives from before dense_chunks existed embedded every chunk; those from before a chroma server could
+        # hold the vectors kept them in the folder.
+        self.built_with: dict[str, Any] = {"dense_chunks": None, "vectors": "embedded",
+                                           **json.loads(self._file.read_text())}
         mismatched = {k: v for k, v in settings.shape().items() if self.built_with.get(k) != v}
         if mismatched:
             raise ArchiveSettingsError(
                 f"archive {self.path} was built with "
                 f"{', '.join(f'{k}={self.built_with.get(k)!r}' for k in mismatched)}; "
                 f"use the same settings or ingest into a new --archive"
+            )
+        self._check_vector_home(settings)
+
+    def _check_vector_home(self, settings: IndexSettings) -> None:
+        # Opened without its server, an archive whose vectors live in one would quietly start an empty embedded
+        # store and lose its dense search (and the reverse): refuse, and say how to open it. The host and port may
+        # change (servers move); the collection is what names the vectors.
+        recorded, wanted = self.built_with.get("vectors"), vector_home(settings)["vectors"]
+        if recorded == "chroma-server" and wanted == "embedded":
+            raise ArchiveSettingsError(
+                f"archive {self.path} keeps its vectors in a chroma server (collection "
+                f"{self.built_with.get('collection')!r}); open it with NEWSDESK_INDEX__CHROMA_HOST and "
+                "NEWSDESK_INDEX__CHROMA_PORT set to that server"
+            )
+        if recorded == "embedded" and wanted == "chroma-server":
+            raise ArchiveSettingsError(
+                f"archive {self.path} keeps its vectors in the folder, not in a chroma server; unset "
+                "NEWSDESK_INDEX__CHROMA_HOST to open it, or ingest into a new --archive to use the server"
+            )
+        if recorded == "chroma-server" and self.built_with.get("collection") != settings.collection:
+            raise ArchiveSettingsError(
+                f"archive {self.path} keeps its vectors in the chroma collection "
+                f"{self.built_with.get('collection')!r}, not {settings.collection!r}; set "
+                "NEWSDESK_INDEX__COLLECTION to it"
             )
 
     @property

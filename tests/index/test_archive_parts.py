@@ -190,7 +190,29 @@ def test_settings_are_recorded_on_create_and_a_missing_archive_is_refused(tmp_pa
         RecordedSettings(path, IndexSettings())
     RecordedSettings(path, IndexSettings(chunk_size=120), create=True)
     assert exists(path)
-    assert json.loads((path / META).read_text()) == {"format": FORMAT_VERSION, **IndexSettings(chunk_size=120).shape()}
+    assert json.loads((path / META).read_text()) == {
+        "format": FORMAT_VERSION, **IndexSettings(chunk_size=120).shape(), "vectors": "embedded",
+    }
+
+
+def test_an_archive_is_opened_only_where_its_vectors_live(tmp_path: Path):
+    server = IndexSettings(chroma_host="127.0.0.1", collection="wires")
+    RecordedSettings(tmp_path / "served", server, create=True)
+    assert json.loads((tmp_path / "served" / META).read_text())["vectors"] == "chroma-server"
+    with pytest.raises(ArchiveSettingsError, match="keeps its vectors in a chroma server .collection 'wires'."):
+        RecordedSettings(tmp_path / "served", IndexSettings())
+    with pytest.raises(ArchiveSettingsError, match="NEWSDESK_INDEX__COLLECTION"):
+        RecordedSettings(tmp_path / "served", IndexSettings(chroma_host="127.0.0.1", collection="other"))
+    RecordedSettings(tmp_path / "served", IndexSettings(chroma_host="10.0.0.9", chroma_port=9000, collection="wires"))
+    RecordedSettings(tmp_path / "local", IndexSettings(), create=True)
+    with pytest.raises(ArchiveSettingsError, match="not in a chroma server"):
+        RecordedSettings(tmp_path / "local", server)
+    # An archive recorded before servers were possible kept its vectors in the folder.
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / META).write_text(json.dumps({"format": FORMAT_VERSION, **IndexSettings().shape()}))
+    RecordedSettings(tmp_path / "old", IndexSettings())
+    with pytest.raises(ArchiveSettingsError, match="not in a chroma server"):
+        RecordedSettings(tmp_path / "old", server)
 
 
 def test_an_archive_opened_with_other_settings_is_refused(tmp_path: Path):

@@ -34,9 +34,9 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
-from index.archive.lock import LOCK_FILE, ArchiveLock
+from index.archive.lock import ArchiveLock, writer_at_work
 from index.archive.manifest import MANIFEST, Manifest
-from index.archive.recorded import FORMAT_VERSION, META
+from index.archive.recorded import FORMAT_VERSION, META, vector_home_mismatch
 from index.archive.vectors import CHROMA_DIR, VectorIndex, make_client
 from index.chunking import Chunk, chunk_and_embed, embedded_text
 from index.cleaning import CLEANING_VERSION
@@ -138,10 +138,10 @@ def check_archive(path: str | Path, *, repair: bool = False, settings: IndexSett
         raise ArchiveNotFoundError(f"no newsdesk archive at {folder}; nothing to check")
     if not repair:
         # Readers take no lock (index.archive.lock): a writer at work meanwhile shows as its batch's entries.
-        busy = _writer_at_work(folder)  # before and after: a writer that came or went meanwhile counts
+        busy = writer_at_work(folder)  # before and after: a writer that came or went meanwhile counts
         state = _inspect(folder, settings)
         return CheckReport(path=str(folder), passed=state.passed, findings=state.findings,
-                           writer_active=busy or _writer_at_work(folder))
+                           writer_active=busy or writer_at_work(folder))
     # The archive's write lock, for the reading too: what is found must not be another writer's batch in progress.
     with ArchiveLock(folder).hold():
         before = _inspect(folder, settings)
@@ -155,18 +155,6 @@ def check_archive(path: str | Path, *, repair: bool = False, settings: IndexSett
 
 
 # -- reading ------------------------------------------------------------------------------------
-
-
-def _writer_at_work(folder: Path) -> bool:
-    # A shared flock on the lock file, when there is one, fails only while a writer holds it (creates nothing).
-    try:
-        import fcntl
-
-        with (folder / LOCK_FILE).open("rb") as handle:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)  # released as the file closes
-    except (ImportError, OSError) as exc:  # busy: a writer holds it; else not POSIX, or no writer ever made it
-        return isinstance(exc, BlockingIOError)
-    return False
 
 
 def _inspect(folder: Path, settings: IndexSettings) -> _State:
@@ -239,6 +227,9 @@ def _read_manifest(folder: Path, state: _State) -> None:
 
 
 def _read_vectors(folder: Path, settings: IndexSettings, state: _State) -> dict[str, str] | None:
+    misplaced = vector_home_mismatch(folder, state.built_with or {}, settings)
+    if misplaced:  # looking elsewhere would find no vectors, and a repair would embed them all there
+        return state.add("settings.vectors", misplaced, [META], False)
     if not settings.chroma_host and not (folder / CHROMA_DIR).is_dir():
         return {}  # never written to: an empty archive, or every vector missing (reported as such)
     try:
@@ -335,8 +326,8 @@ def _article(chunk_id: str, recorded_as: str = "") -> str:
 
 
 def _repair(folder: Path, settings: IndexSettings, state: _State) -> None:
-    if state.articles is None and "manifest.schema" not in state.todo:
-        return  # the manifest is unreadable: nothing to repair against
+    if (state.articles is None and "manifest.schema" not in state.todo) or "settings.vectors" in state.todo:
+        return  # the manifest is unreadable, or the vectors are elsewhere: nothing to repair against
     shape = {k: v for k, v in (state.built_with or {}).items() if k in settings.shape()}
     built = IndexSettings(**{**settings.model_dump(), **shape}) if state.built_with else None
     if state.upgrade_pending and built is not None:

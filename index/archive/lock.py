@@ -171,6 +171,19 @@ class ArchiveLock:
             time.sleep(_POLL_SECONDS)
 
 
+def writer_at_work(folder: Path) -> bool:
+    """Whether a writer holds the archive's lock now, found without taking it or creating anything."""
+    # A shared flock on the lock file, when there is one, fails only while a writer holds it (creates nothing).
+    try:
+        import fcntl
+
+        with (folder / LOCK_FILE).open("rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)  # released as the file closes
+    except (ImportError, OSError) as exc:  # busy: a writer holds it; else not POSIX, or no writer ever made it
+        return isinstance(exc, BlockingIOError)
+    return False
+
+
 def _try_flock(handle: IO[str]) -> bool:
     try:
         import fcntl

@@ -41,6 +41,24 @@ def vector_home(settings: IndexSettings) -> dict[str, str]:
     return {"vectors": "embedded"}
 
 
+def vector_home_mismatch(path: Path, built_with: dict[str, Any], settings: IndexSettings) -> str | None:
+    """Why ``settings`` would look for the vectors of the archive at ``path`` (recorded as ``built_with``) in the
+    wrong place, or None. Opened without its server, an archive whose vectors live in one would quietly start an
+    empty embedded store and lose its dense search (and the reverse). The host and port may change (servers move);
+    the collection is what names the vectors."""
+    recorded, wanted = built_with.get("vectors", "embedded"), vector_home(settings)["vectors"]
+    if recorded == "chroma-server" and wanted == "embedded":
+        return (f"archive {path} keeps its vectors in a chroma server (collection {built_with.get('collection')!r}); "
+                "open it with NEWSDESK_INDEX__CHROMA_HOST and NEWSDESK_INDEX__CHROMA_PORT set to that server")
+    if recorded == "embedded" and wanted == "chroma-server":
+        return (f"archive {path} keeps its vectors in the folder, not in a chroma server; unset "
+                "NEWSDESK_INDEX__CHROMA_HOST to open it, or ingest into a new --archive to use the server")
+    if recorded == "chroma-server" and built_with.get("collection") != settings.collection:
+        return (f"archive {path} keeps its vectors in the chroma collection {built_with.get('collection')!r}, not "
+                f"{settings.collection!r}; set NEWSDESK_INDEX__COLLECTION to it")
+    return None
+
+
 def exists(path: Path) -> bool:
     """Whether ``path`` holds a newsdesk archive."""
     return (Path(path).expanduser() / META).exists()
@@ -81,30 +99,9 @@ class RecordedSettings:
                 f"{', '.join(f'{k}={self.built_with.get(k)!r}' for k in mismatched)}; "
                 f"use the same settings or ingest into a new --archive"
             )
-        self._check_vector_home(settings)
-
-    def _check_vector_home(self, settings: IndexSettings) -> None:
-        # Opened without its server, an archive whose vectors live in one would quietly start an empty embedded
-        # store and lose its dense search (and the reverse): refuse, and say how to open it. The host and port may
-        # change (servers move); the collection is what names the vectors.
-        recorded, wanted = self.built_with.get("vectors"), vector_home(settings)["vectors"]
-        if recorded == "chroma-server" and wanted == "embedded":
-            raise ArchiveSettingsError(
-                f"archive {self.path} keeps its vectors in a chroma server (collection "
-                f"{self.built_with.get('collection')!r}); open it with NEWSDESK_INDEX__CHROMA_HOST and "
-                "NEWSDESK_INDEX__CHROMA_PORT set to that server"
-            )
-        if recorded == "embedded" and wanted == "chroma-server":
-            raise ArchiveSettingsError(
-                f"archive {self.path} keeps its vectors in the folder, not in a chroma server; unset "
-                "NEWSDESK_INDEX__CHROMA_HOST to open it, or ingest into a new --archive to use the server"
-            )
-        if recorded == "chroma-server" and self.built_with.get("collection") != settings.collection:
-            raise ArchiveSettingsError(
-                f"archive {self.path} keeps its vectors in the chroma collection "
-                f"{self.built_with.get('collection')!r}, not {settings.collection!r}; set "
-                "NEWSDESK_INDEX__COLLECTION to it"
-            )
+        misplaced = vector_home_mismatch(self.path, self.built_with, settings)
+        if misplaced:
+            raise ArchiveSettingsError(misplaced)
 
     @property
     def format(self) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from index.archive.check import check_archive
+from index.archive.lexical import LEXICAL_DIR
 from index.archive.vectors import CHROMA_DIR, make_client
 from qa import ArchiveSettingsError, Desk, Settings
 
@@ -126,3 +128,10 @@ def test_check_and_repair_reach_the_vectors_in_the_server(chroma_port, tmp_path)
     assert not damaged.consistent and "vectors.missing" in {f.code for f in damaged.findings}
     assert check_archive(tmp_path / "served", repair=True, settings=served.index).consistent
     assert check_archive(tmp_path / "served", settings=served.index).consistent
+    # Checked without its server, nothing is looked for elsewhere, and a repair embeds nothing there.
+    embedded = Settings(index={"embedding_model": "hash"}).index
+    shutil.rmtree(tmp_path / "served" / LEXICAL_DIR)  # something repairable beside it, so that a repair is tried
+    elsewhere = check_archive(tmp_path / "served", repair=True, settings=embedded)
+    assert "settings.vectors" in [f.code for f in elsewhere.findings] and not elsewhere.repaired, elsewhere
+    assert not (tmp_path / "served" / CHROMA_DIR).exists()
+    assert check_archive(tmp_path / "served", repair=True, settings=served.index).consistent, "with it, all is fixed"

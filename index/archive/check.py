@@ -227,7 +227,7 @@ def _read_manifest(folder: Path, state: _State) -> None:
 
 
 def _read_vectors(folder: Path, settings: IndexSettings, state: _State) -> dict[str, str] | None:
-    misplaced = vector_home_mismatch(folder, state.built_with or {}, settings)
+    misplaced = vector_home_mismatch(folder, state.built_with, settings) if state.built_with is not None else None
     if misplaced:  # looking elsewhere would find no vectors, and a repair would embed them all there
         return state.add("settings.vectors", misplaced, [META], False)
     if not settings.chroma_host and not (folder / CHROMA_DIR).is_dir():

@@ -64,8 +64,7 @@ class Desk:
     def __init__(self, store: ArchiveStore | Path, embedder: Embedder, llm: LLM, settings: Settings) -> None:
         self._store = store if isinstance(store, ArchiveStore) else None
         self.path = store.path if isinstance(store, ArchiveStore) else Path(store)
-        # A Desk may be shared by threads (a web server's): the archive is opened once, by whichever comes first.
-        self._opening = threading.Lock()
+        self._opening = threading.Lock()  # see _open_store
         self.embedder = embedder
         self.llm = llm
         self.settings = settings
@@ -77,10 +76,14 @@ class Desk:
         Raises:
             ArchiveNotFoundError: nothing has been ingested at this path yet.
         """
+        return self._open_store(create=False)
+
+    def _open_store(self, *, create: bool) -> ArchiveStore:
+        # A Desk may be shared by threads: the archive is opened once, by whichever comes first.
         if self._store is None:
             with self._opening:
                 if self._store is None:
-                    self._store = ArchiveStore(self.path, self.settings.index)
+                    self._store = ArchiveStore(self.path, self.settings.index, create=create)
         return self._store
 
     @property
@@ -118,12 +121,9 @@ class Desk:
         Raises:
             ArchiveBusyError: another process kept the archive locked for writing for too long.
         """
-        if self._store is None:
-            with self._opening:
-                if self._store is None:
-                    self._store = ArchiveStore(self.path, self.settings.index, create=True)
-        with self._store.writing():
-            return ingest(paths, self._store, self.embedder, progress=progress)
+        store = self._open_store(create=True)
+        with store.writing():
+            return ingest(paths, store, self.embedder, progress=progress)
 
     def search(
         self, query: str, filters: SearchFilters | None = None, *, k: int | None = None, **criteria: Any

@@ -36,7 +36,7 @@ from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.archive.lock import ArchiveLock, writer_at_work
 from index.archive.manifest import MANIFEST, Manifest
-from index.archive.recorded import FORMAT_VERSION, META, vector_home_mismatch
+from index.archive.recorded import FORMAT_VERSION, META, RECORDED_DEFAULTS, vector_home_mismatch
 from index.archive.vectors import CHROMA_DIR, VectorIndex, make_client
 from index.chunking import Chunk, chunk_and_embed, embedded_text
 from index.cleaning import CLEANING_VERSION
@@ -177,7 +177,7 @@ def _read_recorded(folder: Path, state: _State) -> None:
         state.add("settings.missing", f"{META} is missing or unreadable: the chunking and embedding settings the "
                   "archive was built with are unknown (restore it, or re-ingest into a new archive)", [META], False)
         return
-    state.built_with = {"dense_chunks": None, **built_with}  # as RecordedSettings reads archives before dense_chunks
+    state.built_with = {**RECORDED_DEFAULTS, **built_with}  # as RecordedSettings reads older archives
     model = state.built_with.get("embedding_model")
     with contextlib.suppress(ValueError):  # an unknown name
         make_embedder(str(model))

@@ -27,6 +27,11 @@ META = "archive.json"
 FORMAT_VERSION = 3
 
 
+# What an archive recorded before a field existed means: before dense_chunks, every chunk was embedded; before a chroma
+# server could hold the vectors, they were kept in the folder.
+RECORDED_DEFAULTS: dict[str, Any] = {"dense_chunks": None, "vectors": "embedded"}
+
+
 def vector_home(settings: IndexSettings) -> dict[str, str]:
     """Where an archive made with ``settings`` keeps its vectors, as ``archive.json`` records it.
 
@@ -42,11 +47,11 @@ def vector_home(settings: IndexSettings) -> dict[str, str]:
 
 
 def vector_home_mismatch(path: Path, built_with: dict[str, Any], settings: IndexSettings) -> str | None:
-    """Why ``settings`` would look for the vectors of the archive at ``path`` (recorded as ``built_with``) in the
-    wrong place, or None. Opened without its server, an archive whose vectors live in one would quietly start an
-    empty embedded store and lose its dense search (and the reverse). The host and port may change (servers move);
-    the collection is what names the vectors."""
-    recorded, wanted = built_with.get("vectors", "embedded"), vector_home(settings)["vectors"]
+    """Why ``settings`` would look for the vectors of the archive at ``path`` in the wrong place, or None.
+    ``built_with`` is its record over ``RECORDED_DEFAULTS``. Opened without its server, an archive whose vectors
+    live in one would quietly start an empty embedded store and lose its dense search (and the reverse). The host
+    and port may change (servers move); the collection is what names the vectors."""
+    recorded, wanted = built_with["vectors"], vector_home(settings)["vectors"]
     if recorded == "chroma-server" and wanted == "embedded":
         return (f"archive {path} keeps its vectors in a chroma server (collection {built_with.get('collection')!r}); "
                 "open it with NEWSDESK_INDEX__CHROMA_HOST and NEWSDESK_INDEX__CHROMA_PORT set to that server")
@@ -88,10 +93,7 @@ class RecordedSettings:
                 )
             self.path.mkdir(parents=True, exist_ok=True)
             self._write({"format": FORMAT_VERSION, **settings.shape(), **vector_home(settings)})
-        # Archives from before dense_chunks existed embedded every chunk; those from before a chroma server could
-        # hold the vectors kept them in the folder.
-        self.built_with: dict[str, Any] = {"dense_chunks": None, "vectors": "embedded",
-                                           **json.loads(self._file.read_text())}
+        self.built_with: dict[str, Any] = {**RECORDED_DEFAULTS, **json.loads(self._file.read_text())}
         mismatched = {k: v for k, v in settings.shape().items() if self.built_with.get(k) != v}
         if mismatched:
             raise ArchiveSettingsError(

@@ -1,6 +1,9 @@
-"""``evals.bench.benchmark_answers`` over the fixture archive (real MiniLM, the fake LLM): what it times and counts."""
+"""``evals.bench.benchmark_answers`` over the fixture archive (real MiniLM; the fake LLM, then the bundled 0.5B): what
+it times and counts."""
 
 from __future__ import annotations
+
+import pytest
 
 from evals.bench import BenchQuery, benchmark_answers
 from qa import FakeLLM
@@ -18,3 +21,11 @@ def test_answers_are_timed_to_the_first_text_the_models_first_token_and_the_chec
     assert 0 < timed.first_text_p50_ms <= timed.first_token_p50_ms <= timed.answer_p95_ms
     assert timed.first_token_p50_ms == timed.first_token_p95_ms
     assert timed.prompt_tokens_mean > 0
+
+
+@pytest.mark.slow
+def test_with_the_bundled_model_the_lead_is_shown_before_the_model_has_read_its_prompt(fixture_desk):
+    timed = benchmark_answers(fixture_desk, [BenchQuery(text="What did the Harbor city council decide on rents?")])
+    assert (timed.answered_by_model, timed.led, timed.model) == (1, 1, "qwen2.5-coder-0.5b")
+    assert timed.first_text_p50_ms < timed.first_token_p50_ms < timed.answer_p50_ms
+    assert timed.prompt_tokens_mean > 50, "the model read a prompt with the passages"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from index.articles import Article
 from index.chunking import Chunk, chunk_and_embed
 from index.embedding import Embedder
 from index.errors import NewsDeskError
-from index.loaders import LoadProblem, load
+from index.loaders import LoadProblem
 from index.settings import IndexSettings
+from index.stages import LocalStages, Stages
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,7 @@ def ingest(
     embedder: Embedder,
     *,
     progress: Progress | None = None,
+    stages: Stages | None = None,
 ) -> IngestReport:
     """Ingest every article under ``paths`` into ``store``; bad files and records are reported, not fatal.
 
@@ -83,6 +86,7 @@ def ingest(
         store: the archive to write to.
         embedder: turns chunk texts into vectors.
         progress: called with the number of records just handled (articles or failures).
+        stages: where reading, chunking and embedding run; default this process (``LocalStages``).
 
     Returns:
         An IngestReport of added, updated, unchanged, duplicate and failed articles.
@@ -90,54 +94,61 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     settings = store.settings
-    pending: list[_Pending] = []
+    stages = stages or LocalStages(settings, embedder)
     # Text hashes seen in this run, so two copies inside one batch are also caught.
     seen_text: dict[str, str] = {}
     seen_ids: dict[str, str] = {}
+    # The batches handed to the stages and not yet written, oldest first (the stages may read ahead).
+    in_flight: deque[tuple[list[_Pending], int]] = deque()
 
-    def flush() -> None:
-        if not pending:
-            return
-        # An article id read twice with different text in one batch: the later version replaces the earlier.
-        latest = {entry.article.article_id: entry for entry in pending}
-        prepared = _prepare(list(latest.values()), settings, embedder, report, seen_text, seen_ids)
-        batch: list[tuple[Article, list[Chunk], list[list[float]], str | None]] = [
-            (article, chunks, vectors, entry.path) for entry, (article, chunks, vectors) in prepared
-        ]
-        store.write(batch)
+    def batches() -> Iterator[list[Article]]:
+        pending: list[_Pending] = []
+        for item in stages.read(paths):
+            if isinstance(item, LoadProblem):
+                report.failed.append(IngestFailure(path=item.path, line=item.line, reason=item.reason))
+                if progress:
+                    progress(1)
+                continue
+            verdict = _classify(item.article, store, seen_text, seen_ids)
+            if verdict in ("unchanged", "duplicate"):
+                counter = "unchanged" if verdict == "unchanged" else "duplicates"
+                setattr(report, counter, getattr(report, counter) + 1)
+                if progress:
+                    progress(1)
+                continue
+            setattr(report, verdict, getattr(report, verdict) + 1)
+            seen_ids[item.article.article_id] = item.article.content_hash
+            seen_text[item.article.text_hash] = item.article.article_id
+            pending.append(_Pending(item.article, item.path, item.line, verdict))
+            if len(pending) >= settings.upsert_batch_size:
+                yield _handed_over(pending, in_flight)
+                pending = []
+        if pending:
+            yield _handed_over(pending, in_flight)
+
+    for result in stages.prepare(batches()):
+        entries, records = in_flight.popleft()
+        if isinstance(result, NewsDeskError):
+            raise result
+        if isinstance(result, Exception):
+            prepared = _prepare(entries, settings, embedder, report, seen_text, seen_ids)
+        else:
+            prepared = list(zip(entries, result, strict=True))
+        store.write([(article, chunks, vectors, entry.path) for entry, (article, chunks, vectors) in prepared])
         report.chunks += sum(len(chunks) for _, (_, chunks, _) in prepared)
         report.embedded += sum(len(vectors) for _, (_, _, vectors) in prepared)
         if progress:
-            progress(len(pending))
-        pending.clear()
-
-    for item in load(paths):
-        if isinstance(item, LoadProblem):
-            report.failed.append(IngestFailure(path=item.path, line=item.line, reason=item.reason))
-            if progress:
-                progress(1)
-            continue
-        verdict = _classify(item.article, store, seen_text, seen_ids)
-        if verdict in ("unchanged", "duplicate"):
-            if verdict == "unchanged":
-                report.unchanged += 1
-            else:
-                report.duplicates += 1
-            if progress:
-                progress(1)
-            continue
-        if verdict == "updated":
-            report.updated += 1
-        else:
-            report.added += 1
-        seen_ids[item.article.article_id] = item.article.content_hash
-        seen_text[item.article.text_hash] = item.article.article_id
-        pending.append(_Pending(item.article, item.path, item.line, verdict))
-        if len(pending) >= settings.upsert_batch_size:
-            flush()
-    flush()
+            progress(records)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _handed_over(pending: list[_Pending], in_flight: deque[tuple[list[_Pending], int]]) -> list[Article]:
+    """The articles of one batch for the stages; ingest keeps the batch, to pair it with what comes back."""
+    # An article id read twice with different text in one batch: the later version replaces the earlier.
+    latest = list({entry.article.article_id: entry for entry in pending}.values())
+    in_flight.append((latest, len(pending)))
+    return [entry.article for entry in latest]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ class IndexSettings(BaseModel):
     collection: str = Field("newsdesk", description="Chroma collection name of the archive.")
     chroma_host: str | None = Field(None, description="Chroma server host; None uses the embedded store.")
     chroma_port: int = Field(8000, description="Chroma server port.")
+    chroma_ssl: bool = Field(False, description="Reach the chroma server over HTTPS.")
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL server for the manifest and the lexical index (postgresql://user@host:port/db); "
+        "None keeps them in the archive folder (SQLite and tantivy).",
+    )
     upsert_batch_size: int = Field(64, gt=0, description="Articles per write batch (one transaction each).")
 
     def shape(self) -> dict[str, object]:

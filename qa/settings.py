@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.settings import IndexSettings
@@ -156,3 +156,45 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     debug: bool = Field(False, description="Show tracebacks instead of one-line errors (NEWSDESK_DEBUG=1).")
+    chroma_url: str | None = Field(
+        None, description="Chroma server holding the vectors, http://host:port (NEWSDESK_CHROMA_URL); sets "
+        "index.chroma_host and index.chroma_port."
+    )
+    database_url: str | None = Field(
+        None, description="PostgreSQL server holding the articles and the lexical index, "
+        "postgresql://user@host:port/db (NEWSDESK_DATABASE_URL); sets index.database_url."
+    )
+
+    @model_validator(mode="after")
+    def _servers(self) -> Settings:
+        # The two URLs are the short way to name the servers; what the index reads is index.*.
+        self.index = with_servers(self.index, self.chroma_url, self.database_url)
+        return self
+
+
+def with_servers(index: IndexSettings, chroma_url: str | None, database_url: str | None) -> IndexSettings:
+    """``index`` with the vectors in the chroma server at ``chroma_url`` and the manifest in the database at
+    ``database_url`` (each when given).
+
+    Example:
+        >>> s = with_servers(IndexSettings(), "http://10.0.0.5:8001", None)
+        >>> s.chroma_host, s.chroma_port, s.chroma_ssl, s.database_url
+        ('10.0.0.5', 8001, False, None)
+
+    Raises:
+        SettingsError: ``chroma_url`` is not an http(s) URL with a host.
+    """
+    from urllib.parse import urlsplit
+
+    from qa.errors import SettingsError
+
+    updates: dict[str, object] = {}
+    if chroma_url:
+        parts = urlsplit(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError(f"chroma URL {chroma_url!r} is not http://host:port; e.g. http://127.0.0.1:8000")
+        updates.update(chroma_host=parts.hostname, chroma_ssl=parts.scheme == "https",
+                       chroma_port=parts.port or (443 if parts.scheme == "https" else 8000))
+    if database_url:
+        updates["database_url"] = database_url
+    return index.model_copy(update=updates) if updates else index

@@ -17,6 +17,8 @@ from qa.llm import make_llm
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers such as rtqa_subset
 
+from servers import chroma_port, postgres_url  # noqa: E402, F401 - fixtures for every test module
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -11,7 +11,7 @@ import click
 from pydantic import ValidationError
 
 from qa import Desk, NewsDeskError, SearchFilters, Settings, SettingsError
-from qa.settings import LLMSettings
+from qa.settings import LLMSettings, with_servers
 from ui.fields import parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,17 +46,49 @@ def settings_from(ctx: click.Context) -> Settings:
         settings = settings.model_copy(update={"llm": LLMSettings(**{**settings.llm.model_dump(), **llm_overrides})})
     if params.get("archive"):
         settings = settings.model_copy(update={"archive": Path(params["archive"]).expanduser()})
+    servers = ctx.meta.get(_SERVERS, {})
+    if servers:
+        index = with_servers(settings.index, servers.get("chroma_url"), servers.get("database_url"))
+        settings = settings.model_copy(update={"index": index})
     return settings
 
 
+# Where the servers named on the command line wait for settings_from: in the context, so that the commands' own
+# signatures need not carry them.
+_SERVERS = "newsdesk.servers"
+
+
+def _remember_server(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta.setdefault(_SERVERS, {})[str(param.name)] = value
+
+
 def archive_option(func: F) -> F:
-    """``--archive PATH`` on every command."""
-    return click.option(
-        "--archive",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Archive folder (default: NEWSDESK_ARCHIVE or ~/.newsdesk).",
-    )(func)
+    """``--archive PATH`` on every command, and the servers a shared archive lives on."""
+    for option in (
+        click.option(
+            "--database-url",
+            default=None,
+            expose_value=False,
+            callback=_remember_server,
+            help="PostgreSQL holding articles and lexical index (default: NEWSDESK_DATABASE_URL, else the folder).",
+        ),
+        click.option(
+            "--chroma-url",
+            default=None,
+            expose_value=False,
+            callback=_remember_server,
+            help="Chroma server for the vectors, http://host:port (default: NEWSDESK_CHROMA_URL, else the folder).",
+        ),
+        click.option(
+            "--archive",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Archive folder (default: NEWSDESK_ARCHIVE or ~/.newsdesk).",
+        ),
+    ):
+        func = option(func)
+    return func
 
 
 def llm_options(func: F) -> F:

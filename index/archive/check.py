@@ -41,7 +41,7 @@ from index.archive.vectors import CHROMA_DIR, VectorIndex, make_client
 from index.chunking import Chunk, chunk_and_embed, embedded_text
 from index.cleaning import CLEANING_VERSION
 from index.embedding import make_embedder
-from index.errors import ArchiveNotFoundError
+from index.errors import ArchiveNotFoundError, ArchiveSettingsError
 from index.settings import IndexSettings
 
 __all__ = ["CheckReport", "Finding", "check_archive"]
@@ -136,6 +136,11 @@ def check_archive(path: str | Path, *, repair: bool = False, settings: IndexSett
     settings = settings or IndexSettings()
     if not (folder / MANIFEST).is_file() and not recorded.exists(folder):
         raise ArchiveNotFoundError(f"no newsdesk archive at {folder}; nothing to check")
+    if recorded.recorded_manifest(folder) == "postgresql":
+        raise ArchiveSettingsError(
+            f"archive {folder} keeps its articles and lexical index in PostgreSQL, where one transaction writes both; "
+            "newsdesk check inspects archives kept in a folder"
+        )
     if not repair:
         # Readers take no lock (index.archive.lock): a writer at work meanwhile shows as its batch's entries.
         busy = writer_at_work(folder)  # before and after: a writer that came or went meanwhile counts

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from index.errors import ArchiveBusyError
 
@@ -40,6 +40,7 @@ class _Owner:
         self.thread: int | None = None
         self.depth = 0
         self.handle: IO[str] | None = None
+        self.server: ServerLock | None = None  # the server lock taken with the file, given back with it
 
 
 _owners: dict[Path, _Owner] = {}
@@ -50,6 +51,18 @@ def _owner(folder: Path) -> _Owner:
     key = folder.resolve()
     with _owners_guard:
         return _owners.setdefault(key, _Owner())
+
+
+class ServerLock(Protocol):
+    """A lock that a server holds for an archive shared by several machines (a PostgreSQL advisory lock)."""
+
+    def acquire(self, deadline: float) -> bool:
+        """Take it, trying until ``time.monotonic()`` passes ``deadline``; whether it was taken."""
+        ...
+
+    def release(self) -> None:
+        """Give it back."""
+        ...
 
 
 class ArchiveLock:
@@ -64,8 +77,11 @@ class ArchiveLock:
         True
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, server: ServerLock | None = None) -> None:
         self.folder = Path(folder).expanduser()
+        # An archive whose parts live on servers is written from other machines too: their writers take the
+        # server's lock, after this machine's (the file keeps this machine's processes and threads in order).
+        self.server = server
 
     def held(self) -> bool:
         """Whether the calling thread holds the lock."""
@@ -124,10 +140,20 @@ class ArchiveLock:
         except BaseException:
             owner.guard.release()
             raise
+        if handle is not None and self.server is not None:
+            try:
+                taken = self.server.acquire(deadline)
+            except BaseException:
+                _unlock(handle)
+                owner.guard.release()
+                raise
+            if not taken:
+                _unlock(handle)
+                handle = None
         if handle is None:
             owner.guard.release()
             return False
-        owner.thread, owner.depth, owner.handle = me, 1, handle
+        owner.thread, owner.depth, owner.handle, owner.server = me, 1, handle, self.server
         return True
 
     def release(self) -> None:
@@ -137,9 +163,14 @@ class ArchiveLock:
         if owner.depth > 0:
             return
         handle, owner.handle, owner.thread = owner.handle, None, None
-        if handle is not None:
-            _unlock(handle)
-        owner.guard.release()
+        server, owner.server = owner.server, None
+        try:
+            if server is not None:
+                server.release()
+        finally:
+            if handle is not None:
+                _unlock(handle)
+            owner.guard.release()
 
     def holder(self) -> str:
         """Who holds the lock, as recorded in the file ("pid N"), for messages."""

@@ -61,8 +61,13 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 CREATE TABLE IF NOT EXISTS deleting (article_id TEXT PRIMARY KEY);
 """
-# The columns of the chunks table, in the order _row_chunk takes them (format migrations fill the same ones).
+# The columns of the chunks table, in the order row_chunk takes them (format migrations fill the same ones).
 CHUNK_COLUMNS = 'chunk_id, article_id, n, start, "end", title, source, url, published_ts, text'
+# The columns of the articles table, in the order _article_row gives them.
+ARTICLE_COLUMNS = (
+    "article_id, content_hash, text_hash, title, source, url, published_ts, authors, language, metadata, text, "
+    "n_chunks, origin, ingested_at, cleaned_with"
+)
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,8 @@ class Manifest:
             # An article's earlier version may have had more chunks than this one: drop them all first.
             self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(a.article_id,) for a, _, _ in batch])
             self._db.executemany(
-                f"INSERT OR REPLACE INTO chunks ({CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO chunks ({CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                f"{_replacing('chunk_id', CHUNK_COLUMNS)}",
                 [
                     (c.chunk_id, c.article_id, c.n, c.start, c.end, c.article.title, c.article.source, c.article.url,
                      c.article.published_ts, c.text)
@@ -146,7 +152,8 @@ class Manifest:
                 ],
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                f"{_replacing('article_id', ARTICLE_COLUMNS)}",
                 [_article_row(a, len(c), origin, now) for a, c, origin in batch],
             )
             # Stored again after a delete whose index clean-up has not finished: that clean-up must not purge it.
@@ -169,7 +176,7 @@ class Manifest:
             held = self._held(self._db, ids)
             self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(aid,) for aid in ids])
             self._db.executemany("DELETE FROM articles WHERE article_id = ?", [(aid,) for aid in ids])
-            self._db.executemany("INSERT OR IGNORE INTO deleting VALUES (?)", [(aid,) for aid in ids])
+            self._db.executemany("INSERT INTO deleting VALUES (?) ON CONFLICT DO NOTHING", [(aid,) for aid in ids])
         return [aid for aid in ids if aid in held]
 
     @staticmethod
@@ -247,13 +254,13 @@ class Manifest:
             rows = self._read.execute(
                 f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})", page
             )
-            found.update((row[0], _row_chunk(*row)) for row in rows)
+            found.update((row[0], row_chunk(*row)) for row in rows)
         return found
 
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every stored chunk."""
         for row in self._read.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks"):
-            yield _row_chunk(*row)
+            yield row_chunk(*row)
 
     def chunk_count(self) -> int:
         """How many chunks the manifest holds."""
@@ -316,7 +323,7 @@ class Manifest:
         """Counts, date range and publishers of the stored articles."""
         articles, chunks, first, last, undated = self._read.execute(
             "SELECT COUNT(*), COALESCE(SUM(n_chunks), 0), MIN(published_ts), MAX(published_ts), "
-            "SUM(published_ts IS NULL) FROM articles"
+            "SUM(CASE WHEN published_ts IS NULL THEN 1 ELSE 0 END) FROM articles"
         ).fetchone()
         return ManifestStats(
             articles=articles,
@@ -334,6 +341,12 @@ class Manifest:
         for db in readers:
             db.close()
         self._db.close()
+
+
+def _replacing(key: str, columns: str) -> str:
+    """The clause that makes an INSERT replace the row with the same ``key`` (SQLite and PostgreSQL alike)."""
+    others = [c.strip() for c in columns.split(",") if c.strip() != key]
+    return f"ON CONFLICT ({key}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in others)
 
 
 def _date_and_source_sql(where: ChunkFilter) -> tuple[list[str], list[Any]]:
@@ -360,7 +373,7 @@ def _as_date(ts: int | None) -> datetime | None:
     return datetime.fromtimestamp(ts, tz=timezone.utc) if ts is not None else None
 
 
-def _row_chunk(
+def row_chunk(
     cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
 ) -> Chunk:
     # Whether an article is headline-only follows from what is stored (its one chunk is its headline), so it is

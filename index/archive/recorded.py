@@ -29,7 +29,7 @@ FORMAT_VERSION = 3
 
 # What an archive recorded before a field existed means: before dense_chunks, every chunk was embedded; before a chroma
 # server could hold the vectors, they were kept in the folder.
-RECORDED_DEFAULTS: dict[str, Any] = {"dense_chunks": None, "vectors": "embedded"}
+RECORDED_DEFAULTS: dict[str, Any] = {"dense_chunks": None, "vectors": "embedded", "manifest": "folder"}
 
 
 def vector_home(settings: IndexSettings) -> dict[str, str]:
@@ -44,6 +44,31 @@ def vector_home(settings: IndexSettings) -> dict[str, str]:
     if settings.chroma_host:
         return {"vectors": "chroma-server", "collection": settings.collection}
     return {"vectors": "embedded"}
+
+
+def manifest_home(settings: IndexSettings) -> dict[str, str]:
+    """Where an archive made with ``settings`` keeps its manifest and lexical index, as ``archive.json`` records it.
+
+    Example:
+        >>> manifest_home(IndexSettings()), manifest_home(IndexSettings(database_url="postgresql://db/news"))
+        ({'manifest': 'folder'}, {'manifest': 'postgresql', 'collection': 'newsdesk'})
+    """
+    if settings.database_url:
+        return {"manifest": "postgresql", "collection": settings.collection}
+    return {"manifest": "folder"}
+
+
+def manifest_home_mismatch(path: Path, built_with: dict[str, Any], settings: IndexSettings) -> str | None:
+    """Why ``settings`` would look for the manifest of the archive at ``path`` in the wrong place, or None (the
+    counterpart of ``vector_home_mismatch`` for the database)."""
+    recorded, wanted = built_with["manifest"], manifest_home(settings)["manifest"]
+    if recorded == "postgresql" and wanted == "folder":
+        return (f"archive {path} keeps its articles in a PostgreSQL database (collection "
+                f"{built_with.get('collection')!r}); open it with NEWSDESK_DATABASE_URL set to that database")
+    if recorded == "folder" and wanted == "postgresql":
+        return (f"archive {path} keeps its articles in the folder, not in a database; unset NEWSDESK_DATABASE_URL "
+                "to open it, or ingest into a new --archive to use the database")
+    return None
 
 
 def vector_home_mismatch(path: Path, built_with: dict[str, Any], settings: IndexSettings) -> str | None:
@@ -62,6 +87,15 @@ def vector_home_mismatch(path: Path, built_with: dict[str, Any], settings: Index
         return (f"archive {path} keeps its vectors in the chroma collection {built_with.get('collection')!r}, not "
                 f"{settings.collection!r}; set NEWSDESK_INDEX__COLLECTION to it")
     return None
+
+
+def recorded_manifest(path: Path) -> str:
+    """Where the archive at ``path`` records its manifest to be ("folder" or "postgresql"), without opening it."""
+    try:
+        record = json.loads((Path(path).expanduser() / META).read_text())
+    except (OSError, ValueError):
+        record = {}
+    return str(record.get("manifest", RECORDED_DEFAULTS["manifest"])) if isinstance(record, dict) else "folder"
 
 
 def exists(path: Path) -> bool:
@@ -92,7 +126,8 @@ class RecordedSettings:
                     f"no newsdesk archive at {self.path}; run `newsdesk ingest FILES --archive {self.path}` first"
                 )
             self.path.mkdir(parents=True, exist_ok=True)
-            self._write({"format": FORMAT_VERSION, **settings.shape(), **vector_home(settings)})
+            self._write({"format": FORMAT_VERSION, **settings.shape(), **vector_home(settings),
+                         **manifest_home(settings)})
         self.built_with: dict[str, Any] = {**RECORDED_DEFAULTS, **json.loads(self._file.read_text())}
         mismatched = {k: v for k, v in settings.shape().items() if self.built_with.get(k) != v}
         if mismatched:
@@ -101,7 +136,8 @@ class RecordedSettings:
                 f"{', '.join(f'{k}={self.built_with.get(k)!r}' for k in mismatched)}; "
                 f"use the same settings or ingest into a new --archive"
             )
-        misplaced = vector_home_mismatch(self.path, self.built_with, settings)
+        misplaced = vector_home_mismatch(self.path, self.built_with, settings) or manifest_home_mismatch(
+            self.path, self.built_with, settings)
         if misplaced:
             raise ArchiveSettingsError(misplaced)
 

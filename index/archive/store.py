@@ -34,6 +34,8 @@ from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.archive.lock import ArchiveLock
 from index.archive.manifest import MANIFEST, UNKNOWN_SOURCE, Manifest
+from index.archive.pg_lexical import PgLexicalIndex
+from index.archive.pg_manifest import AdvisoryLock, PgManifest
 from index.archive.recorded import FORMAT_VERSION, RecordedSettings
 from index.archive.upgrade import reclean_articles
 from index.archive.vectors import VectorIndex
@@ -51,6 +53,13 @@ logger = logging.getLogger(__name__)
 
 # Dense search without a chroma filter widens up to this many nearest chunks before filtering in chroma.
 _MAX_UNFILTERED = 8192
+
+
+def _open_manifest(path: Path, settings: IndexSettings) -> Manifest:
+    # The database's when the settings name one, else the folder's SQLite file.
+    if settings.database_url:
+        return PgManifest(settings.database_url, settings.collection)
+    return Manifest(path / MANIFEST)
 
 
 class ArchiveStats(BaseModel):
@@ -90,7 +99,8 @@ class ArchiveStore:
     def __init__(self, path: Path, settings: IndexSettings, *, create: bool = False) -> None:
         self.path = Path(path).expanduser()
         self.settings = settings
-        self._lock = ArchiveLock(self.path)
+        self._lock = ArchiveLock(self.path, AdvisoryLock(settings.database_url, settings.collection)
+                                 if settings.database_url else None)
         if create and not recorded.exists(self.path):
             # Two processes creating one archive take turns: the second finds it made. Its archive.json is written
             # last, so an archive that exists is complete.
@@ -98,10 +108,15 @@ class ArchiveStore:
                 if not recorded.exists(self.path):
                     self._create()
         record = RecordedSettings(self.path, settings)
-        self._manifest = Manifest(self.path / MANIFEST)
+        self._manifest = _open_manifest(self.path, settings)
         self._vectors = VectorIndex(self.path, settings)
-        if record.format >= FORMAT_VERSION and LexicalIndex.exists(self.path / LEXICAL_DIR):
+        self._lexical: LexicalIndex | PgLexicalIndex
+        if isinstance(self._manifest, PgManifest):
+            # In the database the lexical index is the manifest's own columns: nothing to upgrade or rebuild.
+            self._lexical, ready = PgLexicalIndex(self._manifest), True
+        elif ready := record.format >= FORMAT_VERSION and LexicalIndex.exists(self.path / LEXICAL_DIR):
             self._lexical = LexicalIndex(self.path / LEXICAL_DIR)
+        if ready:
             # What a crash left is repaired only by a writer: when one is at work, its half-done batch is what this
             # open sees, and the manifest already keeps it out of every search.
             with self._lock.try_hold() as idle:
@@ -126,8 +141,9 @@ class ArchiveStore:
 
     def _create(self) -> None:
         # Every part before archive.json, which marks the archive as there (see __init__).
-        Manifest(self.path / MANIFEST).close()
-        LexicalIndex.build(self.path / LEXICAL_DIR, [])
+        _open_manifest(self.path, self.settings).close()
+        if not self.settings.database_url:
+            LexicalIndex.build(self.path / LEXICAL_DIR, [])
         # Chroma's own files too: a reader's first search must not race a writer's to create them.
         VectorIndex(self.path, self.settings).count()
         RecordedSettings(self.path, self.settings, create=True)
@@ -160,6 +176,7 @@ class ArchiveStore:
             if self._lexical.count() == self._manifest.chunk_count():
                 return
             logger.warning("lexical index of %s is out of step with the manifest; rebuilding it", self.path)
+        assert isinstance(self._lexical, LexicalIndex)  # the database's lexical index is always in step
         self._lexical = LexicalIndex.build(self._lexical.path, self._manifest.iter_chunks())
 
     def write(self, batch: Sequence[tuple[Article, list[Chunk], list[list[float]], str | None]]) -> None:

@@ -36,7 +36,9 @@ def make_client(archive: Path, settings: IndexSettings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl, settings=chroma_settings
+        )
     return chromadb.PersistentClient(path=str(Path(archive) / CHROMA_DIR), settings=chroma_settings)
 
 

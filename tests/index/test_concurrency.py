@@ -229,7 +229,7 @@ def test_threads_of_one_desk_never_see_its_ingest_half_committed(tmp_path):
             self._db = db
 
         def executemany(self, sql, rows):  # noqa: ANN001, ANN201
-            if sql.startswith("INSERT OR REPLACE INTO articles"):
+            if sql.startswith("INSERT INTO articles"):
                 inserted.set()
                 resume.wait(30)
             return self._db.executemany(sql, rows)

@@ -1,0 +1,158 @@
+"""BM25 over an archive's chunks in PostgreSQL: the lexical index of an archive whose manifest is in a database.
+
+PostgreSQL stems and indexes each chunk's headline and text itself (the manifest's generated ``tsvector`` columns,
+GIN-indexed), in the transaction that writes the chunk, so this index needs no writes of its own and can never be
+out of step with the manifest. Its own ranking functions (``ts_rank``) know nothing of how rare a word is, which
+is most of what BM25 gets right for news questions; so the score here is BM25 (k1 = 1.2, b = 0.75, tantivy's
+defaults), per field and summed as tantivy does for the embedded index: a word's document frequency comes from
+the GIN index, its frequency in a chunk from the chunk's ``tsvector``, and a field's length is its number of
+distinct stemmed words.
+
+Document frequencies and average lengths are cached for ``STATS_SECONDS``: BM25's statistics lag that long behind
+the writes, which moves no score noticeably, while the hits themselves are always the committed ones.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from index.archive.pg_manifest import PgManifest
+from index.chunking import Chunk
+from index.filters import ChunkFilter
+
+K1, B = 1.2, 0.75
+STATS_SECONDS = 60.0
+_FIELDS = ("title_terms", "text_terms")
+
+# One field's BM25 for one chunk: the query's words kept from the chunk's tsvector (marked with weight A by
+# setweight and kept by ts_filter), each word's count of positions is its frequency.
+_FIELD_SCORE = """
+COALESCE((SELECT SUM(q.idf * cardinality(u.positions) * {k1p1}
+                     / (cardinality(u.positions) + {k1} * (1 - {b} + {b} * length(h.{field}) / {avg})))
+          FROM unnest(ts_filter(setweight(h.{field}, 'A', %(lexemes)s), '{{a}}')) AS u
+          JOIN unnest(%(lexemes)s::text[], %(idf_{field})s::float8[]) AS q(lexeme, idf) ON q.lexeme = u.lexeme), 0)
+"""
+
+
+class PgLexicalIndex:
+    """BM25 search over the chunks of a PostgreSQL manifest; writes are the manifest's own.
+
+    Args:
+        manifest: the archive's manifest in the database.
+    """
+
+    def __init__(self, manifest: PgManifest) -> None:
+        self.manifest = manifest
+        self._stats_guard = threading.Lock()
+        self._stats_at = 0.0
+        self._chunks = 0
+        self._average: dict[str, float] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
+
+    def replace(self, article_ids: Sequence[str], chunks: Iterable[Chunk]) -> None:
+        """Nothing to do: the manifest's transaction indexes the chunks it writes."""
+
+    def reload(self) -> None:
+        """Nothing to do: every search reads the last commit."""
+
+    def count(self) -> int:
+        """How many chunks are searchable (all the manifest holds)."""
+        return self.manifest.chunk_count()
+
+    def search(
+        self, words: Sequence[str], k: int, where: ChunkFilter | None = None, *, titles_only: bool = False
+    ) -> list[tuple[str, float]]:
+        """The ids and BM25 scores of the ``k`` chunks that best match ``words`` and pass ``where``, best first.
+
+        Args:
+            words: lower-case query words (stemmed here as the text was).
+            k: how many to return.
+            where: which chunks may be returned (default: all).
+            titles_only: match headlines only, one hit (the first chunk) per article.
+        """
+        where = where or ChunkFilter()
+        if not words or where.matches_nothing:
+            return []
+        db = self.manifest._read  # noqa: SLF001 - this index is the manifest's own tables
+        lexemes = [row[0] for row in db.raw.execute(
+            "SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', %s))", (" ".join(words),)
+        )]
+        if not lexemes:
+            return []
+        fields = ("title_terms",) if titles_only else _FIELDS
+        params: dict[str, Any] = {"lexemes": lexemes, "k": k, **self._idf(db, lexemes)}
+        matches = " OR ".join(f"{field} @@ %(query)s::tsquery" for field in fields)
+        params["query"] = " | ".join(_quoted(lexeme) for lexeme in lexemes)
+        clauses, filter_params = _filter_sql(where, titles_only)
+        params.update(filter_params)
+        score = " + ".join(
+            _FIELD_SCORE.format(field=field, k1=K1, k1p1=K1 + 1, b=B, avg=max(self._average[field], 1.0))
+            for field in fields
+        )
+        sql = (
+            f"SELECT h.chunk_id, {score} AS score FROM chunks AS h WHERE ({matches})"
+            + "".join(f" AND {clause}" for clause in clauses)
+            + " ORDER BY score DESC, h.chunk_id LIMIT %(k)s"
+        )
+        return [(chunk_id, float(score)) for chunk_id, score in db.raw.execute(sql, params)]
+
+    def _idf(self, db: Any, lexemes: list[str]) -> dict[str, list[float]]:
+        import math
+
+        with self._stats_guard:
+            if time.monotonic() - self._stats_at > STATS_SECONDS:
+                row = db.raw.execute(
+                    "SELECT COUNT(*), AVG(length(title_terms)), AVG(length(text_terms)) FROM chunks"
+                ).fetchone()
+                self._chunks = int(row[0])
+                self._average = {"title_terms": float(row[1] or 0), "text_terms": float(row[2] or 0)}
+                self._frequencies.clear()
+                self._stats_at = time.monotonic()
+            for field in _FIELDS:
+                for lexeme in lexemes:
+                    if (field, lexeme) not in self._frequencies:
+                        self._frequencies[field, lexeme] = int(db.raw.execute(
+                            f"SELECT COUNT(*) FROM chunks WHERE {field} @@ %s::tsquery", (_quoted(lexeme),)
+                        ).fetchone()[0])
+            n = self._chunks
+            return {
+                f"idf_{field}": [
+                    math.log(1 + (n - (df := self._frequencies[field, lexeme]) + 0.5) / (df + 0.5))
+                    for lexeme in lexemes
+                ]
+                for field in _FIELDS
+            }
+
+
+def _quoted(lexeme: str) -> str:
+    # A lexeme as a tsquery operand: quoted, so that no character in it is read as an operator.
+    return "'" + lexeme.replace("'", "''") + "'"
+
+
+def _filter_sql(where: ChunkFilter, titles_only: bool) -> tuple[list[str], dict[str, Any]]:
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if titles_only:
+        clauses.append("h.n = 0")
+    if where.since_ts is not None:
+        clauses.append("h.published_ts >= %(since)s")
+        params["since"] = where.since_ts
+    if where.until_ts is not None:
+        clauses.append("h.published_ts <= %(until)s")
+        params["until"] = where.until_ts
+    if where.as_of_ts is not None:
+        clauses.append("(h.published_ts IS NULL OR h.published_ts <= %(as_of)s)")
+        params["as_of"] = where.as_of_ts
+    if where.sources:
+        clauses.append("h.source = ANY(%(sources)s)")
+        params["sources"] = list(where.sources)
+    if where.article_ids is not None:
+        clauses.append("h.article_id = ANY(%(only)s)")
+        params["only"] = sorted(where.article_ids)
+    if where.exclude:
+        clauses.append("NOT (h.article_id = ANY(%(exclude)s))")
+        params["exclude"] = sorted(where.exclude)
+    return clauses, params

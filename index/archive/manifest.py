@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from index.archive.fields import articles_with
-from index.articles import Article, title_from_url
+from index.archive.rows import article_row, as_date, date_and_source_sql, replacing, row_chunk
+from index.articles import Article
 from index.chunking import Chunk
-from index.cleaning import CLEANING_VERSION, is_headline_only
 from index.filters import ChunkFilter
-from index.reference import ArticleRef
 
 MANIFEST = "manifest.sqlite3"
 # How ``sources()`` names the publisher of articles that have none.
@@ -61,9 +60,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 CREATE TABLE IF NOT EXISTS deleting (article_id TEXT PRIMARY KEY);
 """
-# The columns of the chunks table, in the order row_chunk takes them (format migrations fill the same ones).
+# The columns of the chunks table, in the order rows.row_chunk takes them (format migrations fill the same ones).
 CHUNK_COLUMNS = 'chunk_id, article_id, n, start, "end", title, source, url, published_ts, text'
-# The columns of the articles table, in the order _article_row gives them.
+# The columns of the articles table, in the order rows.article_row gives them.
 ARTICLE_COLUMNS = (
     "article_id, content_hash, text_hash, title, source, url, published_ts, authors, language, metadata, text, "
     "n_chunks, origin, ingested_at, cleaned_with"
@@ -143,7 +142,7 @@ class Manifest:
             self._db.executemany("DELETE FROM chunks WHERE article_id = ?", [(a.article_id,) for a, _, _ in batch])
             self._db.executemany(
                 f"INSERT INTO chunks ({CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?) "
-                f"{_replacing('chunk_id', CHUNK_COLUMNS)}",
+                f"{replacing('chunk_id', CHUNK_COLUMNS)}",
                 [
                     (c.chunk_id, c.article_id, c.n, c.start, c.end, c.article.title, c.article.source, c.article.url,
                      c.article.published_ts, c.text)
@@ -153,8 +152,8 @@ class Manifest:
             )
             self._db.executemany(
                 f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                f"{_replacing('article_id', ARTICLE_COLUMNS)}",
-                [_article_row(a, len(c), origin, now) for a, c, origin in batch],
+                f"{replacing('article_id', ARTICLE_COLUMNS)}",
+                [article_row(a, len(c), origin, now) for a, c, origin in batch],
             )
             # Stored again after a delete whose index clean-up has not finished: that clean-up must not purge it.
             self._db.executemany("DELETE FROM deleting WHERE article_id = ?", [(a.article_id,) for a, _, _ in batch])
@@ -237,7 +236,7 @@ class Manifest:
         An index may hold a chunk the manifest does not (a write interrupted before the manifest's transaction);
         such a chunk is never passing.
         """
-        clauses, params = _date_and_source_sql(where)
+        clauses, params = date_and_source_sql(where)
         found: set[str] = set()
         for start in range(0, len(chunk_ids), PAGE_SIZE):
             page = list(chunk_ids[start : start + PAGE_SIZE])
@@ -255,6 +254,22 @@ class Manifest:
                 f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(page))})", page
             )
             found.update((row[0], row_chunk(*row)) for row in rows)
+        return found
+
+    def article_ids(self) -> list[str]:
+        """The ids of every stored article, in id order."""
+        return [row[0] for row in self._read.execute("SELECT article_id FROM articles ORDER BY article_id")]
+
+    def chunks_of(self, article_ids: Sequence[str]) -> dict[str, list[Chunk]]:
+        """The stored chunks of each of ``article_ids`` that the manifest holds, in article order."""
+        found: dict[str, list[Chunk]] = {}
+        for start in range(0, len(article_ids), PAGE_SIZE):
+            page = list(article_ids[start : start + PAGE_SIZE])
+            rows = self._read.execute(
+                f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE article_id IN ({','.join('?' * len(page))}) ORDER BY n", page
+            )
+            for row in rows:
+                found.setdefault(row[1], []).append(row_chunk(*row))
         return found
 
     def iter_chunks(self) -> Iterator[Chunk]:
@@ -292,7 +307,7 @@ class Manifest:
             text=text,
             source=source,
             url=url,
-            published_at=_as_date(ts),
+            published_at=as_date(ts),
             authors=tuple(json.loads(authors)),
             language=language,
             metadata=json.loads(metadata),
@@ -328,8 +343,8 @@ class Manifest:
         return ManifestStats(
             articles=articles,
             chunks=chunks,
-            earliest=_as_date(first),
-            latest=_as_date(last),
+            earliest=as_date(first),
+            latest=as_date(last),
             undated=undated or 0,
             sources=self.sources(),
         )
@@ -341,68 +356,3 @@ class Manifest:
         for db in readers:
             db.close()
         self._db.close()
-
-
-def _replacing(key: str, columns: str) -> str:
-    """The clause that makes an INSERT replace the row with the same ``key`` (SQLite and PostgreSQL alike)."""
-    others = [c.strip() for c in columns.split(",") if c.strip() != key]
-    return f"ON CONFLICT ({key}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in others)
-
-
-def _date_and_source_sql(where: ChunkFilter) -> tuple[list[str], list[Any]]:
-    # Conditions on the chunks table (the article filters are applied to the rows read). A date range asks for
-    # dated articles (NULL fails the comparison); the as_of cut only removes later ones, so undated articles stay.
-    clauses: list[str] = []
-    params: list[Any] = []
-    if where.since_ts is not None:
-        clauses.append("published_ts >= ?")
-        params.append(where.since_ts)
-    if where.until_ts is not None:
-        clauses.append("published_ts <= ?")
-        params.append(where.until_ts)
-    if where.as_of_ts is not None:
-        clauses.append("(published_ts IS NULL OR published_ts <= ?)")
-        params.append(where.as_of_ts)
-    if where.sources:
-        clauses.append(f"source IN ({','.join('?' * len(where.sources))})")
-        params.extend(where.sources)
-    return clauses, params
-
-
-def _as_date(ts: int | None) -> datetime | None:
-    return datetime.fromtimestamp(ts, tz=timezone.utc) if ts is not None else None
-
-
-def row_chunk(
-    cid: str, aid: str, n: int, start: int, end: int, title: str, source: str, url: str, ts: int | None, text: str
-) -> Chunk:
-    # Whether an article is headline-only follows from what is stored (its one chunk is its headline), so it is
-    # read, not stored: archives written before the flag existed carry it too.
-    headline_only = n == 0 and len(text) <= _HEADLINE_CHARS and is_headline_only(text, title, title_from_url(url))
-    ref = ArticleRef.from_ts(aid, title, source, url, ts, headline_only=headline_only)
-    return Chunk(chunk_id=cid, article=ref, n=n, start=start, end=end, text=text)
-
-
-# Longer than any headline: a chunk this long has text of its own (and is not compared word by word).
-_HEADLINE_CHARS = 600
-
-
-def _article_row(article: Article, n_chunks: int, origin: str | None, now: str) -> tuple[Any, ...]:
-    ts = int(article.published_at.timestamp()) if article.published_at else None
-    return (
-        article.article_id,
-        article.content_hash,
-        article.text_hash,
-        article.title,
-        article.source,
-        article.url,
-        ts,
-        json.dumps(list(article.authors)),
-        article.language,
-        json.dumps(article.metadata),
-        article.text,
-        n_chunks,
-        origin,
-        now,
-        CLEANING_VERSION,  # whoever writes an article wrote it with the current rules (ingest and re-cleaning)
-    )

@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from index.archive.fields import ARTICLE_FIELDS, field_matches
-from index.archive.manifest import CHUNK_COLUMNS, Manifest, row_chunk
+from index.archive.manifest import CHUNK_COLUMNS, Manifest
+from index.archive.rows import row_chunk
 from index.chunking import Chunk
 from index.errors import ArchiveSettingsError, FilterError
 

@@ -322,6 +322,23 @@ class ArchiveStore:
         """The stored chunks among ``chunk_ids``, by id (ids the archive does not hold are left out)."""
         return self._manifest.chunks(chunk_ids)
 
+    def article_ids(self) -> list[str]:
+        """The ids of every stored article, in id order."""
+        return self._manifest.article_ids()
+
+    def chunks_of(self, article_ids: Sequence[str]) -> dict[str, list[Chunk]]:
+        """The stored chunks of each of ``article_ids``, in article order (ids the archive does not hold are left
+        out)."""
+        return self._manifest.chunks_of(article_ids)
+
+    def vectors_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of the embedded chunks among ``chunk_ids``, by id."""
+        return self._vectors.vectors(chunk_ids)
+
+    def origin(self, article_id: str) -> str | None:
+        """The file the stored article was read from, if recorded."""
+        return self._manifest.origin(article_id)
+
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every stored chunk (all of them are in the lexical index, embedded or not)."""
         return self._manifest.iter_chunks()

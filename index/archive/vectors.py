@@ -126,6 +126,16 @@ class VectorIndex:
             )
         return list(result["ids"][0]), [float(d) for d in result["distances"][0]]
 
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors among ``chunk_ids``, by id (chunks not embedded are left out)."""
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(chunk_ids), _UPSERT_PAGE):
+            with self._guard:
+                got = self.collection.get(ids=list(chunk_ids[start : start + _UPSERT_PAGE]), include=["embeddings"])
+            found.update((cid, [float(x) for x in vector]) for cid, vector in zip(got["ids"], got["embeddings"],
+                                                                                   strict=True))
+        return found
+
     def count(self) -> int:
         """How many chunks are embedded."""
         with self._guard:

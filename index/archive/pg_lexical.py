@@ -14,6 +14,7 @@ the writes, which moves no score noticeably, while the hits themselves are alway
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,8 @@ from index.filters import ChunkFilter
 
 K1, B = 1.2, 0.75
 STATS_SECONDS = 60.0
+# How many passages (by the words' document frequencies) the first, pruned scoring pass may read.
+CANDIDATES = 5000
 _FIELDS = ("title_terms", "text_terms")
 
 # One field's BM25 for one chunk: the query's words kept from the chunk's tsvector (marked with weight A by
@@ -51,6 +54,8 @@ class PgLexicalIndex:
         self._chunks = 0
         self._average: dict[str, float] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
+        # Score only the passages holding a rarer word even when that cannot be proven exact (measured in docs).
+        self.approximate = True
 
     def replace(self, article_ids: Sequence[str], chunks: Iterable[Chunk]) -> None:
         """Nothing to do: the manifest's transaction indexes the chunks it writes."""
@@ -84,32 +89,60 @@ class PgLexicalIndex:
             return []
         fields = ("title_terms",) if titles_only else _FIELDS
         params: dict[str, Any] = {"lexemes": lexemes, "k": k, **self._idf(db, lexemes)}
-        matches = " OR ".join(f"{field} @@ %(query)s::tsquery" for field in fields)
-        params["query"] = " | ".join(_quoted(lexeme) for lexeme in lexemes)
         clauses, filter_params = _filter_sql(where, titles_only)
         params.update(filter_params)
         score = " + ".join(
             _FIELD_SCORE.format(field=field, k1=K1, k1p1=K1 + 1, b=B, avg=max(self._average[field], 1.0))
             for field in fields
         )
+        # MaxScore: the passages holding one of the question's rarer words are scored first (by every word). A passage
+        # holding only the common ones scores at most the sum of their bounds, so if the k-th score found reaches that
+        # sum the top k are exact; otherwise every passage with any of the words is scored.
+        essential, rest = self._split(lexemes, fields)
+        found = self._scored(db, score, fields, essential, clauses, params)
+        bound = sum(self._bound(lexeme, fields) for lexeme in rest)
+        if rest and (len(found) < k or found[-1][1] < bound) and not self.approximate:
+            found = self._scored(db, score, fields, lexemes, clauses, params)
+        return found
+
+    def _scored(self, db: Any, score: str, fields: Sequence[str], matching: Sequence[str], clauses: list[str],
+                params: dict[str, Any]) -> list[tuple[str, float]]:
+        # The passages holding one of ``matching`` that pass the filters, scored by every query word, best first.
+        matches = " OR ".join(f"{field} @@ %(query)s::tsquery" for field in fields)
         sql = (
             f"SELECT h.chunk_id, {score} AS score FROM chunks AS h WHERE ({matches})"
             + "".join(f" AND {clause}" for clause in clauses)
             + " ORDER BY score DESC, h.chunk_id LIMIT %(k)s"
         )
-        return [(chunk_id, float(score)) for chunk_id, score in db.raw.execute(sql, params)]
+        query = " | ".join(_quoted(lexeme) for lexeme in matching)
+        return [(chunk_id, float(value)) for chunk_id, value in db.raw.execute(sql, {**params, "query": query})]
+
+    def _split(self, lexemes: list[str], fields: Sequence[str]) -> tuple[list[str], list[str]]:
+        # The rarest words, as many as keep the passages holding them under CANDIDATES (at least one), and the rest.
+        rows = {lexeme: sum(self._frequencies[field, lexeme] for field in fields) for lexeme in lexemes}
+        essential: list[str] = []
+        total = 0
+        for lexeme in sorted(lexemes, key=lambda lexeme: rows[lexeme]):
+            if essential and total + rows[lexeme] > CANDIDATES:
+                break
+            essential.append(lexeme)
+            total += rows[lexeme]
+        return essential, [lexeme for lexeme in lexemes if lexeme not in essential]
+
+    def _bound(self, lexeme: str, fields: Sequence[str]) -> float:
+        # The most one word can add to a passage's score: BM25's saturation caps each field's share at idf * (k1 + 1).
+        return sum(self._idf_of(field, lexeme) * (K1 + 1) for field in fields)
 
     def _idf(self, db: Any, lexemes: list[str]) -> dict[str, list[float]]:
-        import math
-
         with self._stats_guard:
             if time.monotonic() - self._stats_at > STATS_SECONDS:
                 row = db.raw.execute(
                     "SELECT COUNT(*), AVG(length(title_terms)), AVG(length(text_terms)) FROM chunks"
                 ).fetchone()
+                if abs(int(row[0]) - self._chunks) > 0.01 * max(self._chunks, 1):
+                    self._frequencies.clear()  # the archive has grown or shrunk enough to count again
                 self._chunks = int(row[0])
                 self._average = {"title_terms": float(row[1] or 0), "text_terms": float(row[2] or 0)}
-                self._frequencies.clear()
                 self._stats_at = time.monotonic()
             for field in _FIELDS:
                 for lexeme in lexemes:
@@ -117,14 +150,12 @@ class PgLexicalIndex:
                         self._frequencies[field, lexeme] = int(db.raw.execute(
                             f"SELECT COUNT(*) FROM chunks WHERE {field} @@ %s::tsquery", (_quoted(lexeme),)
                         ).fetchone()[0])
-            n = self._chunks
-            return {
-                f"idf_{field}": [
-                    math.log(1 + (n - (df := self._frequencies[field, lexeme]) + 0.5) / (df + 0.5))
-                    for lexeme in lexemes
-                ]
-                for field in _FIELDS
-            }
+            return {f"idf_{field}": [self._idf_of(field, lexeme) for lexeme in lexemes] for field in _FIELDS}
+
+    def _idf_of(self, field: str, lexeme: str) -> float:
+        # BM25's inverse document frequency, as tantivy computes it.
+        df = self._frequencies[field, lexeme]
+        return math.log(1 + (self._chunks - df + 0.5) / (df + 0.5))
 
 
 def _quoted(lexeme: str) -> str:

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -150,8 +149,8 @@ def test_without_its_database_the_archive_is_refused_in_one_line(postgres_url, t
     Desk.open(tmp_path / "pg", on_servers(postgres_url, "refused"), create=True).ingest([ARTICLES])
     with pytest.raises(ArchiveSettingsError, match="NEWSDESK_DATABASE_URL"):
         Desk.open(tmp_path / "pg", in_folder())
-    result = CliRunner().invoke(cli, ["stats", "--archive", str(tmp_path / "pg")],
-                                env={"NEWSDESK_INDEX__EMBEDDING_MODEL": "hash", "NEWSDESK_INDEX__COLLECTION": "refused"})
+    result = CliRunner().invoke(cli, ["stats", "--archive", str(tmp_path / "pg")], env={
+        "NEWSDESK_INDEX__EMBEDDING_MODEL": "hash", "NEWSDESK_INDEX__COLLECTION": "refused"})
     assert result.exit_code != 0 and "NEWSDESK_DATABASE_URL" in result.output
     assert len(result.output.strip().splitlines()) == 1
     with pytest.raises(ArchiveSettingsError, match="PostgreSQL, where one transaction writes both"):
@@ -162,49 +161,60 @@ def test_without_its_database_the_archive_is_refused_in_one_line(postgres_url, t
 
 
 def test_processes_ingest_search_and_ask_one_archive_on_both_servers_at_once(postgres_url, chroma_port, tmp_path):
-    """The scale test: one process ingests into the archive on chroma + PostgreSQL while another searches and asks
-    it through the CLI from its own folder; afterwards it equals an archive in a folder of the same files."""
+    """The scale test: one process ingests into the archive on chroma + PostgreSQL while another, from its own
+    folder (another machine, as far as the archive can tell), searches it and sees each batch arrive whole; then
+    a third asks it through the CLI, and it equals an archive in a folder of the same files."""
     env = server_env(postgres_url, "shared-all", chroma_port)
     files = [ARTICLES, write_articles(tmp_path / "more.jsonl", "m", 800)]
-    Desk.open(tmp_path / "writer", on_servers(postgres_url, "shared-all", chroma_port), create=True).ingest(
-        [ARTICLES])
+    servers = on_servers(postgres_url, "shared-all", chroma_port)
+    Desk.open(tmp_path / "writer", servers, create=True).ingest([ARTICLES])
+    reader = Desk.open(tmp_path / "reader", servers, create=True)
+    harbor_stories = {json.loads(line)["article_id"] for line in ARTICLES.read_text().splitlines()
+                      if "harbor" in line.lower()}
     ingest = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "ingest", *map(str, files), "--archive", str(tmp_path / "writer")],
         env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    searches: list[bool] = []
-    problems: list[str] = []
-    harbor_stories = {json.loads(line)["article_id"] for line in ARTICLES.read_text().splitlines()
-                      if "harbor" in line.lower()}
-
-    def search_while_ingesting() -> None:
-        while ingest.poll() is None or not searches:
-            done = subprocess.run(
-                [sys.executable, "-m", "ui.cli", "search", QUERIES[0], "--archive", str(tmp_path / "reader"),
-                 "--json"], env=env, cwd=PROJECT, capture_output=True, text=True, timeout=300)
-            if done.returncode:
-                problems.append(done.stderr[-500:])
-                return
-            hits = json.loads(done.stdout)
-            # Whatever the ingest has committed so far, the first hit is one of the harbor stories held from the start.
-            searches.append(ingest.poll() is None)  # whether the ingest was still at work when this search ended
-            if not hits or hits[0]["article"]["article_id"] not in harbor_stories:
-                problems.append(f"unexpected hits mid-ingest: {hits[:2]}")
-
-    Desk.open(tmp_path / "reader", on_servers(postgres_url, "shared-all", chroma_port), create=True)
-    reader = threading.Thread(target=search_while_ingesting)
-    reader.start()
+    seen_counts: list[int] = []
+    while ingest.poll() is None:
+        # Whatever the ingest has committed so far, the first hit is one of the harbor stories held from the start,
+        # and no article is recorded without its chunks.
+        assert reader.search(QUERIES[0], k=3)[0].article_id in harbor_stories
+        ids = reader.store.article_ids()
+        chunks = reader.store.chunks_of(ids)
+        assert all(chunks.get(aid) for aid in ids)
+        seen_counts.append(len(ids))
     _, err = ingest.communicate(timeout=600)
-    reader.join(timeout=600)
     assert ingest.returncode == 0, err[-1000:]
-    assert not problems and any(searches), (problems, searches)
+    assert any(8 < count < 808 for count in seen_counts), f"no search saw the ingest half done: {seen_counts[-5:]}"
     asked = subprocess.run(
         [sys.executable, "-m", "ui.cli", "ask", "What did the Harbor city council decide on rents?", "--archive",
          str(tmp_path / "reader"), "--json"], env=env, cwd=PROJECT, capture_output=True, text=True, timeout=300)
     assert asked.returncode == 0, asked.stderr[-1000:]
     assert json.loads(asked.stdout)["citations"]
-    shared = Desk.open(tmp_path / "reader", on_servers(postgres_url, "shared-all", chroma_port))
     folder = Desk.open(tmp_path / "folder", in_folder(), create=True)
     folder.ingest(files)
-    assert held(shared) == held(folder)
-    assert shared.store.vector_count() == folder.store.vector_count()
-    assert [h.chunk_id for h in shared.search(QUERIES[1], k=5)] == [h.chunk_id for h in folder.search(QUERIES[1], k=5)]
+    assert held(reader) == held(folder)
+    assert reader.store.vector_count() == folder.store.vector_count()
+    assert [h.chunk_id for h in reader.search(QUERIES[1], k=5)] == [h.chunk_id for h in folder.search(QUERIES[1], k=5)]
+
+
+def test_bm25_scores_the_passages_with_a_rare_word_first_and_everything_when_asked(postgres_url, tmp_path,
+                                                                                   monkeypatch):
+    from index.archive import pg_lexical
+
+    # A first pass of at most 5 passages: the rare word's one, not the committee's 31.
+    monkeypatch.setattr(pg_lexical, "CANDIDATES", 5)
+    rows = [{"article_id": f"c-{i}", "title": f"Report {i}", "text": f"The committee met again, report number {i}.",
+             "published_at": "2024-03-01"} for i in range(30)]
+    rows += [{"article_id": "rare-1", "title": "Zeppelin report", "text": "The zeppelin committee met.",
+              "published_at": "2024-03-01"}]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    pg = Desk.open(tmp_path / "pg", on_servers(postgres_url, "pruning"), create=True)
+    pg.ingest([tmp_path / "a.jsonl"])
+    lexical = pg.store._lexical  # noqa: SLF001 - the index under test
+    pruned = lexical.search(["zeppelin", "committee"], 10)
+    assert [chunk_id for chunk_id, _ in pruned] == ["rare-1:0"], "only the passage with the rare word is scored"
+    lexical.approximate = False
+    exact = lexical.search(["zeppelin", "committee"], 10)
+    assert exact[0] == pruned[0] and len(exact) == 10, "without pruning, the common word's passages follow"
+    assert all(score < exact[0][1] for _, score in exact[1:])

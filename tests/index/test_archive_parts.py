@@ -191,7 +191,7 @@ def test_settings_are_recorded_on_create_and_a_missing_archive_is_refused(tmp_pa
     RecordedSettings(path, IndexSettings(chunk_size=120), create=True)
     assert exists(path)
     assert json.loads((path / META).read_text()) == {
-        "format": FORMAT_VERSION, **IndexSettings(chunk_size=120).shape(), "vectors": "embedded",
+        "format": FORMAT_VERSION, **IndexSettings(chunk_size=120).shape(), "vectors": "embedded", "manifest": "folder",
     }
 
 

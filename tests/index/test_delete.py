@@ -192,7 +192,7 @@ def test_a_crash_inside_the_manifest_transaction_deletes_nothing(desk):
             self._db = db
 
         def executemany(self, sql, rows):
-            if sql.startswith("INSERT OR IGNORE INTO deleting"):
+            if sql.startswith("INSERT INTO deleting"):
                 raise Crash
             return self._db.executemany(sql, rows)
 

@@ -134,3 +134,14 @@ def make_embedder(name: str, batch_size: int = 32) -> Embedder:
     if name == HashEmbedder.name:
         return HashEmbedder()
     raise InvalidArgumentError(f"unknown embedding model {name!r}; use 'all-MiniLM-L6-v2' or 'hash'")
+
+
+def torch_threads() -> int | None:
+    """The threads torch computes with, or None when torch is not loaded (no model has run, or the hash embedder).
+
+    Benchmarks record it next to the model's speed, which depends on it.
+    """
+    import sys
+
+    torch = sys.modules.get("torch")
+    return int(torch.get_num_threads()) if torch is not None else None

@@ -43,3 +43,7 @@ class EmptyIndexError(NewsDeskError):
 
 class ModelError(NewsDeskError):
     """A bundled model could not be found, assembled or verified."""
+
+
+class ClusterError(NewsDeskError):
+    """Distributed ingest could not run: Ray is not installed, or its cluster could not be started or reached."""

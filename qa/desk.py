@@ -25,6 +25,7 @@ from index.archive.store import ArchiveStats, ArchiveStore
 from index.articles import Article
 from index.embedding import Embedder, make_embedder
 from index.pipeline import IngestReport, Progress, ingest
+from index.stages import Stages
 from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
 from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.answering.evidence import select_evidence
@@ -111,19 +112,21 @@ class Desk:
         embedder = make_embedder(settings.index.embedding_model, settings.index.embed_batch_size)
         return cls(store, embedder, make_llm(settings.llm, settings.cache_dir), settings)
 
-    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
+               stages: Stages | None = None) -> IngestReport:
         """Ingest files and folders (JSON, JSONL, CSV, HTML, RSS/Atom, text, Markdown; ``.gz`` too).
 
         Bad files and records are listed in the report; everything valid is still ingested. The ingest holds the
         archive's write lock from start to end, so another ingest or delete of it (in any process) waits for this
         one, up to ``index.archive.lock.WAIT_SECONDS``, and sees what it stored; searches go on meanwhile.
+        ``stages`` runs reading, chunking and embedding elsewhere (``index.distributed.RayStages``: on Ray).
 
         Raises:
             ArchiveBusyError: another process kept the archive locked for writing for too long.
         """
         store = self._open_store(create=True)
         with store.writing():
-            return ingest(paths, store, self.embedder, progress=progress)
+            return ingest(paths, store, self.embedder, progress=progress, stages=stages)
 
     def search(
         self, query: str, filters: SearchFilters | None = None, *, k: int | None = None, **criteria: Any

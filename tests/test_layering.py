@@ -21,6 +21,7 @@ THIRD_PARTY_HOMES = {
     "httpx": ("qa/llm/",),
     "gradio": ("ui/",),
     "click": ("ui/",),
+    "ray": ("index/cluster.py",),
 }
 
 

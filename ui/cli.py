@@ -16,10 +16,11 @@ from typing import Any
 import click
 
 from evals.__main__ import main as run_eval_suite
-from evals.bench import benchmark_answers, benchmark_search, read_queries
-from index.pipeline import IngestReport
 from qa import EXAMPLE_QUESTION, Desk, sample_archive_path
+from ui.cli_bench import bench_command
 from ui.cli_check import check_command
+from ui.cli_copy import copy_command
+from ui.cli_ingest import ingest_command
 from ui.cli_serve import serve_command
 from ui.options import (
     archive_option,
@@ -74,92 +75,6 @@ def cli() -> None:
     """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-@cli.command("ingest")
-@click.argument("paths", nargs=-1, required=True)
-@archive_option
-@click.option("--json", "as_json", is_flag=True,
-              help='Print the report as JSON (on stdout; with an "error" field when the exit code is 1).')
-@click.option("--strict", is_flag=True, help="Exit 1 if any record was skipped (the readable ones are still stored).")
-@click.pass_context
-@friendly_errors
-def ingest_command(ctx: click.Context, paths: tuple[str, ...], archive: Path | None, as_json: bool,
-                   strict: bool) -> None:
-    """Ingest files and folders (JSON, JSONL, CSV, HTML, RSS/Atom, TXT, MD; .gz too) into the archive.
-
-    A record or file that cannot be read (no text, bad JSON, a missing file) is skipped and listed with its file,
-    line and reason; everything readable is stored.
-
-    \b
-    Exit codes:
-      0  the batch was processed; skipped records, if any, are listed
-      1  nothing could be read, the archive could not be written, or
-         --strict and at least one record was skipped
-      2  wrong usage (an unknown option, no PATHS)
-    """
-    from tqdm import tqdm
-
-    settings = settings_from(ctx)
-    try:
-        desk = Desk.open(settings.archive, settings, create=True)
-        with tqdm(
-            total=_estimate_records(paths), unit=" articles", file=sys.stderr, disable=as_json, dynamic_ncols=True
-        ) as bar:
-            report = desk.ingest(paths, progress=bar.update)
-    except OSError as exc:
-        # Unreadable inputs are skipped by the loaders, so an OSError here is the archive's own folder or files.
-        what = exc.strerror or str(exc)
-        raise click.ClickException(f"could not write the archive {settings.archive}: {what}"
-                                   + (f" ({exc.filename})" if exc.filename else "")) from exc
-    error = _ingest_error(report, strict)
-    if as_json:
-        shown = report.model_dump(mode="json")
-        click.echo(json.dumps({**shown, "error": error} if error else shown, indent=2, ensure_ascii=False))
-        if error:
-            ctx.exit(1)
-        return
-    click.echo(f"{settings.archive}: {report.summary()}")
-    for failure in report.failed[:20]:
-        click.echo(f"  skipped: {failure}", err=True)
-    if len(report.failed) > 20:
-        click.echo(f"  … and {len(report.failed) - 20} more (use --json for all)", err=True)
-    if error:
-        raise click.ClickException(error)
-
-
-def _ingest_error(report: IngestReport, strict: bool) -> str | None:
-    # Skipping a few bad records of a real archive is normal, so it fails only with --strict; reading nothing is not.
-    skipped = len(report.failed)
-    if report.seen == 0:
-        return f"nothing was ingested: no article could be read ({skipped} problem{'s' * (skipped != 1)} listed)"
-    if strict and skipped:
-        return (f"{skipped} record{'s were' if skipped != 1 else ' was'} skipped (--strict); "
-                f"the readable ones were stored ({report.seen} read)")
-    return None
-
-
-def _estimate_records(paths: tuple[str, ...]) -> int | None:
-    # A cheap count for the progress bar: lines of JSON Lines files, one per other file.
-    import gzip
-
-    from index.loaders import discover
-    from index.loaders.base import base_suffix
-
-    total = 0
-    for item in discover(paths):
-        if not isinstance(item, Path):
-            total += 1
-        elif base_suffix(item) in (".jsonl", ".ndjson"):
-            opener = gzip.open if item.suffix == ".gz" else open
-            try:
-                with opener(item, "rb") as handle:  # type: ignore[operator]
-                    total += sum(1 for line in handle if line.strip())
-            except (OSError, EOFError):
-                total += 1
-        else:
-            total += 1
-    return total or None
 
 
 @cli.command("ask")
@@ -318,49 +233,6 @@ def demo_command(ctx: click.Context, **_: Any) -> None:
     )
 
 
-@cli.command("bench")
-@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@archive_option
-@click.option("-k", "--top", "k", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N queries.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--answers", is_flag=True,
-              help="Time answers with the LLM (first text, first token, checked answer) instead of search.")
-@llm_options
-@click.pass_context
-@friendly_errors
-def bench_command(
-    ctx: click.Context, queries: Path, k: int, limit: int | None, as_json: bool, answers: bool, **_: Any
-) -> None:
-    """Measure search latency (p50/p95) over QUERIES (one a line, or a question JSONL); --answers times answers."""
-    settings = settings_from(ctx)
-    desk = Desk.open(settings.archive, settings)
-    if answers:
-        timed = benchmark_answers(desk, read_queries(queries, limit))
-        click.echo(timed.model_dump_json(indent=2) if as_json else (
-            f"{timed.questions} answers with {timed.model} ({timed.answered_by_model} written by the model, "
-            f"~{timed.prompt_tokens_mean:.0f} prompt tokens; {timed.led} began with a quoted lead): "
-            f"first text p50 {timed.first_text_p50_ms} ms, p95 {timed.first_text_p95_ms} ms; "
-            f"model's first token p50 {timed.first_token_p50_ms} ms, p95 {timed.first_token_p95_ms} ms; "
-            f"checked answer p50 {timed.answer_p50_ms} ms, p95 {timed.answer_p95_ms} ms"
-        ))
-        return
-    result = benchmark_search(desk, read_queries(queries, limit), k=k)
-    if as_json:
-        click.echo(result.model_dump_json(indent=2))
-    else:
-        click.echo(
-            f"search over {result.archive_articles} articles / {result.archive_chunks} chunks, "
-            f"{result.queries} queries, k={k}: p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, "
-            f"mean {result.mean_ms} ms, max {result.max_ms} ms; peak RSS {result.peak_rss_mb} MB"
-        )
-        if result.judged:
-            click.echo(
-                f"gold article found ({result.judged} queries whose gold article is in the archive): "
-                f"Hits@1 {result.hits_at_1}, Hits@5 {result.hits_at_5}, MRR@10 {result.mrr_at_10}"
-            )
-
-
 @cli.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
                                        "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
@@ -375,7 +247,10 @@ def _is_terminal(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+cli.add_command(bench_command)
 cli.add_command(check_command)
+cli.add_command(copy_command)
+cli.add_command(ingest_command)
 cli.add_command(serve_command)
 
 

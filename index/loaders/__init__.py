@@ -20,7 +20,7 @@ from index.loaders.records import read_json, read_jsonl
 from index.loaders.tables import read_csv
 from index.loaders.text import read_text
 
-__all__ = ["Loaded", "LoadProblem", "load", "discover", "SUPPORTED_SUFFIXES"]
+__all__ = ["Loaded", "LoadProblem", "load", "load_file", "discover", "SUPPORTED_SUFFIXES"]
 
 READERS: dict[str, Reader] = {
     ".json": read_json,
@@ -79,7 +79,13 @@ def load(paths: Iterable[str | Path]) -> Iterator[Loaded | LoadProblem]:
         if isinstance(item, LoadProblem):
             yield item
         else:
-            yield from _guarded(item, READERS[base_suffix(item)])
+            yield from load_file(item)
+
+
+def load_file(path: Path) -> Iterator[Loaded | LoadProblem]:
+    """The articles of one file that :func:`discover` found, or its problems; whatever goes wrong costs this file
+    only. Distributed ingest (``index.distributed``) reads each file in a task of its own with this."""
+    return _guarded(path, READERS[base_suffix(path)])
 
 
 def _guarded(path: Path, reader: Reader) -> Iterator[Loaded | LoadProblem]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index import chunking, pipeline
+from index import chunking, stages
 from index.articles import MAX_ARTICLE_CHARS
 from index.loaders import Loaded, LoadProblem, limits, load
 from qa import Desk, Settings
@@ -125,14 +125,16 @@ def test_50_mb_article_and_an_oversize_one_are_refused_and_the_rest_stored(tmp_p
 
 
 def test_an_article_the_chunker_fails_on_costs_only_itself(tmp_path: Path, desk: Desk, monkeypatch):
-    real = chunking.chunk_and_embed
+    real = chunking.chunk_article
 
-    def fragile(batch, settings, embedder):
-        if any(a.article_id == "ok2" for a in batch):
+    def fragile(article, *args):
+        if article.article_id == "ok2":
             raise TimeoutError("regular-expression match exceeded its 5.0s time limit")
-        return real(batch, settings, embedder)
+        return real(article, *args)
 
-    monkeypatch.setattr(pipeline, "chunk_and_embed", fragile)
+    # The stages cut each batch (stages.chunk_article); ingest retries a failed batch through chunk_and_embed.
+    monkeypatch.setattr(stages, "chunk_article", fragile)
+    monkeypatch.setattr(chunking, "chunk_article", fragile)
     report = desk.ingest([write_valid(tmp_path)])
     assert report.added == len(VALID) - 1 and desk.article("ok2") is None
     assert [(f.line, f.reason.split(" (")[0]) for f in report.failed] == [

@@ -39,25 +39,27 @@ class Stages(Protocol):
         ...
 
 
-# Texts per call of the embedding model. sentence-transformers sorts the texts of one call by length before cutting
-# them into model batches, so a larger call pads less: measured on 1,000 RealTimeQA articles (title + opening chunk,
-# ~190 wordpieces each), one write batch's ~190 texts padded 5.7% more tokens than the texts hold, ~512 texts 2.1%.
+# Texts per call of the embedding model. The texts of one call are sorted by length before they are cut into model
+# batches, so a larger call pads less: on 1,000 RealTimeQA articles (title + an opening chunk, ~190 wordpieces each)
+# the model read 5.7% more tokens than the texts hold when each write batch (~170 texts) was one call, 2.5% with calls
+# of >= 512 texts, 0.65% with all texts in one call.
 ENCODE_TEXTS = 512
 
 
 class LocalStages:
     """The stages in this process: the embedding model runs in a background thread while this thread reads, cuts
-    the next batches into chunks and writes the previous ones, so ingest goes at the model's speed.
+    the next batches into chunks and writes the previous ones, so the model is kept busy nearly all of the time.
 
     The model reads about ``encode_texts`` texts per call, gathered from whole batches; at most ``look_ahead`` such
     calls wait or run ahead of what ingest has taken, so memory stays bounded whatever the size of the input.
-    Torch computes outside the GIL, so the model and this thread truly overlap.
+    Torch computes outside the GIL, so the model and this thread truly overlap; but when torch's threads already
+    fill every core (its default), the overlapped work shares those cores, and the gain is small (docs/benchmarks.md).
 
     Args:
         settings: how articles are chunked and embedded.
         embedder: the model that embeds chunks.
         encode_texts: texts gathered for one call of the model (whole batches; 1 embeds batch by batch).
-        look_ahead: calls of the model queued ahead of ingest (0: none, each batch is embedded when asked for).
+        look_ahead: calls of the model queued ahead of ingest (0: none, the model and this thread take turns).
     """
 
     def __init__(

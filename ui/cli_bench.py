@@ -139,6 +139,7 @@ def render(result: BaseModel) -> str:
 def _ingest_text(r: IngestBenchmark) -> str:
     threads = f", {r.torch_threads} torch threads" if r.torch_threads else ""
     ratio = f"{r.ingest_vs_raw_ratio:.3f}" if r.ingest_vs_raw_ratio is not None else "n/a"
+    cpu_ratio = f"{r.ingest_vs_raw_cpu_ratio:.3f}" if r.ingest_vs_raw_cpu_ratio is not None else "n/a"
     sizes = ", ".join(f"{part} {mb:,.1f} MB" for part, mb in r.index_mb.items() if part != "total")
     lines = [
         f"ingest of {r.file} into a new archive ({r.model}, batch {r.embed_batch_size}{threads}; "
@@ -149,6 +150,8 @@ def _ingest_text(r: IngestBenchmark) -> str:
         f"(the model busy {r.model_busy_seconds} s of it)",
         f"  model alone: {r.raw_texts_per_s} texts/s on {r.raw_texts} of the embedded texts ({r.raw_seconds} s); "
         f"ingest/raw ratio {ratio}",
+        f"  CPU time: ingest {r.cpu_seconds} s, model alone {r.raw_cpu_seconds} s; ingest/raw ratio per CPU second "
+        f"{cpu_ratio} (steadier than wall time when other programs load the machine)",
         f"  peak RSS of this process: {r.ingest_peak_rss_mb:,.0f} MB at the end of ingest, "
         f"{r.peak_rss_mb:,.0f} MB over the whole benchmark",
         f"  index on disk: {sizes}; {r.index_mb['total']:,.1f} MB in all",

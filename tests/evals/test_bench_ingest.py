@@ -16,7 +16,7 @@ from ui.cli import cli
 KEYS = {
     "articles", "chunks", "embedded_chunks", "seconds", "articles_per_s", "chunks_per_s", "embedded_per_s",
     "raw_texts", "raw_texts_per_s", "ingest_vs_raw_ratio", "ingest_peak_rss_mb", "peak_rss_mb", "index_mb",
-    "torch_threads", "embed_batch_size", "search",
+    "torch_threads", "embed_batch_size", "search", "cpu_seconds", "raw_cpu_seconds", "ingest_vs_raw_cpu_ratio",
 }  # fmt: skip
 
 
@@ -106,5 +106,6 @@ def test_with_the_bundled_model_the_raw_rate_is_measured_on_the_texts_ingest_emb
     bench = benchmark_ingest(fixture_articles, Settings(llm={"backend": "fake"}), questions=questions)
     assert bench.model == "all-MiniLM-L6-v2" and bench.torch_threads and bench.torch_threads >= 1
     assert bench.raw_texts == bench.embedded_chunks > 0
-    assert bench.raw_texts_per_s and bench.ingest_vs_raw_ratio and bench.model_busy_seconds > 0
+    assert bench.raw_texts_per_s and bench.ingest_vs_raw_ratio and bench.ingest_vs_raw_cpu_ratio
+    assert bench.model_busy_seconds > 0
     assert bench.search is not None and bench.search.judged == 1

@@ -101,7 +101,7 @@ def benchmark_search(desk: Desk, queries: Iterable[BenchQuery], k: int = 10) -> 
         max_ms=_ms(max(timings)),
         archive_articles=stats.articles,
         archive_chunks=stats.chunks,
-        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        peak_rss_mb=peak_rss_mb(),
         judged=len(scores),
         hits_at_1=_share(s[0] for s in scores),
         hits_at_5=_share(s[1] for s in scores),
@@ -186,3 +186,9 @@ def _ms(value: float | None) -> float:
 def _share(values: Iterable[float]) -> float | None:
     average = mean(values)
     return round(average, 3) if average is not None else None
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB: the high-water mark of the whole process, never just one
+    phase's (``ru_maxrss`` is in KiB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

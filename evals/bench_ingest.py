@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import os
 import random
-import resource
 import tempfile
 import threading
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from evals.bench import SearchBenchmark, benchmark_search, read_queries
+from evals.bench import SearchBenchmark, benchmark_search, peak_rss_mb, read_queries
 from index.archive.lexical import LEXICAL_DIR
 from index.archive.manifest import MANIFEST
 from index.archive.vectors import CHROMA_DIR
@@ -114,7 +113,7 @@ def benchmark_ingest(
         started, cpu_started = time.perf_counter(), time.process_time()
         report = desk.ingest([articles], progress=progress, stages=stages)
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-        ingest_peak = _peak_rss_mb()
+        ingest_peak = peak_rss_mb()
         threads = torch_threads()
         sample = recording.sample
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -154,7 +153,7 @@ def benchmark_ingest(
             else None
         ),
         ingest_peak_rss_mb=ingest_peak,
-        peak_rss_mb=_peak_rss_mb(),
+        peak_rss_mb=peak_rss_mb(),
         index_mb=index_mb,
         load_average=(round(load_before, 2), round(os.getloadavg()[0], 2)),
         search=search,
@@ -224,8 +223,3 @@ def _disk_bytes(path: Path) -> int:
 
 def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 2) if seconds else 0.0
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux: the high-water mark of the whole process so far, never just one phase's.
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

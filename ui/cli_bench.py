@@ -14,7 +14,7 @@ from evals.bench import AnswerBenchmark, SearchBenchmark, benchmark_answers, ben
 from evals.bench_ingest import RAW_SAMPLE, IngestBenchmark, benchmark_ingest
 from qa import Desk
 from ui.cli_ingest import _estimate_records
-from ui.options import archive_option, friendly_errors, llm_options, settings_from
+from ui.options import archive_option, friendly_errors, llm_options, servers_named, settings_from
 
 _STDOUT = "-"
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -57,7 +57,7 @@ def bench_command(ctx: click.Context, queries: Path | None, articles: Path | Non
     questions = questions or queries
     _check_output(json_out, [p for p in (questions, articles) if p])
     if articles is not None:
-        if answers or any(options.get(name) for name in ("archive", "chroma_url", "database_url")):
+        if answers or options.get("archive") or servers_named(ctx):
             raise click.UsageError("--articles builds its own temporary archive (in this folder's files, no servers) "
                                    "and times ingest and search; drop --answers and --archive")
         _emit(_bench_ingest(ctx, articles, questions, limit, k, raw_sample, json_out), json_out)

@@ -63,6 +63,11 @@ def _remember_server(ctx: click.Context, param: click.Parameter, value: str | No
         ctx.meta.setdefault(_SERVERS, {})[str(param.name)] = value
 
 
+def servers_named(ctx: click.Context) -> bool:
+    """Whether the command line named a server (``--chroma-url``, ``--database-url``)."""
+    return bool(ctx.meta.get(_SERVERS))
+
+
 def archive_option(func: F) -> F:
     """``--archive PATH`` on every command, and the servers a shared archive lives on."""
     for option in (

@@ -20,7 +20,6 @@ journal are reported once, under the unfinished delete, not again as orphans.
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import sqlite3
 from collections import Counter
@@ -36,7 +35,7 @@ from index.archive import recorded
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.archive.lock import ArchiveLock, writer_at_work
 from index.archive.manifest import MANIFEST, Manifest
-from index.archive.recorded import FORMAT_VERSION, META, RECORDED_DEFAULTS, vector_home_mismatch
+from index.archive.recorded import FORMAT_VERSION, META, vector_home_mismatch
 from index.archive.vectors import CHROMA_DIR, VectorIndex, make_client
 from index.chunking import Chunk, chunk_and_embed, embedded_text
 from index.cleaning import CLEANING_VERSION
@@ -174,15 +173,12 @@ def _inspect(folder: Path, settings: IndexSettings) -> _State:
 
 
 def _read_recorded(folder: Path, state: _State) -> None:
-    try:
-        built_with = json.loads((folder / META).read_text())
-        if not isinstance(built_with, dict):
-            raise ValueError("not a JSON object")
-    except (OSError, ValueError):
+    built_with = recorded.read_record(folder)  # over RECORDED_DEFAULTS, as RecordedSettings reads older archives
+    if built_with is None:
         state.add("settings.missing", f"{META} is missing or unreadable: the chunking and embedding settings the "
                   "archive was built with are unknown (restore it, or re-ingest into a new archive)", [META], False)
         return
-    state.built_with = {**RECORDED_DEFAULTS, **built_with}  # as RecordedSettings reads older archives
+    state.built_with = built_with
     model = state.built_with.get("embedding_model")
     with contextlib.suppress(ValueError):  # an unknown name
         make_embedder(str(model))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from index.errors import FilterError
@@ -50,11 +51,25 @@ def articles_with(db: sqlite3.Connection, metadata: dict[str, Any]) -> list[str]
         FilterError: a field that is neither an article column nor in any stored record (the message lists the
             known fields).
     """
+    return matching_articles(metadata, lambda name: _field_values(db, name))
+
+
+def matching_articles(metadata: dict[str, Any], values: Callable[[str], list[tuple[str, Any]]]) -> list[str]:
+    """The ids, in order, of the articles whose every field of ``metadata`` matches, given ``values(name)``: every
+    article that has the field ``name``, with its decoded value (each database reads them in its own JSON dialect).
+    """
     kept: set[str] | None = None
     for name, wanted in metadata.items():
-        matching = {aid for aid, stored in _field_values(db, name) if field_matches(stored, wanted)}
+        matching = {aid for aid, stored in values(name) if field_matches(stored, wanted)}
         kept = matching if kept is None else kept & matching
     return sorted(kept or ())
+
+
+def unknown_field(name: str, keys: Iterable[str]) -> FilterError:
+    """The error for a filter on a field no stored article has, naming the fields there are (``keys``: the
+    records' own)."""
+    known = ", ".join(sorted({*ARTICLE_FIELDS, *keys}))
+    return FilterError(f"no stored article has a field {name!r}; the fields you can filter on are {known}")
 
 
 def _field_values(db: sqlite3.Connection, name: str) -> list[tuple[str, Any]]:
@@ -70,6 +85,5 @@ def _field_values(db: sqlite3.Connection, name: str) -> list[tuple[str, Any]]:
     ).fetchall()
     if not rows:
         keys = db.execute("SELECT DISTINCT j.key FROM articles, json_each(articles.metadata) AS j")
-        known = ", ".join(sorted({*ARTICLE_FIELDS, *(row[0] for row in keys)}))
-        raise FilterError(f"no stored article has a field {name!r}; the fields you can filter on are {known}")
+        raise unknown_field(name, (row[0] for row in keys))
     return [(aid, json.loads(v) if kind in ("array", "object") else v) for aid, v, kind in rows]

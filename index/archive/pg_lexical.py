@@ -15,12 +15,14 @@ the writes, which moves no score noticeably, while the hits themselves are alway
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from index.archive.pg_manifest import PgManifest
+from index.archive.rows import date_and_source_sql
 from index.chunking import Chunk
 from index.filters import ChunkFilter
 
@@ -60,13 +62,6 @@ class PgLexicalIndex:
     def replace(self, article_ids: Sequence[str], chunks: Iterable[Chunk]) -> None:
         """Nothing to do: the manifest's transaction indexes the chunks it writes."""
 
-    def reload(self) -> None:
-        """Nothing to do: every search reads the last commit."""
-
-    def count(self) -> int:
-        """How many chunks are searchable (all the manifest holds)."""
-        return self.manifest.chunk_count()
-
     def search(
         self, words: Sequence[str], k: int, where: ChunkFilter | None = None, *, titles_only: bool = False
     ) -> list[tuple[str, float]]:
@@ -100,8 +95,9 @@ class PgLexicalIndex:
         # sum the top k are exact; otherwise every passage with any of the words is scored.
         essential, rest = self._split(lexemes, fields)
         found = self._scored(db, score, fields, essential, clauses, params)
-        bound = sum(self._bound(lexeme, fields) for lexeme in rest)
-        if rest and (len(found) < k or found[-1][1] < bound) and not self.approximate:
+        if rest and not self.approximate and (
+            len(found) < k or found[-1][1] < sum(self._bound(lexeme, fields) for lexeme in rest)
+        ):
             found = self._scored(db, score, fields, lexemes, clauses, params)
         return found
 
@@ -164,22 +160,14 @@ def _quoted(lexeme: str) -> str:
 
 
 def _filter_sql(where: ChunkFilter, titles_only: bool) -> tuple[list[str], dict[str, Any]]:
-    clauses: list[str] = []
-    params: dict[str, Any] = {}
+    # The manifest's own date and source conditions (one meaning of each filter for every index), renamed to this
+    # query's named parameters; then the article filters, which must cut here for LIMIT to keep k passages.
+    shared, values = date_and_source_sql(where)
+    params = {f"where_{i}": value for i, value in enumerate(values)}
+    names = iter(params)
+    clauses = [re.sub(r"\?", lambda _: f"%({next(names)})s", clause) for clause in shared]
     if titles_only:
         clauses.append("h.n = 0")
-    if where.since_ts is not None:
-        clauses.append("h.published_ts >= %(since)s")
-        params["since"] = where.since_ts
-    if where.until_ts is not None:
-        clauses.append("h.published_ts <= %(until)s")
-        params["until"] = where.until_ts
-    if where.as_of_ts is not None:
-        clauses.append("(h.published_ts IS NULL OR h.published_ts <= %(as_of)s)")
-        params["as_of"] = where.as_of_ts
-    if where.sources:
-        clauses.append("h.source = ANY(%(sources)s)")
-        params["sources"] = list(where.sources)
     if where.article_ids is not None:
         clauses.append("h.article_id = ANY(%(only)s)")
         params["only"] = sorted(where.article_ids)

@@ -22,11 +22,11 @@ import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from index.archive.fields import ARTICLE_FIELDS, field_matches
+from index.archive.fields import ARTICLE_FIELDS, matching_articles, unknown_field
 from index.archive.manifest import CHUNK_COLUMNS, Manifest
 from index.archive.rows import row_chunk
 from index.chunking import Chunk
-from index.errors import ArchiveSettingsError, FilterError
+from index.errors import ArchiveSettingsError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -181,11 +181,7 @@ class PgManifest(Manifest):
         return {month: count for month, count in rows}
 
     def articles_with(self, metadata: dict[str, Any]) -> list[str]:
-        kept: set[str] | None = None
-        for name, wanted in metadata.items():
-            matching = {aid for aid, stored in self._field_values(name) if field_matches(stored, wanted)}
-            kept = matching if kept is None else kept & matching
-        return sorted(kept or ())
+        return matching_articles(metadata, self._field_values)
 
     def _field_values(self, name: str) -> list[tuple[str, Any]]:
         # As index.archive.fields does in SQLite, with PostgreSQL's JSON operators.
@@ -197,8 +193,7 @@ class PgManifest(Manifest):
         ).fetchall()
         if not rows:
             keys = self._read.execute("SELECT DISTINCT jsonb_object_keys(metadata::jsonb) FROM articles")
-            known = ", ".join(sorted({*ARTICLE_FIELDS, *(row[0] for row in keys)}))
-            raise FilterError(f"no stored article has a field {name!r}; the fields you can filter on are {known}")
+            raise unknown_field(name, (row[0] for row in keys))
         return list(rows)
 
     def iter_chunks(self) -> Iterator[Chunk]:

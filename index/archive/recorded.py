@@ -89,13 +89,19 @@ def vector_home_mismatch(path: Path, built_with: dict[str, Any], settings: Index
     return None
 
 
-def recorded_manifest(path: Path) -> str:
-    """Where the archive at ``path`` records its manifest to be ("folder" or "postgresql"), without opening it."""
+def read_record(path: Path) -> dict[str, Any] | None:
+    """What the archive at ``path`` records in ``archive.json``, over ``RECORDED_DEFAULTS``, without opening the
+    archive; None when there is no record or it cannot be read."""
     try:
         record = json.loads((Path(path).expanduser() / META).read_text())
     except (OSError, ValueError):
-        record = {}
-    return str(record.get("manifest", RECORDED_DEFAULTS["manifest"])) if isinstance(record, dict) else "folder"
+        return None
+    return {**RECORDED_DEFAULTS, **record} if isinstance(record, dict) else None
+
+
+def recorded_manifest(path: Path) -> str:
+    """Where the archive at ``path`` records its manifest to be ("folder" or "postgresql"), without opening it."""
+    return str((read_record(path) or RECORDED_DEFAULTS)["manifest"])
 
 
 def exists(path: Path) -> bool:

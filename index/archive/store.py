@@ -170,13 +170,14 @@ class ArchiveStore:
         # Only under the write lock: finish an interrupted delete, then rebuild the lexical index if a write was
         # interrupted between its commit and the manifest's (it then holds chunks the manifest does not).
         self._finish_deletes()
+        if not isinstance(self._lexical, LexicalIndex):
+            return  # in the database the lexical index is the manifest's own columns: always in step, never counted
         if not rebuild:
             # Another process's commits reach this one's reader only after a delay: count what is on disk.
             self._lexical.reload()
             if self._lexical.count() == self._manifest.chunk_count():
                 return
             logger.warning("lexical index of %s is out of step with the manifest; rebuilding it", self.path)
-        assert isinstance(self._lexical, LexicalIndex)  # the database's lexical index is always in step
         self._lexical = LexicalIndex.build(self._lexical.path, self._manifest.iter_chunks())
 
     def write(self, batch: Sequence[tuple[Article, list[Chunk], list[list[float]], str | None]]) -> None:

@@ -7,11 +7,10 @@ the destination with the same content is skipped, so an interrupted copy is fini
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
-from index.archive.recorded import META, RECORDED_DEFAULTS
+from index.archive.recorded import read_record
 from index.archive.store import ArchiveStore
 from index.errors import ArchiveNotFoundError, ArchiveSettingsError
 from index.settings import IndexSettings
@@ -25,10 +24,9 @@ def open_folder_archive(path: str | Path) -> ArchiveStore:
         ArchiveSettingsError: its parts live on servers, not in the folder.
     """
     folder = Path(path).expanduser()
-    try:
-        record = {**RECORDED_DEFAULTS, **json.loads((folder / META).read_text())}
-    except (OSError, ValueError):
-        raise ArchiveNotFoundError(f"no newsdesk archive at {folder}; give the folder of an archive to copy") from None
+    record = read_record(folder)
+    if record is None:
+        raise ArchiveNotFoundError(f"no newsdesk archive at {folder}; give the folder of an archive to copy")
     if record["vectors"] != "embedded" or record["manifest"] != "folder":
         raise ArchiveSettingsError(f"archive {folder} is kept on servers; copy from an archive kept in its folder")
     shape = {name: record[name] for name in IndexSettings().shape() if name in record}

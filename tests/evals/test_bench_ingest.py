@@ -99,6 +99,8 @@ def test_bench_refuses_to_mix_forms_and_never_overwrites_an_input(fast, fixture_
     assert questions.read_text() == before
     mixed = run("bench", "--articles", str(fixture_articles), "--answers")
     assert mixed.exit_code == 2 and "drop --answers" in mixed.output
+    served = run("bench", "--articles", str(fixture_articles), "--database-url", "postgresql://db/news")
+    assert served.exit_code == 2 and "no servers" in served.output
 
 
 @pytest.mark.slow

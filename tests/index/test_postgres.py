@@ -49,6 +49,11 @@ def held(desk: Desk) -> list[tuple[str, str, str]]:
     return sorted((c.article_id, c.chunk_id, c.text) for c in desk.store.iter_chunks())
 
 
+def fixture_hits(hits: list) -> list[str]:
+    """The chunk ids of the hits from the fixture's stories, not the invented filler (ids ``m-N``)."""
+    return [h.chunk_id for h in hits if not h.article_id.startswith("m-")]
+
+
 def write_articles(path: Path, prefix: str, count: int) -> Path:
     # Words of their own, so that the fixture's questions find the fixture's stories whatever else is stored.
     words = ["orchard", "lantern", "copper", "meadow", "violin", "glacier", "pepper", "saddle", "quarry", "tunnel"]
@@ -195,7 +200,11 @@ def test_processes_ingest_search_and_ask_one_archive_on_both_servers_at_once(pos
     folder.ingest(files)
     assert held(reader) == held(folder)
     assert reader.store.vector_count() == folder.store.vector_count()
-    assert [h.chunk_id for h in reader.search(QUERIES[1], k=5)] == [h.chunk_id for h in folder.search(QUERIES[1], k=5)]
+    # The fixture's stories rank alike; the filler below them is a near-tie in the vectors alone, which each
+    # chroma's approximate HNSW graph (built in another order on each side) may break either way.
+    on_servers_hits, in_folder_hits = reader.search(QUERIES[1], k=5), folder.search(QUERIES[1], k=5)
+    assert len(on_servers_hits) == len(in_folder_hits) == 5
+    assert fixture_hits(on_servers_hits) == fixture_hits(in_folder_hits) != []
 
 
 def test_bm25_scores_the_passages_with_a_rare_word_first_and_everything_when_asked(postgres_url, tmp_path,

@@ -8,6 +8,7 @@ sorts by length before batching: the least padding any ingest could get, so the 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import random
@@ -84,9 +85,10 @@ def benchmark_ingest(
     raw_sample: int = RAW_SAMPLE,
     progress: Progress | None = None,
     workdir: Path | None = None,
+    keep: Path | None = None,
 ) -> IngestBenchmark:
     """Ingest ``articles`` into a new temporary archive, time the model alone on the texts it embedded, measure the
-    archive on disk and, given ``questions``, search latency over it; the archive is deleted afterwards.
+    archive on disk and, given ``questions``, search latency over it; the archive is deleted afterwards, unless kept.
 
     Args:
         articles: a file (or folder) ingest reads.
@@ -97,10 +99,13 @@ def benchmark_ingest(
         raw_sample: how many of the embedded texts the model encodes alone.
         progress: called with the number of records handled, as ingest goes.
         workdir: where the temporary archive goes (default: the system's temporary folder).
+        keep: build the archive in this new folder instead, and keep it (to search or copy it afterwards).
+
+    Raises:
+        FileExistsError: ``keep`` exists and is not an empty folder.
     """
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-", dir=workdir) as scratch:
-        folder = Path(scratch) / "archive"
+    with _archive_folder(workdir, keep) as folder:
         local_index = settings.index.model_copy(update={"chroma_host": None, "database_url": None})
         settings = settings.model_copy(update={"archive": folder, "index": local_index})
         desk = Desk.open(folder, settings, create=True)
@@ -158,6 +163,17 @@ def benchmark_ingest(
         load_average=(round(load_before, 2), round(os.getloadavg()[0], 2)),
         search=search,
     )
+
+
+@contextlib.contextmanager
+def _archive_folder(workdir: Path | None, keep: Path | None) -> Iterator[Path]:
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="newsdesk-bench-", dir=workdir) as scratch:
+            yield Path(scratch) / "archive"
+        return
+    if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
+        raise FileExistsError(f"{keep} already exists and is not an empty folder; name a new folder to keep it in")
+    yield keep
 
 
 class _Recording:

@@ -25,6 +25,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--articles", type=click.Path(exists=True, path_type=Path), default=None,
               help="Benchmark ingest instead: ingest this file into a new temporary archive (default settings, the "
                    "bundled model), then time the model alone on the texts ingest embedded, and compare.")
+@click.option("--keep-archive", "keep", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --articles: build the archive in this new folder and keep it, to search, serve or copy.")
 @click.option("--questions", type=_FILE, default=None,
               help="Questions to time search with (same as QUERIES); with --articles, over the new archive.")
 @archive_option
@@ -42,8 +44,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.pass_context
 @friendly_errors
 def bench_command(ctx: click.Context, queries: Path | None, articles: Path | None, questions: Path | None,
-                  k: int, limit: int | None, raw_sample: int, json_out: str | None, answers: bool,
-                  **options: Any) -> None:
+                  keep: Path | None, k: int, limit: int | None, raw_sample: int, json_out: str | None,
+                  answers: bool, **options: Any) -> None:
     """Measure search latency (p50/p95) over QUERIES (one a line, or a question JSONL); --answers times answers;
     --articles FILE measures ingest against the embedding model's own speed.
 
@@ -60,8 +62,10 @@ def bench_command(ctx: click.Context, queries: Path | None, articles: Path | Non
         if answers or options.get("archive") or servers_named(ctx):
             raise click.UsageError("--articles builds its own temporary archive (in this folder's files, no servers) "
                                    "and times ingest and search; drop --answers and --archive")
-        _emit(_bench_ingest(ctx, articles, questions, limit, k, raw_sample, json_out), json_out)
+        _emit(_bench_ingest(ctx, articles, questions, limit, k, raw_sample, json_out, keep), json_out)
         return
+    if keep is not None:
+        raise click.UsageError("--keep-archive keeps the archive --articles builds; give --articles FILE")
     if questions is None:
         named = json_out not in (None, _STDOUT)
         hint = " (--json takes an optional file name: write it after QUERIES)" if named else ""
@@ -75,7 +79,7 @@ def bench_command(ctx: click.Context, queries: Path | None, articles: Path | Non
 
 
 def _bench_ingest(ctx: click.Context, articles: Path, questions: Path | None, limit: int | None, k: int,
-                  raw_sample: int, json_out: str | None) -> IngestBenchmark:
+                  raw_sample: int, json_out: str | None, keep: Path | None) -> IngestBenchmark:
     from tqdm import tqdm
 
     settings = settings_from(ctx)
@@ -85,8 +89,11 @@ def _bench_ingest(ctx: click.Context, articles: Path, questions: Path | None, li
     # since the start (smoothing=0), which bursts do not throw about.
     with tqdm(total=total, unit=" articles", file=sys.stderr, disable=json_out == _STDOUT, dynamic_ncols=True,
               smoothing=0) as bar:
-        return benchmark_ingest(articles, settings, questions=questions, limit=limit, k=k, raw_sample=raw_sample,
-                                progress=bar.update)
+        try:
+            return benchmark_ingest(articles, settings, questions=questions, limit=limit, k=k, raw_sample=raw_sample,
+                                    progress=bar.update, keep=keep)
+        except FileExistsError as exc:  # raised before any work
+            raise click.UsageError(str(exc)) from exc
 
 
 def _check_output(json_out: str | None, inputs: list[Path]) -> None:

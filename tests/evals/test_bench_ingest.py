@@ -87,6 +87,20 @@ def test_bench_articles_prints_the_figures_and_writes_them_as_json(fast, fixture
     assert alone.exit_code == 0 and json.loads(alone.stdout)["read"] == 2
 
 
+def test_a_kept_archive_holds_what_the_bench_ingested_and_a_used_folder_is_refused(fast, fixture_articles, tmp_path):
+    kept = tmp_path / "kept"
+    result = run("bench", "--articles", str(fixture_articles), "--keep-archive", str(kept), "--json")
+    assert result.exit_code == 0, result.output
+    stored = json.loads(result.stdout)["articles"]
+    desk = Desk.open(kept, hashed())
+    assert desk.store.article_count() == stored > 0 and desk.search("Harbor rent cap", k=1)
+    again = run("bench", "--articles", str(fixture_articles), "--keep-archive", str(kept))
+    assert again.exit_code == 2 and "not an empty folder" in again.output
+    assert Desk.open(kept, hashed()).store.article_count() == stored, "the kept archive is untouched"
+    alone = run("bench", "--keep-archive", str(tmp_path / "other"))
+    assert alone.exit_code == 2 and "give --articles FILE" in alone.output
+
+
 def test_bench_refuses_to_mix_forms_and_never_overwrites_an_input(fast, fixture_articles, questions):
     before = questions.read_text()
     # --json takes an optional file name, so here it reads the questions' name as where to write.

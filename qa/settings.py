@@ -52,6 +52,10 @@ class RetrievalSettings(BaseModel):
         7.0, ge=0, description="Age assumed for undated articles when weighing recency (neither favoured nor buried)."
     )
     max_passages_per_article: int = Field(2, gt=0, description="Passages of one article among the results.")
+    article_support: int = Field(
+        1, gt=0, description="An article's best passage is scored with the sum of its best this many candidate "
+        "passages: a report that matches in several passages outranks a digest that mentions the story once."
+    )
     recency: Literal["off", "cue", "always"] = Field(
         "always",
         description="Prefer recent articles: never, when the question says so ('this week', 'recently'), or always.",

@@ -9,6 +9,10 @@ A "who" question that asks for the one who acts ("Who could replace Boris Johnso
 the new name comes before the name the question holds ("Rishi Sunak could replace Boris Johnson"), unless the
 sentence turns it around with "by" ("Johnson could be replaced by Sunak"). "Boris Johnson could replace Jeremy Hunt"
 has the roles reversed, however well a source about the two men matches it.
+
+The one who reports a fact is not the one it is about: "Biden tested positive …, per White House press secretary
+Karine Jean-Pierre" names Jean-Pierre only as the source of the news, so it supports no answer naming her as who
+tested positive, unless the question asks who said it.
 """
 
 from __future__ import annotations
@@ -173,3 +177,58 @@ def _full(text: str, at: int) -> str:
     """The run of capitalised words starting at ``at``: "Boris Johnson"."""
     match = re.match(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*", text[at:])
     return match.group() if match else text[at:].split()[0]
+
+
+# Verbs that report what someone else did or said: a name in their subject or object is a source, not an actor.
+_REPORTING = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|tweeted|posted|explained|noted|argued|stated|"
+              r"reported)")
+_ASKS_WHO_SAID = re.compile(
+    r"\b(?:say|says|said|tell|told|announc\w*|confirm\w*|report\w*|claim\w*|warn\w*|writ\w*|wrote|tweet\w*|"
+    r"reveal\w*|accus\w*|call\w*|criticis\w*|criticiz\w*|describ\w*|predict\w*|insist\w*|deni\w*|admit\w*|"
+    r"spokes\w*|statement|comment\w*|interview\w*)\b",
+    re.IGNORECASE,
+)
+_TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " before the name
+
+
+def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` does not support ``claim``'s answer to a "who"/"which" ``question``: the new names the
+    claim gives appear in it only as who reported the news ("…, per X", "according to X", "X said …"). None when
+    one of them appears otherwise, when the question asks who said something, or when it asks no "who"/"which".
+
+    Example:
+        >>> q = "Which high-ranking US official tested positive for Covid-19 this week?"
+        >>> src = "Biden tested positive for Covid-19, per White House press secretary Karine Jean-Pierre."
+        >>> only_reports(q, "Karine Jean-Pierre tested positive for Covid-19 [1].", src)
+        'the passage names Karine Jean-Pierre only as who reported it'
+        >>> only_reports(q, "Joe Biden tested positive for Covid-19 [1].", src) is None
+        True
+        >>> only_reports("Who said Biden tested positive?", "Karine Jean-Pierre said so [1].", src) is None
+        True
+    """
+    if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
+        return None
+    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
+    plain = strip_markers(claim)
+    new = [m for m in _CAPITALISED.finditer(plain) if m.group().lower() not in asked
+           and m.group().lower().rstrip("'s’") not in asked and m.group().lower() not in STOPWORDS
+           and m.group().lower() not in _CALENDAR]
+    found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
+    if not found or any(not _reporter_only(name, source_sentence) for name in found):
+        return None
+    first = next(m for m in new if m.group() in found)
+    return f"the passage names {_full(plain, first.start())} only as who reported it"
+
+
+def _reporter_only(name: str, sentence: str) -> bool:
+    """Whether every mention of ``name`` in ``sentence`` is in a phrase that credits it with the report."""
+    word = re.escape(name)
+    # The name with the capitalised words joined to it: "Karine Jean-Pierre" for "Karine".
+    person = rf"(?:[A-Z][\w'’\-]*\s+)*{word}(?:\s+[A-Z][\w'’\-]*)*"
+    credits = (
+        rf"\b(?:according\s+to|per|said|says|told|tells)\s+{_TITLE_RUN}{person}",  # "…, per press secretary X"
+        rf"{person}(?:,[^,]{{1,80}},)?\s+{_REPORTING}\b",  # "X, a spokesperson, said …"
+    )
+    mentions = [m.span() for m in re.finditer(rf"\b{word}\b", sentence)]
+    credited = [m.span() for pattern in credits for m in re.finditer(pattern, sentence)]
+    return bool(mentions) and all(any(a <= start and end <= b for a, b in credited) for start, end in mentions)

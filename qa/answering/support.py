@@ -7,10 +7,11 @@ catch what embeddings miss: MiniLM puts "rose 5%" next to "rose 50%" and "did no
 A sentence without a marker gets the source that supports it, if one does (small models forget markers).
 
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
-thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who", and
-"Johnson could replace Hunt" is no answer to "Who could replace Johnson?"), and a possibility ("could replace") is
-not a fact ("replaced"). When a judge is given, the model must also agree that the supporting sentence states the
-claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled models judge poorly.
+thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",
+"Johnson could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits
+is not who tested positive), and a possibility ("could replace") is not a fact ("replaced"). When a judge is
+given, the model must also agree that the supporting sentence states the claim as the answer
+(:mod:`qa.answering.judge`); it is off by default, since the bundled models judge poorly.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers
-from qa.answering.answer_type import missing_answer_type, reversed_roles
+from qa.answering.answer_type import missing_answer_type, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.settings import SupportSettings
@@ -107,7 +108,8 @@ def check_answer(
             ))
             continue
         pool = [i for i, (source, _) in enumerate(candidates) if source.marker in cited]
-        best, score, reason = _best_support(claim, claim_vector, pool, candidates, candidate_vectors, settings)
+        best, score, reason = _best_support(claim, claim_vector, pool, candidates, candidate_vectors, settings,
+                                            question)
         if reason is None and judge is not None:
             reason = _judged(judge, question, claim, candidates[best])
         if reason is not None:
@@ -115,7 +117,7 @@ def check_answer(
             # re-cited to that source (and marked repaired), since the reader is then pointed at real support.
             others = [i for i, (source, _) in enumerate(candidates) if source.marker not in cited]
             other, other_score, other_reason = _best_support(
-                claim, claim_vector, others, candidates, candidate_vectors, settings
+                claim, claim_vector, others, candidates, candidate_vectors, settings, question
             )
             if other is not None and other_reason is None and judge is not None:
                 other_reason = _judged(judge, question, claim, candidates[other])
@@ -179,7 +181,7 @@ def _candidates(source: Evidence) -> list[Sentence]:
 
 def _best_support(
     claim: str, claim_vector: list[float], pool: list[int], candidates: list[tuple[Evidence, Sentence]],
-    vectors: list[list[float]], settings: SupportSettings,
+    vectors: list[list[float]], settings: SupportSettings, question: str = "",
 ) -> tuple[int | None, float, str | None]:
     """The best candidate for the claim, its cosine, and why it does not support the claim (None if it does)."""
     if not pool:
@@ -203,7 +205,7 @@ def _best_support(
             reason = f"the passage sentence shares too few of its words ({share:.0%})"
         else:
             reason = _guard(claim, candidate.text, _window(source, candidate), _lead_in(source, candidate),
-                            settings)
+                            settings) or only_reports(question, claim, candidate.text)
         if reason is None:
             return i, score, None
         first_reason = first_reason or reason

@@ -10,6 +10,7 @@ after the fact.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -94,6 +95,8 @@ class Retriever:
         scope = resolve_time(query, as_of)
         for candidate in candidates.values():
             candidate.score *= self._time_factor(candidate.chunk.article.published_ts, scope, as_of)
+        if cfg.article_support > 1:
+            _sum_best_passages(candidates.values(), cfg.article_support)
         ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.chunk.chunk_id))
         worded = {c.chunk.chunk_id for c in ranked if c.lexical is not None or c.chunk.article_id in title_rank}
         ranked = _headline_only_after_text(ranked, worded)
@@ -156,6 +159,16 @@ _LEXICAL_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsdes
 def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
     words = _WORDS.findall(text.lower())
     return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def _sum_best_passages(candidates: Iterable[_Candidate], count: int) -> None:
+    """Add to each article's best candidate the scores of its next best ``count - 1`` (CombSUM over the top few)."""
+    by_article: dict[str, list[_Candidate]] = {}
+    for candidate in candidates:
+        by_article.setdefault(candidate.chunk.article_id, []).append(candidate)
+    for passages in by_article.values():
+        passages.sort(key=lambda c: (-c.score, c.chunk.chunk_id))
+        passages[0].score += sum(c.score for c in passages[1:count])
 
 
 def _headline_only_after_text(ranked: list[_Candidate], worded: set[str]) -> list[_Candidate]:

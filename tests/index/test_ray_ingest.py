@@ -6,8 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import secrets
+import shutil
+import signal
+import socket
 import sqlite3
+import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +29,11 @@ from index.articles import Article
 from index.cluster import INSTALL_HINT, ray_session
 from index.distributed import RayStages
 from index.errors import ClusterError
+from tests.servers import free_port
 from ui.cli import cli
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+PROJECT = Path(__file__).parents[2]
 HASH = IndexSettings(embedding_model="hash", upsert_batch_size=5)
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbor Herald</title>
@@ -211,6 +220,49 @@ def test_cli_ingest_with_ray(tmp_path: Path, both, monkeypatch: pytest.MonkeyPat
     assert {k: v for k, v in shown.items() if k != "seconds"} == local_report.model_dump(
         mode="json", exclude={"seconds"}
     )
+
+
+def test_cli_ingest_joins_a_cluster_started_apart_by_its_address(tmp_path: Path, both):
+    """``--ray HOST:PORT``: a cluster that ``ray start --head`` runs in processes of its own, as on another machine,
+    with the token a deployment would share; the ingest is a process of its own too."""
+    port = free_port()
+    token = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32), "RAY_USAGE_STATS_ENABLED": "0"}
+    temp = Path(tempfile.mkdtemp(prefix="rayhead-", dir="/tmp"))  # short: Ray's Unix sockets live there
+    head = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ray"), "start", "--head", "--port", str(port), "--num-cpus", "2",
+         "--include-dashboard", "false", "--temp-dir", str(temp), "--disable-usage-stats", "--block"],
+        env={**os.environ, **token}, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, head)
+        env = {**os.environ, **token, "NEWSDESK_INDEX__EMBEDDING_MODEL": "hash",
+               "NEWSDESK_INDEX__UPSERT_BATCH_SIZE": "5"}
+        archive = tmp_path / "joined"
+        result = subprocess.run(
+            [sys.executable, "-m", "ui.cli", "ingest", *map(str, both["paths"]), "--archive", str(archive), "--json",
+             "--ray", f"127.0.0.1:{port}"],
+            env=env, cwd=PROJECT, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        shown = json.loads(result.stdout)
+        assert {k: v for k, v in shown.items() if k != "seconds"} == both["local_report"].model_dump(
+            mode="json", exclude={"seconds"})
+        joined = ArchiveStore(archive, HASH)
+        assert sorted((c.chunk_id, c.text) for c in joined.iter_chunks()) == sorted(
+            (c.chunk_id, c.text) for c in both["local"].iter_chunks())
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)
+        head.wait(timeout=60)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "ray start --head exited"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"no Ray head on port {port} after {seconds:.0f} s")
 
 
 def test_cli_refuses_a_path_taken_for_the_ray_address(tmp_path: Path):

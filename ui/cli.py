@@ -27,6 +27,7 @@ from ui.options import (
     filter_options,
     friendly_errors,
     llm_options,
+    prepare_search,
     search_filters,
     settings_from,
     warm_up,
@@ -91,6 +92,7 @@ def ask_command(ctx: click.Context, question: str, stream: bool, **options: Any)
     """Answer a question from the archive, with [n] citations."""
     settings = settings_from(ctx)
     desk = Desk.open(settings.archive, settings)
+    prepare_search(desk)
     if options["as_json"] or not stream:
         answer = desk.ask(question, search_filters(options))
         click.echo(answer.model_dump_json(indent=2) if options["as_json"] else render_answer(answer))
@@ -128,6 +130,7 @@ def search_command(ctx: click.Context, query: str, k: int, **options: Any) -> No
     """Show the passages that match a query (no LLM)."""
     settings = settings_from(ctx)
     desk = Desk.open(settings.archive, settings)
+    prepare_search(desk)
     hits = desk.search(query, search_filters(options), k=k)
     if options["as_json"]:
         click.echo(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
@@ -149,6 +152,7 @@ def timeline_command(ctx: click.Context, topic: str, speaker: str | None, limit:
     """How a story ran over time: matching stories per day/week/month and their dated key sentences (no LLM)."""
     settings = settings_from(ctx)
     desk = Desk.open(settings.archive, settings)
+    prepare_search(desk)
     timeline = desk.timeline(topic, search_filters(options), speaker=speaker, limit=limit)
     if options["as_json"]:
         click.echo(timeline.model_dump_json(indent=2))

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from qa import Desk
-from ui.options import archive_option, friendly_errors, llm_options, settings_from, warm_up
+from ui.options import archive_option, friendly_errors, llm_options, prepare_search, settings_from, warm_up
 
 
 @click.command("serve")
@@ -38,6 +38,7 @@ def serve_command(ctx: click.Context, host: str, port: int, auth: str | None, co
     settings = settings_from(ctx)
     desk = Desk.open(settings.archive, settings)
     stats = desk.stats()  # a missing or unreadable archive stops here, before anything listens
+    prepare_search(desk)
     warm_up(desk)
     if credentials is None and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: anyone who can reach {host}:{port} can use this archive; add --auth USER:PASSWORD.",

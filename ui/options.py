@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -194,6 +195,18 @@ def _scalar(value: str) -> str | int | float | bool:
         except ValueError:
             pass
     return value
+
+
+def prepare_search(desk: Desk) -> None:
+    """Export the embedding model's query encoder before the first search if this machine has not yet, saying so on
+    stderr: it takes seconds, once per machine, and would otherwise look like a slow search."""
+    ready = getattr(desk.embedder, "query_encoder_ready", None)  # only the bundled MiniLM has one
+    if ready is None or ready():
+        return
+    click.echo("Preparing the search model (once per machine)…", err=True)
+    started = time.perf_counter()
+    desk.embedder.embed_query("newsdesk")
+    click.echo(f"Search model ready in {time.perf_counter() - started:.1f} s.", err=True)
 
 
 def warm_up(desk: Desk) -> None:

@@ -3,6 +3,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from index.embedding import MiniLMEmbedder
 from qa import FakeLLM
 from ui.cli import cli
 
@@ -249,3 +250,20 @@ def test_timeline_lists_the_story_in_order_and_says_when_the_archive_holds_none(
     assert "2024-02-27" not in text
     none = run("timeline", "volcanic eruption in Iceland", "--archive", archive).output
     assert none.startswith("No article is about 'volcanic eruption in Iceland'"), none
+
+
+def test_the_first_search_on_a_machine_says_it_prepares_the_search_model(monkeypatch, tmp_path):
+    # The real MiniLM and an empty model cache: the first search exports the ONNX query encoder, which takes seconds.
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(MiniLMEmbedder, "_query_encoder", None)
+    monkeypatch.setattr(MiniLMEmbedder, "_query_encoder_failed", False)
+    archive = str(tmp_path / "a")
+    assert run("sample", "--archive", archive).exit_code == 0
+    first = run("search", "Russia condemns US strikes", "--archive", archive, "--json")
+    assert first.stderr.count("Preparing the search model (once per machine)…") == 1
+    assert "Search model ready in" in first.stderr
+    assert json.loads(first.stdout), "the hits, unmixed with the notice"
+    assert list((tmp_path / "cache" / "models").glob("*.onnx"))
+    monkeypatch.setattr(MiniLMEmbedder, "_query_encoder", None)  # as a new process on the same machine
+    again = run("search", "Russia condemns US strikes", "--archive", archive, "--json")
+    assert "Preparing" not in again.stderr and json.loads(again.stdout) == json.loads(first.stdout)

@@ -200,6 +200,7 @@ def _scalar(value: str) -> str | int | float | bool:
 def prepare_search(desk: Desk) -> None:
     """Export the embedding model's query encoder before the first search if this machine has not yet, saying so on
     stderr: it takes seconds, once per machine, and would otherwise look like a slow search."""
+    desk.store  # noqa: B018 - a missing archive is reported at once, not after seconds of export
     ready = getattr(desk.embedder, "query_encoder_ready", None)  # only the bundled MiniLM has one
     if ready is None or ready():
         return

@@ -258,6 +258,9 @@ def test_the_first_search_on_a_machine_says_it_prepares_the_search_model(monkeyp
     monkeypatch.setattr(MiniLMEmbedder, "_query_encoder", None)
     monkeypatch.setattr(MiniLMEmbedder, "_query_encoder_failed", False)
     archive = str(tmp_path / "a")
+    missing = run("search", "Russia condemns US strikes", "--archive", archive)
+    assert missing.exit_code != 0 and "Preparing" not in missing.stderr, "a missing archive is reported first"
+    assert not (tmp_path / "cache").exists()
     assert run("sample", "--archive", archive).exit_code == 0
     first = run("search", "Russia condemns US strikes", "--archive", archive, "--json")
     assert first.stderr.count("Preparing the search model (once per machine)…") == 1

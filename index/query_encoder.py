@@ -155,28 +155,30 @@ def _export(model: Any, target: Path) -> None:
 
     sample = tokenizer([PROBE], return_tensors="pt")
     probe = model.encode([PROBE], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)[0]
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(handle)
-    partial = Path(name)
-    try:
+
+    def export_to(path: Path) -> None:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # the exporter's tracer warnings concern shapes fixed by the sample
             torch.onnx.export(
-                LastHiddenState(), tuple(sample[n] for n in _INPUTS), str(partial),
+                LastHiddenState(), tuple(sample[n] for n in _INPUTS), str(path),
                 input_names=list(_INPUTS), output_names=["tokens"],
                 dynamic_axes={n: {0: "batch", 1: "tokens"} for n in (*_INPUTS, "tokens")},
                 opset_version=17, dynamo=False,
             )
+
+    _write_atomically(target, export_to)
+    _write_atomically(target.with_suffix(".json"), lambda path: path.write_text(json.dumps({"probe": probe.tolist()})))
+
+
+def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """``write`` a new file beside ``target`` and rename it into place: a killed writer never leaves a file that
+    looks complete, and a failed one leaves nothing."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)
+    partial = Path(name)
+    try:
+        write(partial)
         os.chmod(partial, 0o644)  # mkstemp makes it private; the model is not
         os.replace(partial, target)
-        _write_atomically(target.with_suffix(".json"), json.dumps({"probe": probe.tolist()}))
     finally:
         partial.unlink(missing_ok=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    with os.fdopen(handle, "w") as out:
-        out.write(text)
-    os.chmod(name, 0o644)
-    os.replace(name, path)

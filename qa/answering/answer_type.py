@@ -102,7 +102,7 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     if kind is None:
         return None
     claim = strip_markers(sentence)
-    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)} | content_words(question)
+    asked = _question_words(question) | content_words(question)
     if kind == "who":
         names = [n for n in _NAME.findall(claim) if n.lower() not in asked and n.lower().rstrip("'s’") not in asked]
         return None if names else "it names nobody, and the question asks who"
@@ -135,6 +135,11 @@ def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
     return names
 
 
+def _question_words(question: str) -> set[str]:
+    """The question's words, lowercased, as the checks below compare a claim's names with them."""
+    return {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
+
+
 def _is_new(word: str, asked: set[str]) -> bool:
     """Whether ``word`` says something the question does not: not one of its words (nor their possessive), and
     not a month or weekday."""
@@ -159,7 +164,7 @@ def reversed_roles(question: str, sentence: str) -> str | None:
         return None
     held = _NAME.findall(question)
     claim = strip_markers(sentence)
-    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
+    asked = _question_words(question)
     names = list(_names_with_positions(claim))
     known = [(at, name) for at, name in names if name in held]
     new = [(at, name) for at, name in names if name.lower() not in asked]
@@ -211,7 +216,7 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     """
     if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
         return None
-    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
+    asked = _question_words(question)
     plain = strip_markers(claim)
     new = [m for m in _CAPITALISED.finditer(plain) if _is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
     found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]

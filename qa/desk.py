@@ -255,7 +255,7 @@ class Desk:
         cfg = self.settings.answer
         sentences = [] if is_abstention(reply) else check_answer(
             reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question,
-            judge=Judge(self.llm) if cfg.judge else None,
+            judge=Judge(self.llm, method=cfg.judge) if cfg.judge != "off" else None,
         )
         timings = timings.model_copy(update={"check_ms": ms_since(started)})
         # The lead is the source's own words and answers the question's kind, so it stands when the model abstains

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.settings import IndexSettings, default_cache
@@ -99,6 +99,10 @@ class SupportSettings(BaseModel):
         0.3, description="The share of the claim's content words the supporting sentence must contain, whatever the "
         "similarity (a similar sentence about something else is no support)."
     )
+    min_question_share: float = Field(
+        1 / 3, description="The share of the question's content words the claim and its supporting passage (the "
+        "sentences shown around it and the headline) must hold together: less, and they are about something else."
+    )
 
 
 class AnswerSettings(BaseModel):
@@ -125,10 +129,19 @@ class AnswerSettings(BaseModel):
     min_lead_score: float = Field(
         0.6, description="The least closeness (cosine + 0.3 x question-word share) of a sentence that leads the answer."
     )
-    judge: bool = Field(
-        False, description="Also ask the LLM, as a yes/no judge, whether each supporting sentence states the claim "
-        "(one short call per sentence; off by default: the bundled 0.5B model judges near chance on RealTimeQA dev)."
+    judge: Literal["off", "yes-no", "reread"] = Field(
+        "off", description="Also have the LLM test each supporting sentence (one short call per sentence): 'yes-no' "
+        "asks whether it states the claim (the bundled 0.5B judges near chance on RealTimeQA dev); 'reread' has it "
+        "answer the question from that sentence alone and keeps the claim only if the reading agrees (on dev: with "
+        "the 1.5B model, 4 of its 21 wrong answers rejected and none of its 59 right ones, ~3 s a sentence; with the "
+        "0.5B, 4 wrong and 3 right ones rejected). Off by default: the bundled models are too slow or too weak for it."
     )
+
+    @field_validator("judge", mode="before")
+    @classmethod
+    def _judge_from_bool(cls, value: object) -> object:
+        # answer.judge was a yes/no switch: true meant the yes/no judge.
+        return {True: "yes-no", False: "off"}.get(value, value) if isinstance(value, bool) else value
     support: SupportSettings = Field(default_factory=SupportSettings)
     speakers_file: Path | None = Field(
         None, description="A JSON file of speaker aliases merged over the bundled ones (qa/data/speakers.json)."

@@ -1,22 +1,37 @@
-"""The language model as a yes/no judge: does this passage sentence state this answer to this question?
+"""The language model as a judge of an answer's support: does this passage sentence give this answer to this question?
 
 Embedding resemblance cannot tell "Petro won the election" from "Garcia Cano reported that Petro won" or "Johnson
 could replace Hunt" from "Hunt could replace Johnson": the words are the same. A judge that reads the question, the
 claimed answer and the source sentence together can, because it is asked about the *role* the question asks about.
 
-The judge is scored by the probability the model gives to "yes" against "no" as its first token (one token
-generated, so a call costs only its short prompt), not by the text it writes: a probability can be thresholded and
-measured, and it never rambles.
+It judges one of two ways (``answer.judge``):
+
+- ``yes-no``: asked whether the passage gives the answer, scored by the probability the model gives to "yes" against
+  "no" as its first token (one token generated, so a call costs only its short prompt): a probability can be
+  thresholded and measured, and it never rambles.
+- ``reread``: the model answers the question again from the supporting passage alone, in a few words copied from
+  it, without seeing the claim; the claim stands only if that reading names one of the claim's new words (or finds
+  nothing new to name). Reading a passage for one answer is an easier task than judging another's: "Which island
+  nation plunged into chaos, prompting its leader to flee?" read from "Sri Lanka's president fled to Singapore" gives
+  "Sri Lanka", which rejects the claim "Singapore".
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from typing import Literal
 
+from index.text import content_words, strip_markers
 from qa.llm.base import LLM, Message
 
 JUDGE_SYSTEM = "You check answers against news text. Reply with one word: yes or no."
+REREAD_SYSTEM = (
+    "Answer the question with a few words copied from the passage. If the passage does not say, reply: none."
+)
+_REREAD_TOKENS = 16  # a name, a date or a number, with room for "Lt. Nyota Uhura in Star Trek"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def support_messages(question: str, claim: str, passage: str) -> list[Message]:
@@ -28,6 +43,38 @@ def support_messages(question: str, claim: str, passage: str) -> list[Message]:
         Message(role="system", content=JUDGE_SYSTEM),
         Message(role="user", content=f"Passage: {passage}\n{asked}"),
     ]
+
+
+def reread_messages(question: str, passage: str) -> list[Message]:
+    """The prompt that asks the model to answer ``question`` from ``passage`` alone, in the passage's words."""
+    return [
+        Message(role="system", content=REREAD_SYSTEM),
+        Message(role="user", content=f"Passage: {passage}\nQuestion: {question}"),
+    ]
+
+
+def _terms(text: str) -> set[str]:
+    """Content words split at hyphens ("seven-week" holds "seven"), without a possessive ("Lanka's" is "lanka"), and
+    numbers whole ("41.6", not "41")."""
+    words = {w.removesuffix("'s").removesuffix("’s") for w in content_words(strip_markers(text).replace("-", " "))}
+    return words | set(_NUMBER.findall(text))
+
+
+def agrees(question: str, claim: str, reading: str) -> bool:
+    """Whether a model's own reading of the supporting passage agrees with the claim: it names one of the claim's
+    new words (those the question lacks), or nothing new (it found no answer, or only repeated the question), which
+    is no evidence against the claim.
+
+    Example:
+        >>> q = "Which island nation plunged into chaos, prompting its leader to flee?"
+        >>> agrees(q, "The island nation is Singapore [2].", "Sri Lanka"), agrees(q, "Sri Lanka did [1].", "Sri Lanka")
+        (False, True)
+        >>> agrees(q, "Sri Lanka did [1].", "none"), agrees("How much have prices risen?", "By 41.6% [1].", "38.4%")
+        (True, False)
+    """
+    asked = _terms(question)
+    named = _terms(reading) - asked - {"none"}
+    return not named or bool(named & (_terms(claim) - asked))
 
 
 def yes_probability(logprobs: dict[str, float], text: str) -> float:
@@ -54,14 +101,16 @@ def yes_probability(logprobs: dict[str, float], text: str) -> float:
 
 @dataclass
 class Judge:
-    """Asks the model yes/no questions about passages and answers.
+    """Asks the model about passages and answers (see the module docstring for the two methods).
 
     Args:
         llm: the model (the answering model: it is loaded already).
-        threshold: the P(yes) at or above which the judge says yes.
+        method: ``yes-no`` or ``reread``.
+        threshold: the P(yes) at or above which the yes/no judge says yes.
     """
 
     llm: LLM
+    method: Literal["yes-no", "reread"] = "yes-no"
     threshold: float = 0.5
 
     def _ask(self, messages: list[Message]) -> float:
@@ -75,3 +124,28 @@ class Judge:
             LLMError: the model failed.
         """
         return self._ask(support_messages(question, claim, passage))
+
+    def reads(self, question: str, passage: str) -> str:
+        """The model's own short answer to ``question`` from ``passage`` alone ("none" when it finds none).
+
+        Raises:
+            LLMError: the model failed.
+        """
+        return self.llm.complete(reread_messages(question, passage), max_tokens=_REREAD_TOKENS).text.strip()
+
+    def rejects(self, question: str, claim: str, passage: str) -> str | None:
+        """Why ``passage`` does not give ``claim`` as the answer to ``question`` by this judge's method; None when
+        it does.
+
+        Raises:
+            LLMError: the model failed.
+        """
+        if self.method == "reread":
+            reading = self.reads(question, passage)
+            if agrees(question, claim, reading):
+                return None
+            return f"read alone, the passage answers otherwise ({reading[:80]!r})"
+        probability = self.supports(question, claim, passage)
+        if probability >= self.threshold:
+            return None
+        return f"the passage does not state this as the answer (judge {probability:.2f})"

@@ -160,10 +160,7 @@ def _judged(judge: Judge, question: str, claim: str, candidate: tuple[Evidence, 
     """Why the judge rejects the claim's support (None when it accepts): it reads the supporting sentence with
     the one before it, where "he" or "the company" is named."""
     source, sentence = candidate
-    probability = judge.supports(question, claim, _lead_in(source, sentence))
-    if probability >= judge.threshold:
-        return None
-    return f"the passage does not state this as the answer (judge {probability:.2f})"
+    return judge.rejects(question, claim, _lead_in(source, sentence))
 
 
 def _span(sentence: Sentence) -> Span | None:
@@ -204,12 +201,33 @@ def _best_support(
             # Similar in meaning but about something else: "X won the trophy" next to "X was a finalist".
             reason = f"the passage sentence shares too few of its words ({share:.0%})"
         else:
-            reason = _guard(claim, candidate.text, _window(source, candidate), _lead_in(source, candidate),
-                            settings) or only_reports(question, claim, candidate.text)
+            reason = (_guard(claim, candidate.text, _window(source, candidate), _lead_in(source, candidate), settings)
+                      or only_reports(question, claim, candidate.text)
+                      or _off_question(question, claim, source, candidate, settings.min_question_share))
         if reason is None:
             return i, score, None
         first_reason = first_reason or reason
     return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
+
+
+def _off_question(question: str, claim: str, source: Evidence, candidate: Sentence, least: float) -> str | None:
+    """Why the claim and the passage it rests on are about something else than ``question``: together they hold
+    less than ``least`` of its content words. None when they take it up, or when there is no question.
+
+    A sentence copied from the wrong story matches its source word for word ("Jennifer Lopez and Ben Affleck are
+    officially husband and wife" for "Which popular singer will launch a Las Vegas residency?"); what gives it away
+    is that neither it nor the source's text around it and headline speak of a singer, a residency or a launch. The
+    claim's own words count, so a terse right answer whose source words the event otherwise still passes.
+    """
+    asked = content_words(question)
+    if not asked:
+        return None
+    title = source.hit.article.title or ""
+    held = content_words(claim) | content_words(_window(source, candidate)) | content_words(title)
+    share = len(asked & held) / len(asked)
+    if share >= least:
+        return None
+    return f"it and its passage take up too few of the question's words ({share:.0%}): they are about something else"
 
 
 def _guard(claim: str, sentence: str, source_text: str, lead_in: str, settings: SupportSettings) -> str | None:

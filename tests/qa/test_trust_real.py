@@ -65,3 +65,27 @@ def test_a_follow_up_never_gets_the_roles_reversed(desk):
     assert not re.search(r"Johnson (?:could|would|will|to) replace", answer.text), answer.text
     if not answer.abstained:
         assert re.search(r"Sunak|Truss|Mordaunt", answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "wrong", "right"),
+    [
+        # Dev: "The virus … is polio [1]", supported by a sentence that names polio as an earlier emergency.
+        ("Which virus is making officials at the World Health Organization reconsider whether they should declare "
+         "a public health emergency?",
+         "WHO officials will meet again to reconsider whether monkeypox should be declared a public health "
+         "emergency, the agency's highest alert, which it has declared only for outbreaks such as polio and Covid-19.",
+         "The virus is polio [1].", "Monkeypox is the virus [1]."),
+        # Dev: the press secretary who reported the news given as the official who tested positive.
+        ("Which high-ranking US official tested positive for Covid-19 this week?",
+         "President Joe Biden tested positive for Covid-19 on Thursday and is experiencing mild symptoms, White "
+         "House press secretary Karine Jean-Pierre said.",
+         "Karine Jean-Pierre tested positive [1].", "Joe Biden tested positive [1]."),
+    ],
+)
+def test_rereading_the_passage_rejects_the_wrong_entity_it_names(desk, question, passage, wrong, right):
+    from qa.answering.judge import Judge
+
+    judge = Judge(desk.llm, method="reread")
+    assert judge.rejects(question, wrong, passage), "the bundled model reads another answer in the passage"
+    assert judge.rejects(question, right, passage) is None

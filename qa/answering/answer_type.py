@@ -21,10 +21,14 @@ import re
 
 from index.text import STOPWORDS, content_words, strip_markers
 
-_WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|politician|company|team|country)\b",
-                  re.IGNORECASE)
+# A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
+_ASKING = r"(?:^|[.!?:;]\s+)\s*"
+_WHO = re.compile(
+    _ASKING + r"(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|politician|company|team|country)\b",
+    re.IGNORECASE,
+)
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
-_WHO_ACTS = re.compile(r"^\s*who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
+_WHO_ACTS = re.compile(_ASKING + r"who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
                        re.IGNORECASE)
 # "Which retailer / island nation / 23-time champion …?" asks for something with a name: the answer must name one.
 # Kinds whose answers are common nouns ("which disease": polio; "which condiment": mustard) are left out on purpose.
@@ -44,7 +48,7 @@ _WHICH_NAMED = re.compile(
     r"|\bwhat\s+()(" + "|".join(_NAMED_KINDS) + r")\b",
     re.IGNORECASE,
 )
-_WHEN = re.compile(r"^\s*when\b|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
+_WHEN = re.compile(_ASKING + r"when\b|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
 
 _MONTHS = ("january february march april may june july august september october november december "
@@ -104,7 +108,8 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     claim = strip_markers(sentence)
     asked = _question_words(question) | content_words(question)
     if kind == "who":
-        names = [n for n in _NAME.findall(claim) if n.lower() not in asked and n.lower().rstrip("'s’") not in asked]
+        # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new).
+        names = [n for n in _NAME.findall(claim) if _is_new(n, asked)]
         return None if names else "it names nobody, and the question asks who"
     if kind == "which":
         if _new_names(claim, asked, context):

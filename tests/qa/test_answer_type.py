@@ -21,6 +21,10 @@ from qa.answering.answer_type import asked_type, missing_answer_type, only_repor
     ("Supermarkets in France are struggling to stock which condiment?", None),
     # "What did the company say?" asks what was said, not which company.
     ("What did the company say about the recall?", None),
+    # A quiz sets the scene before it asks (dev).
+    ("MLB held its annual All-Star Game on Tuesday. Who was the game's MVP?", "who"),
+    ("The FDA cleared a booster against the subvariants. When will it be available?", "when"),
+    ("The man who won said so. What did he say?", None),
 ])
 def test_the_kind_a_question_asks_for(question, kind):
     assert asked_type(question) == kind
@@ -48,6 +52,10 @@ def test_the_kind_a_question_asks_for(question, kind):
     # A party's member is a person with a name (dev: "voters elected a Trump-backed candidate").
     ("Wyoming voters elected which Trump-backed Republican?", "Voters elected a Trump-backed candidate [1].", False),
     ("Wyoming voters elected which Trump-backed Republican?", "Voters elected Harriet Hageman [1].", True),
+    # A weekday or a month is no one (dev: the quoted lead for "Whose seat is she filling?").
+    ("Ketanji Brown Jackson became the first Black woman on the Supreme Court. Whose seat is she filling?",
+     "Ketanji Brown Jackson made history Thursday when she was sworn in [1].", False),
+    ("Whose seat is she filling?", "She fills the seat of Stephen Breyer, who retired on Thursday [1].", True),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nltk.stem.snowball import SnowballStemmer  # pure code: no data files, nothing downloaded
+
 # Abbreviations followed by a name: their full stop never ends a sentence.
 TITLES = frozenset(
     "Mr Mrs Ms Messrs Dr Prof Gen Lt Col Maj Capt Cmdr Sgt Cpl Pvt Adm Gov Sen Rep Rev Hon Pres Supt Det Insp "
@@ -60,6 +62,7 @@ _WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z.]))([A-Za-z](?:[A-Za-z.]*[A-Za-z])
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, e.g, a.m (the final full stop is the candidate end)
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(]*(?:(?P<marker>\[\d)|(?P<word>[A-Za-z]+)(?P<dot>\.)?)")
 _CONTENT_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_STEMMER = SnowballStemmer("english")
 _MAX_QUOTATION = 600  # longest quotation kept in one sentence by split_sentences(keep_quotations=True)
 
 
@@ -149,6 +152,17 @@ def content_words(text: str) -> set[str]:
         ['bill', 'jan', 'passed', 'senate']
     """
     return {w.lower().strip("'’") for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1}
+
+
+def word_stems(text: str) -> set[str]:
+    """The stems of ``text``'s content words (Snowball, English), so that "senators" meets "Senate" and "reforms"
+    meets "reform" where a test compares the words of two texts that say the same thing differently.
+
+    Example:
+        >>> sorted(word_stems("Senators agreed on reforms")) == sorted(word_stems("The Senate agreed on a reform"))
+        True
+    """
+    return {_STEMMER.stem(word) for word in content_words(text)}
 
 
 def markers_in(text: str) -> list[int]:

@@ -132,21 +132,24 @@ class AnswerSettings(BaseModel):
     judge: Literal["off", "yes-no", "reread"] = Field(
         "off", description="Also have the LLM test each supporting sentence (one short call per sentence): 'yes-no' "
         "asks whether it states the claim (the bundled 0.5B judges near chance on RealTimeQA dev); 'reread' has it "
-        "answer the question from that sentence alone and keeps the claim only if the reading agrees (on dev: with "
-        "the 1.5B model, 4 of its 21 wrong answers rejected and none of its 59 right ones, ~3 s a sentence; with the "
-        "0.5B, 4 wrong and 3 right ones rejected). Off by default: the bundled models are too slow or too weak for it."
+        "answer the question from that sentence alone and keeps the claim only if the reading agrees (dev, replayed: "
+        "the 1.5B turns 4 of its 19 wrong answers into abstentions and keeps its 59 right ones, ~1.7 s a sentence; "
+        "the 0.5B loses 3 of 48 right ones for 4 of 23 wrong). Off by default: too slow or too weak on this machine."
     )
-
-    @field_validator("judge", mode="before")
-    @classmethod
-    def _judge_from_bool(cls, value: object) -> object:
-        # answer.judge was a yes/no switch: true meant the yes/no judge.
-        return {True: "yes-no", False: "off"}.get(value, value) if isinstance(value, bool) else value
     support: SupportSettings = Field(default_factory=SupportSettings)
     speakers_file: Path | None = Field(
         None, description="A JSON file of speaker aliases merged over the bundled ones (qa/data/speakers.json)."
     )
     statement_limit: int = Field(6, gt=0, description="Most statements listed for a 'what has X said' question.")
+
+    @field_validator("judge", mode="before")
+    @classmethod
+    def _judge_from_switch(cls, value: object) -> object:
+        # answer.judge was a yes/no switch (NEWSDESK_ANSWER__JUDGE=true): on meant the yes/no judge.
+        switch = value.strip().lower() if isinstance(value, str) else value
+        if switch in (True, "true", "1", "yes", "on"):
+            return "yes-no"
+        return "off" if switch in (False, "false", "0", "no") else value
 
 
 def default_archive() -> Path:

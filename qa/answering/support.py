@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from index.embedding import Embedder
-from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers
+from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers, word_stems
 from qa.answering.answer_type import missing_answer_type, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
@@ -217,13 +217,14 @@ def _off_question(question: str, claim: str, source: Evidence, candidate: Senten
     A sentence copied from the wrong story matches its source word for word ("Jennifer Lopez and Ben Affleck are
     officially husband and wife" for "Which popular singer will launch a Las Vegas residency?"); what gives it away
     is that neither it nor the source's text around it and headline speak of a singer, a residency or a launch. The
-    claim's own words count, so a terse right answer whose source words the event otherwise still passes.
+    claim's own words count too: a terse right answer ("The measure is the Inflation Reduction Act") may rest on a
+    passage that words the event otherwise.
     """
-    asked = content_words(question)
+    asked = word_stems(question)  # stems: the passage says "the Senate" where the question says "senators"
     if not asked:
         return None
     title = source.hit.article.title or ""
-    held = content_words(claim) | content_words(_window(source, candidate)) | content_words(title)
+    held = word_stems(claim) | word_stems(_window(source, candidate)) | word_stems(title)
     share = len(asked & held) / len(asked)
     if share >= least:
         return None

@@ -262,6 +262,7 @@ def test_the_judge_setting_takes_its_old_yes_no_switch():
     from qa.settings import AnswerSettings
 
     assert AnswerSettings(judge=True).judge == "yes-no" and AnswerSettings(judge=False).judge == "off"
+    assert AnswerSettings(judge="true").judge == "yes-no" and AnswerSettings(judge="0").judge == "off", "from env"
     assert AnswerSettings(judge="reread").judge == "reread"
     with pytest.raises(ValueError, match="judge"):
         AnswerSettings(judge="maybe")

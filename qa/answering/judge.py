@@ -55,9 +55,10 @@ def reread_messages(question: str, passage: str) -> list[Message]:
 
 def _terms(text: str) -> set[str]:
     """Content words split at hyphens ("seven-week" holds "seven"), without a possessive ("Lanka's" is "lanka"), and
-    numbers whole ("41.6", not "41")."""
-    words = {w.removesuffix("'s").removesuffix("’s") for w in content_words(strip_markers(text).replace("-", " "))}
-    return words | set(_NUMBER.findall(text))
+    numbers whole ("41.6", not "41"); a ``[n]`` marker is no number."""
+    plain = strip_markers(text)
+    words = {w.removesuffix("'s").removesuffix("’s") for w in content_words(plain.replace("-", " "))}
+    return words | set(_NUMBER.findall(plain))
 
 
 def agrees(question: str, claim: str, reading: str) -> bool:
@@ -71,6 +72,8 @@ def agrees(question: str, claim: str, reading: str) -> bool:
         (False, True)
         >>> agrees(q, "Sri Lanka did [1].", "none"), agrees("How much have prices risen?", "By 41.6% [1].", "38.4%")
         (True, False)
+        >>> agrees("How many were hurt?", "Dozens were hurt [2].", "2")  # the marker is no answer of 2
+        False
     """
     asked = _terms(question)
     named = _terms(reading) - asked - {"none"}

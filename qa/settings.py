@@ -100,8 +100,8 @@ class SupportSettings(BaseModel):
         "similarity (a similar sentence about something else is no support)."
     )
     min_question_share: float = Field(
-        1 / 3, description="The share of the question's content words the claim and its supporting passage (the "
-        "sentences shown around it and the headline) must hold together: less, and they are about something else."
+        1 / 3, description="The share of the question's content words (as stems) the claim and its supporting passage "
+        "(the sentences shown around it and the headline) must hold together: less, and they are about something else."
     )
 
 

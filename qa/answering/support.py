@@ -9,9 +9,11 @@ A sentence without a marker gets the source that supports it, if one does (small
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
 thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",
 "Johnson could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits
-is not who tested positive), and a possibility ("could replace") is not a fact ("replaced"). When a judge is
-given, the model must also agree that the supporting sentence states the claim as the answer
-(:mod:`qa.answering.judge`); it is off by default, since the bundled models judge poorly.
+is not who tested positive), a possibility ("could replace") is not a fact ("replaced"), and the claim with its
+passage must take up the question (a third of its words, as stems: a sentence copied from a story about something
+else matches that story word for word). When a judge is given, the model must also agree that the supporting
+sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled models
+judge poorly or slowly.
 """
 
 from __future__ import annotations

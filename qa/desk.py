@@ -29,11 +29,11 @@ from index.stages import Stages
 from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
 from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.answering.evidence import select_evidence
-from qa.answering.judge import Judge
+from qa.answering.judge import Judge, judge_for
 from qa.answering.lead import find_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
-from qa.errors import MAX_QUESTION_CHARS, EmptyQuestionError, InvalidArgumentError, QuestionTooLongError
+from qa.errors import InvalidArgumentError, checked_question
 from qa.filters import SearchFilters
 from qa.llm.backends import make_llm
 from qa.llm.base import LLM
@@ -69,6 +69,11 @@ class Desk:
         self.embedder = embedder
         self.llm = llm
         self.settings = settings
+
+    @functools.cached_property
+    def judge(self) -> Judge | None:
+        """The model judge of answers and quoted leads that ``answer.judge`` asks for (None when off)."""
+        return judge_for(self.settings, self.llm)
 
     @property
     def store(self) -> ArchiveStore:
@@ -150,7 +155,7 @@ class Desk:
         return self._search(query, k or self.settings.answer.top_k, _filters(filters, criteria))
 
     def _search(self, query: str, k: int, filters: SearchFilters) -> list[Hit]:
-        query = _require_text(query)
+        query = checked_question(query)
         self.store.require_articles()
         return self.retriever.search(query, k, filters)
 
@@ -201,7 +206,7 @@ class Desk:
     def _statements(self, question: str, filters: SearchFilters) -> Answer | None:
         """For "What has X said about Y?": X's dated statements on Y, quoted; None for other questions or when the
         archive holds no such statement (the question is then answered the ordinary way)."""
-        question = _require_text(question)
+        question = checked_question(question)
         cfg = self.settings.answer
         speaker = parse_speaker_question(question, load_aliases(cfg.speakers_file))
         if speaker is None:
@@ -218,7 +223,7 @@ class Desk:
 
     def _prepare(self, question: str, filters: SearchFilters) -> Prepared | Answer:
         """Retrieve, gate and select evidence; an Answer when newsdesk abstains before asking the model."""
-        question = _require_text(question)
+        question = checked_question(question)
         as_of = filters.as_of or datetime.now(timezone.utc)
         started = time.perf_counter()
         hits = self._search(question, self.settings.answer.top_k, filters)
@@ -239,7 +244,8 @@ class Desk:
         evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)
-        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score) if cfg.lead else None
+        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score,
+                         judge=self.judge) if cfg.lead else None
         return Prepared(question, as_of, hits, evidence, messages, ms_since(started), lead)
 
     def _finish(
@@ -255,7 +261,7 @@ class Desk:
         cfg = self.settings.answer
         sentences = [] if is_abstention(reply) else check_answer(
             reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question,
-            judge=Judge(self.llm, method=cfg.judge) if cfg.judge != "off" else None,
+            judge=self.judge,
         )
         timings = timings.model_copy(update={"check_ms": ms_since(started)})
         # The lead is the source's own words and answers the question's kind, so it stands when the model abstains
@@ -293,7 +299,7 @@ class Desk:
             EmptyIndexError: nothing has been ingested.
             LLMError: the language model failed.
         """
-        question = _require_text(question)
+        question = checked_question(question)
         options = [c.strip() for c in choices if c and c.strip()]
         if not 2 <= len(options) <= len(LETTERS):
             raise InvalidArgumentError(f"give between 2 and {len(LETTERS)} non-empty choices, got {len(options)}")
@@ -385,16 +391,3 @@ class Desk:
 def _filters(filters: SearchFilters | None, criteria: dict[str, Any]) -> SearchFilters:
     # The query's "now" is fixed once per call, so retrieval, the prompt and the answer agree on it.
     return SearchFilters.of(filters, **criteria).at(datetime.now(timezone.utc))
-
-
-def _require_text(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise EmptyQuestionError("the question is empty; ask something, e.g. 'What has Russia said about US strikes?'")
-    question = question.strip()
-    # A pasted page is not a question: it would crowd the passages out of the model's context (and slow BM25).
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionTooLongError(
-            f"the question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,} "
-            "(ask about one thing, e.g. 'What has Russia said about US strikes?')"
-        )
-    return question

@@ -136,6 +136,12 @@ class AnswerSettings(BaseModel):
         "the 1.5B turns 4 of its 19 wrong answers into abstentions and keeps its 59 right ones, ~1.7 s a sentence; "
         "the 0.5B loses 3 of 48 right ones for 4 of 23 wrong). Off by default: too slow or too weak on this machine."
     )
+    judge_model: str | None = Field(
+        None, description="The model that judges (answer.judge) when not the answering one: a bundled model's name "
+        "(local) or the endpoint's model name (openai). With 'reread', the bundled 1.5B judging the 0.5B's answers "
+        "(NEWSDESK_ANSWER__JUDGE_MODEL=qwen2.5-coder-1.5b, the big-model extra) is newsdesk's careful mode: see "
+        "README, Trust. The re-reading judge also tests the quoted lead before it is shown."
+    )
     support: SupportSettings = Field(default_factory=SupportSettings)
     speakers_file: Path | None = Field(
         None, description="A JSON file of speaker aliases merged over the bundled ones (qa/data/speakers.json)."

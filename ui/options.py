@@ -214,8 +214,9 @@ def warm_up(desk: Desk) -> None:
     """Load the bundled model before the first question, saying so once on stderr and timing it apart."""
     # Loading the bundled model takes seconds on first use (joining ~500 MB the very first time): say so once, and
     # time it apart from the answer, so neither is mistaken for the other.
-    llm = desk.llm
-    if getattr(llm, "loaded", True):
-        return
-    click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
-    click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)
+    judge = desk.judge.llm if desk.judge is not None else desk.llm  # a judge may read with a second model
+    for llm in dict.fromkeys([desk.llm, judge]):
+        if getattr(llm, "loaded", True):
+            continue
+        click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
+        click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)

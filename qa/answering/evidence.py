@@ -63,6 +63,14 @@ class Evidence:
         head = f"[{self.marker}] {ref.publisher}, {ref.date}"
         return f"{head}: {ref.title}" if ref.title else head
 
+    def lead_in(self, sentence: Sentence) -> str:
+        """``sentence`` and the one shown before it (the headline for the first): what a judge reads it in."""
+        if sentence not in self.sentences:
+            return sentence.text
+        at = self.sentences.index(sentence)
+        before = self.sentences[at - 1].text if at else (self.hit.article.title or "")
+        return f"{before} {sentence.text}"
+
     @property
     def block(self) -> str:
         """The passage as the prompt shows it: the header line, then the body."""

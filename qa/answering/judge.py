@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index.text import content_words, strip_markers
+from qa.llm.backends import make_llm
 from qa.llm.base import LLM, Message
+from qa.settings import Settings
 
 JUDGE_SYSTEM = "You check answers against news text. Reply with one word: yes or no."
 REREAD_SYSTEM = (
@@ -136,6 +138,26 @@ class Judge:
         """
         return self.llm.complete(reread_messages(question, passage), max_tokens=_REREAD_TOKENS).text.strip()
 
+    def rejects_quote(self, question: str, quote: str, passage: str) -> str | None:
+        """Why the quoted source sentence ``quote`` (read in ``passage``, the quote with the sentence before it) does
+        not answer ``question``; None when it does, or when this judge does not test quotes (``yes-no``).
+
+        A quote is the source's own words, so only re-reading tests it: the model, reading the passage, finds no
+        answer ("none"), or names one the quote does not give (the sentence before it does: "Netflix announced that
+        the wildly popular show is green lit" names no show).
+
+        Raises:
+            LLMError: the model failed.
+        """
+        if self.method != "reread":
+            return None
+        reading = self.reads(question, passage)
+        if not _terms(reading) - {"none"}:
+            return "read alone, the passage gives no answer"
+        if agrees(question, quote, reading):
+            return None
+        return f"read alone, the passage answers with words the quote lacks ({reading[:80]!r})"
+
     def rejects(self, question: str, claim: str, passage: str) -> str | None:
         """Why ``passage`` does not give ``claim`` as the answer to ``question`` by this judge's method; None when
         it does.
@@ -152,3 +174,14 @@ class Judge:
         if probability >= self.threshold:
             return None
         return f"the passage does not state this as the answer (judge {probability:.2f})"
+
+
+def judge_for(settings: Settings, llm: LLM) -> Judge | None:
+    """The judge ``answer.judge`` names (None when off), reading with ``answer.judge_model`` when one is set and with
+    the answering model ``llm`` otherwise: the bundled 1.5B can judge what the fast 0.5B writes."""
+    method = settings.answer.judge
+    if method == "off":
+        return None
+    model = settings.answer.judge_model
+    reader = make_llm(settings.llm.model_copy(update={"model": model}), settings.cache_dir) if model else llm
+    return Judge(reader, method=method)

@@ -17,6 +17,7 @@ from index.embedding import Embedder
 from index.text import Sentence, asks, content_words
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
+from qa.answering.judge import Judge
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election").
@@ -43,6 +44,11 @@ class Lead:
         """The quote as the answer shows it: “…” [n]."""
         return f"“{self.sentence.text.strip()}” [{self.source.marker}]"
 
+    @property
+    def passage(self) -> str:
+        """The quoted sentence with the one shown before it, as a judge reads it."""
+        return self.source.lead_in(self.sentence)
+
     def checked(self) -> AnswerSentence:
         """The lead as a checked answer sentence: supported by the very span it quotes."""
         s = self.sentence
@@ -59,6 +65,7 @@ def find_lead(
     min_word_share: float = 0.6,
     lexical_weight: float = 0.3,
     question_vector: list[float] | None = None,
+    judge: Judge | None = None,
 ) -> Lead | None:
     """The shown sentence that best answers ``question``, or None when none qualifies (see the module docstring).
 
@@ -70,6 +77,8 @@ def find_lead(
         min_word_share: the least share of the question's content words the sentence must hold.
         lexical_weight: weight of the share of the question's content words the sentence holds.
         question_vector: the question's embedding, if already computed.
+        judge: a model judge that tests the lead before it is shown (:meth:`Judge.rejects_quote`): the lead is
+            shown at once as checked text, so a lead it rejects is no lead.
 
     Sources are tried in their retrieval order, which weighs time: a sentence of the best-ranked source that qualifies
     leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
@@ -91,6 +100,8 @@ def find_lead(
         score = cosine(q_vector, vector) + lexical_weight * overlap
         if overlap >= min_word_share and score >= min_score and (best is None or score > best.score):
             best = Lead(source=source, sentence=sentence, score=score)
+    if best is not None and judge is not None and judge.rejects_quote(question, best.sentence.text, best.passage):
+        return None
     return best
 
 

@@ -162,7 +162,7 @@ def _judged(judge: Judge, question: str, claim: str, candidate: tuple[Evidence, 
     """Why the judge rejects the claim's support (None when it accepts): it reads the supporting sentence with
     the one before it, where "he" or "the company" is named."""
     source, sentence = candidate
-    return judge.rejects(question, claim, _lead_in(source, sentence))
+    return judge.rejects(question, claim, source.lead_in(sentence))
 
 
 def _span(sentence: Sentence) -> Span | None:
@@ -203,7 +203,7 @@ def _best_support(
             # Similar in meaning but about something else: "X won the trophy" next to "X was a finalist".
             reason = f"the passage sentence shares too few of its words ({share:.0%})"
         else:
-            reason = (_guard(claim, candidate.text, _window(source, candidate), _lead_in(source, candidate), settings)
+            reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings)
                       or only_reports(question, claim, candidate.text)
                       or _off_question(question, claim, source, candidate, settings.min_question_share))
         if reason is None:
@@ -274,16 +274,6 @@ def _window(source: Evidence, candidate: Sentence) -> str:
     else:  # the headline
         around = shown[:1]
     return " ".join([source.header, *(s.text for s in around)])
-
-
-def _lead_in(source: Evidence, candidate: Sentence) -> str:
-    """The supporting sentence and the one shown before it (the headline for the first)."""
-    shown = source.sentences
-    if candidate not in shown:
-        return candidate.text
-    at = shown.index(candidate)
-    before = shown[at - 1].text if at else (source.hit.article.title or "")
-    return f"{before} {candidate.text}"
 
 
 def _numbers(text: str) -> set[str]:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from evals.judge import judge_answer
 from qa import Desk, SearchFilters, Settings
 from qa.answering.judge import Judge, agrees
-from qa.answering.support import _lead_in, check_answer
+from qa.answering.support import check_answer
 
 LEAD = re.compile(r"^“.*?”\s*\[\d+\]\s*", re.S)
 
@@ -62,7 +62,7 @@ def main(answers: str, archive: str) -> None:
                 after.append(sentence.text)
                 continue
             started = time.perf_counter()
-            reading = judge.reads(row["question"], _lead_in(source, support))
+            reading = judge.reads(row["question"], source.lead_in(support))
             seconds.append(time.perf_counter() - started)
             if agrees(row["question"], sentence.text, reading):
                 after.append(sentence.text)

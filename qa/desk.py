@@ -70,9 +70,10 @@ class Desk:
         self.llm = llm
         self.settings = settings
 
-    @functools.cached_property
+    @property
     def judge(self) -> Judge | None:
-        """The model judge of answers and quoted leads that ``answer.judge`` asks for (None when off)."""
+        """The model judge of answers and quoted leads that ``answer.judge`` asks for (None when off); made per call
+        (it is cheap: a bundled model is loaded once per process), so it follows ``llm`` and ``settings``."""
         return judge_for(self.settings, self.llm)
 
     @property

@@ -35,7 +35,8 @@ class AnswerStream:
     @property
     def lead(self) -> AnswerSentence | None:
         """The quoted source sentence the answer starts with, known before the model writes; when there is one, it
-        is the first piece the stream yields, and it needs no further check (it is the source's own words)."""
+        is the first piece the stream yields, and it needs no further check (it is the source's own words, and a
+        judge, when one is on, has read it already)."""
         prepared = self._prepared
         return prepared.lead.checked() if isinstance(prepared, Prepared) and prepared.lead else None
 

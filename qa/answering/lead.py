@@ -5,8 +5,11 @@ needs checking is that it *answers*. A lead is therefore taken only when it is a
 furniture, not text addressed to a model), adds something the question does not hold (not an echo), gives the kind
 of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most of the
 question's content words, its source's headline counting (a sentence about the council's rent vote resembles "What
-did the council decide about parking?" but does not answer it), and is close to the question in meaning. When no
-sentence qualifies there is no lead, and the answer rests on the model's checked synthesis alone.
+did the council decide about parking?" but does not answer it), and is close to the question in meaning. With the
+re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it, before it is
+shown, and must find the answer in the quote itself ("Netflix announced that the wildly popular show is green lit"
+names no show). When no sentence qualifies there is no lead, and the answer rests on the model's checked synthesis
+alone.
 """
 
 from __future__ import annotations

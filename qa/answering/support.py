@@ -12,8 +12,8 @@ thing the question asks for, in the role it asks about (:mod:`qa.answering.answe
 is not who tested positive), a possibility ("could replace") is not a fact ("replaced"), and the claim with its
 passage must take up the question (a third of its words, as stems: a sentence copied from a story about something
 else matches that story word for word). When a judge is given, the model must also agree that the supporting
-sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled models
-judge poorly or slowly.
+sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B
+judges poorly and the 1.5B (``answer.judge_model``) adds seconds to every answer.
 """
 
 from __future__ import annotations

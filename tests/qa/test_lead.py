@@ -44,3 +44,36 @@ def test_stream_shows_the_lead_before_the_model_writes(fixture_desk):
     assert first.startswith("“The Harbor city council voted") and fixture_desk.llm.prompts == []
     assert "".join(pieces) == reply
     assert stream.answer.text.startswith(first.strip())
+
+
+def _judging(desk, *replies):
+    """The desk with the re-reading judge on, its model replying ``replies`` in turn (the judge reads first)."""
+    desk.settings.answer.judge = "reread"
+    desk.llm = FakeLLM(list(replies))
+    return desk
+
+
+def test_a_judge_that_finds_no_answer_in_the_leads_passage_drops_the_lead(fixture_desk):
+    _judging(fixture_desk, "none", "The council capped annual rent increases at 4 percent.", "4 percent")
+    answer = fixture_desk.ask(RENTS, as_of=FEB_20)
+    read = fixture_desk.llm.prompts[0][1].content
+    assert read.startswith("Passage: Harbor city council caps rents The Harbor city council voted 7-2"), read
+    assert answer.lead is None and answer.text == "The council capped annual rent increases at 4 percent [2]."
+
+
+def test_a_judge_that_reads_another_answer_than_the_quote_drops_the_lead(fixture_desk):
+    _judging(fixture_desk, "Mayor Dana Ruiz")
+    assert fixture_desk.ask_stream(RENTS, as_of=FEB_20).lead is None
+
+
+def test_a_judge_that_reads_the_quotes_own_answer_keeps_the_lead(fixture_desk):
+    _judging(fixture_desk, "4 percent", "The council capped annual rent increases at 4 percent.", "4 percent")
+    answer = fixture_desk.ask(RENTS, as_of=FEB_20)
+    assert answer.lead is not None and answer.text.startswith("“The Harbor city council voted 7-2")
+
+
+def test_the_yes_no_judge_does_not_test_quotes(fixture_desk):
+    fixture_desk.settings.answer.judge = "yes-no"
+    fixture_desk.llm = FakeLLM(["no"])
+    assert fixture_desk.ask_stream(RENTS, as_of=FEB_20).lead is not None
+    assert fixture_desk.llm.prompts == [], "the lead is shown before any model call"

@@ -266,3 +266,16 @@ def test_the_judge_setting_takes_its_old_yes_no_switch():
     assert AnswerSettings(judge="reread").judge == "reread"
     with pytest.raises(ValueError, match="judge"):
         AnswerSettings(judge="maybe")
+
+
+def test_the_judge_reads_with_its_own_model_when_one_is_named(tmp_path):
+    from qa import FakeLLM, Settings
+    from qa.answering.judge import judge_for
+
+    answering = FakeLLM()
+    assert judge_for(Settings(archive=tmp_path), answering) is None, "off by default"
+    same = judge_for(Settings(archive=tmp_path, answer={"judge": "reread"}), answering)
+    assert same.llm is answering and same.method == "reread"
+    other = judge_for(Settings(archive=tmp_path, answer={"judge": "reread", "judge_model": "qwen2.5-coder-1.5b"}),
+                      answering)
+    assert other.llm is not answering and other.llm.name == "qwen2.5-coder-1.5b"

@@ -89,3 +89,27 @@ def test_rereading_the_passage_rejects_the_wrong_entity_it_names(desk, question,
     judge = Judge(desk.llm, method="reread")
     assert judge.rejects(question, wrong, passage), "the bundled model reads another answer in the passage"
     assert judge.rejects(question, right, passage) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "quote", "kept"),
+    [
+        ("Which country's president fled to Singapore?", "Sri Lanka's economic crisis deepens.",
+         "The president fled to Singapore on Thursday after months of protests.", False),
+        # Dev: "Watch Mr. Happy Face get crowned" led the answer to which breed he is.
+        ("What breed of dog won the World's Ugliest Dog contest?",
+         "Mr. Happy Face, a Chinese Crested-Chihuahua mix, won the contest.",
+         "Watch Mr. Happy Face get crowned World's Ugliest Dog here.", False),
+        ("Who won Colombia's presidential election?", "Former rebel Petro wins Colombia's presidency",
+         "Gustavo Petro won Colombia's presidential election on Sunday.", True),
+    ],
+)
+def test_the_judge_model_reads_a_quote_in_its_passage_before_it_leads(desk, question, before, quote, kept):
+    from qa.answering.judge import judge_for
+
+    # The judge reads with a model of its own (here the bundled 0.5B again, named: CI installs no 1.5B).
+    settings = desk.settings.model_copy(update={"answer": desk.settings.answer.model_copy(
+        update={"judge": "reread", "judge_model": "qwen2.5-coder-0.5b"})})
+    judge = judge_for(settings, desk.llm)
+    assert judge.llm is not desk.llm
+    assert (judge.rejects_quote(question, quote, f"{before} {quote}") is None) is kept

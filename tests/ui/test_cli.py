@@ -270,3 +270,32 @@ def test_the_first_search_on_a_machine_says_it_prepares_the_search_model(monkeyp
     monkeypatch.setattr(MiniLMEmbedder, "_query_encoder", None)  # as a new process on the same machine
     again = run("search", "Russia condemns US strikes", "--archive", archive, "--json")
     assert "Preparing" not in again.stderr and json.loads(again.stdout) == json.loads(first.stdout)
+
+
+@pytest.mark.parametrize("by_flag", [True, False])
+def test_ask_prepares_the_judges_own_model_too(fast, tmp_path, monkeypatch, by_flag):
+    class ColdLLM(FakeLLM):
+        loaded = False
+
+        def __init__(self, name, replies):
+            super().__init__(replies)
+            self.name = name
+
+        def warm_up(self) -> float:
+            self.loaded = True
+            return 1.5
+
+    def make(settings, cache_dir):
+        return ColdLLM(settings.model, ["4 percent"] if settings.model == "judge-model" else ["Rents [1]."])
+
+    monkeypatch.setattr("qa.desk.make_llm", make)
+    monkeypatch.setattr("qa.answering.judge.make_llm", make)
+    flag = ["--judge-model", "judge-model"] if by_flag else []
+    if not by_flag:
+        monkeypatch.setenv("NEWSDESK_ANSWER__JUDGE", "reread")
+        monkeypatch.setenv("NEWSDESK_ANSWER__JUDGE_MODEL", "judge-model")
+    archive = str(tmp_path / "a")
+    assert run("sample", "--archive", archive).exit_code == 0
+    output = run("ask", "What did the council decide about rents?", "--archive", archive, *flag).output
+    assert "Preparing the bundled model qwen2.5-coder-0.5b" in output, output
+    assert "Preparing the bundled model judge-model" in output

@@ -30,7 +30,7 @@ from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, com
 from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
 from qa.answering.evidence import select_evidence
 from qa.answering.judge import Judge, judge_for
-from qa.answering.lead import find_lead
+from qa.answering.lead import find_lead, judged_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
 from qa.errors import InvalidArgumentError, checked_question
@@ -245,9 +245,10 @@ class Desk:
         evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)
-        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score,
-                         judge=self.judge) if cfg.lead else None
-        return Prepared(question, as_of, hits, evidence, messages, ms_since(started), lead)
+        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score) if cfg.lead else None
+        judge = self.judge
+        return Prepared(question, as_of, hits, evidence, messages, ms_since(started), lead,
+                        lead_awaits_judge=lead is not None and judge is not None and judge.reads_quotes)
 
     def _finish(
         self, prepared: Prepared, reply: str, generate_ms: float, prompt_tokens: int, completion_tokens: int
@@ -256,13 +257,14 @@ class Desk:
         started = time.perf_counter()
         timings = Timings(retrieve_ms=prepared.retrieve_ms, generate_ms=generate_ms, prompt_tokens=prompt_tokens,
                           completion_tokens=completion_tokens)
-        lead = prepared.lead.checked() if prepared.lead else None
+        judge = self.judge
+        quoted = judged_lead(prepared.question, prepared.lead, judge)
+        lead = quoted.checked() if quoted else None
         answer = functools.partial(Answer, question=prepared.question, hits=prepared.hits, as_of=prepared.as_of,
                                    model=self.llm.name, lead=lead)
         cfg = self.settings.answer
         sentences = [] if is_abstention(reply) else check_answer(
-            reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question,
-            judge=self.judge,
+            reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question, judge=judge,
         )
         timings = timings.model_copy(update={"check_ms": ms_since(started)})
         # The lead is the source's own words and answers the question's kind, so it stands when the model abstains

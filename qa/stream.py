@@ -35,10 +35,14 @@ class AnswerStream:
     @property
     def lead(self) -> AnswerSentence | None:
         """The quoted source sentence the answer starts with, known before the model writes; when there is one, it
-        is the first piece the stream yields, and it needs no further check (it is the source's own words, and a
-        judge, when one is on, has read it already)."""
+        is the first piece the stream yields, and it needs no further check (it is the source's own words).
+
+        None when a judge is still to read the lead (``answer.judge="reread"``): the first piece is then the quote
+        as draft text, and the checked ``answer`` keeps it only if the judge agrees."""
         prepared = self._prepared
-        return prepared.lead.checked() if isinstance(prepared, Prepared) and prepared.lead else None
+        if not isinstance(prepared, Prepared) or prepared.lead is None or prepared.lead_awaits_judge:
+            return None
+        return prepared.lead.checked()
 
     def __iter__(self) -> Iterator[str]:
         if isinstance(self._prepared, Answer):
@@ -78,6 +82,7 @@ class Prepared:
     messages: list[Message]
     retrieve_ms: float
     lead: Lead | None = None
+    lead_awaits_judge: bool = False  # a judge reads the lead after the model writes: until then it is draft text
 
 
 def ms_since(started: float) -> float:

@@ -138,6 +138,11 @@ class Judge:
         """
         return self.llm.complete(reread_messages(question, passage), max_tokens=_REREAD_TOKENS).text.strip()
 
+    @property
+    def reads_quotes(self) -> bool:
+        """Whether :meth:`rejects_quote` can reject a quote (only the re-reading judge tests them)."""
+        return self.method == "reread"
+
     def rejects_quote(self, question: str, quote: str, passage: str) -> str | None:
         """Why the quoted source sentence ``quote`` (read in ``passage``, the quote with the sentence before it) does
         not answer ``question``; None when it does, or when this judge does not test quotes (``yes-no``).
@@ -149,7 +154,7 @@ class Judge:
         Raises:
             LLMError: the model failed.
         """
-        if self.method != "reread":
+        if not self.reads_quotes:
             return None
         reading = self.reads(question, passage)
         if not _terms(reading) - {"none"}:

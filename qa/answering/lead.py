@@ -6,10 +6,11 @@ furniture, not text addressed to a model), adds something the question does not 
 of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most of the
 question's content words, its source's headline counting (a sentence about the council's rent vote resembles "What
 did the council decide about parking?" but does not answer it), and is close to the question in meaning. With the
-re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it, before it is
-shown, and must find the answer in the quote itself ("Netflix announced that the wildly popular show is green lit"
-names no show). When no sentence qualifies there is no lead, and the answer rests on the model's checked synthesis
-alone.
+re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find the
+answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the lead
+is then streamed as draft text, and kept only if the judge agrees, after the model has written (judging it first
+would delay the first words by a re-reading, ~2 s with the 1.5B). When no sentence qualifies there is no lead, and
+the answer rests on the model's checked synthesis alone.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ def find_lead(
     min_word_share: float = 0.6,
     lexical_weight: float = 0.3,
     question_vector: list[float] | None = None,
-    judge: Judge | None = None,
 ) -> Lead | None:
     """The shown sentence that best answers ``question``, or None when none qualifies (see the module docstring).
 
@@ -80,8 +80,6 @@ def find_lead(
         min_word_share: the least share of the question's content words the sentence must hold.
         lexical_weight: weight of the share of the question's content words the sentence holds.
         question_vector: the question's embedding, if already computed.
-        judge: a model judge that tests the lead before it is shown (:meth:`Judge.rejects_quote`): the lead is
-            shown at once as checked text, so a lead it rejects is no lead.
 
     Sources are tried in their retrieval order, which weighs time: a sentence of the best-ranked source that qualifies
     leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
@@ -103,9 +101,15 @@ def find_lead(
         score = cosine(q_vector, vector) + lexical_weight * overlap
         if overlap >= min_word_share and score >= min_score and (best is None or score > best.score):
             best = Lead(source=source, sentence=sentence, score=score)
-    if best is not None and judge is not None and judge.rejects_quote(question, best.sentence.text, best.passage):
-        return None
     return best
+
+
+def judged_lead(question: str, lead: Lead | None, judge: Judge | None) -> Lead | None:
+    """``lead``, unless ``judge`` re-reads its passage and finds no answer in the quote (:meth:`Judge.rejects_quote`;
+    the yes/no judge does not test quotes)."""
+    if lead is None or judge is None or judge.rejects_quote(question, lead.sentence.text, lead.passage) is None:
+        return lead
+    return None
 
 
 def _may_lead(question: str, text: str, source: Evidence) -> bool:

@@ -47,27 +47,35 @@ def test_stream_shows_the_lead_before_the_model_writes(fixture_desk):
 
 
 def _judging(desk, *replies):
-    """The desk with the re-reading judge on, its model replying ``replies`` in turn (the judge reads first)."""
+    """The desk with the re-reading judge on, its model replying ``replies`` in turn: the answer, then the judge's
+    reading of the lead, then its readings of the model's sentences."""
     desk.settings.answer.judge = "reread"
     desk.llm = FakeLLM(list(replies))
     return desk
 
 
+REPLY = "The council capped annual rent increases at 4 percent."
+
+
 def test_a_judge_that_finds_no_answer_in_the_leads_passage_drops_the_lead(fixture_desk):
-    _judging(fixture_desk, "none", "The council capped annual rent increases at 4 percent.", "4 percent")
+    _judging(fixture_desk, REPLY, "none", "4 percent")
     answer = fixture_desk.ask(RENTS, as_of=FEB_20)
-    read = fixture_desk.llm.prompts[0][1].content
+    read = fixture_desk.llm.prompts[1][1].content
     assert read.startswith("Passage: Harbor city council caps rents The Harbor city council voted 7-2"), read
     assert answer.lead is None and answer.text == "The council capped annual rent increases at 4 percent [2]."
 
 
-def test_a_judge_that_reads_another_answer_than_the_quote_drops_the_lead(fixture_desk):
-    _judging(fixture_desk, "Mayor Dana Ruiz")
-    assert fixture_desk.ask_stream(RENTS, as_of=FEB_20).lead is None
+def test_a_lead_awaiting_the_judge_is_streamed_as_draft_and_dropped_when_read_otherwise(fixture_desk):
+    _judging(fixture_desk, REPLY, "Mayor Dana Ruiz", "4 percent")
+    stream = fixture_desk.ask_stream(RENTS, as_of=FEB_20)
+    assert stream.lead is None, "not shown as checked text before the judge has read it"
+    pieces = list(stream)
+    assert pieces[0].startswith("“The Harbor city council voted 7-2"), "the quote still comes first, as draft"
+    assert stream.answer.lead is None and not stream.answer.text.startswith("“")
 
 
 def test_a_judge_that_reads_the_quotes_own_answer_keeps_the_lead(fixture_desk):
-    _judging(fixture_desk, "4 percent", "The council capped annual rent increases at 4 percent.", "4 percent")
+    _judging(fixture_desk, REPLY, "4 percent", "4 percent")
     answer = fixture_desk.ask(RENTS, as_of=FEB_20)
     assert answer.lead is not None and answer.text.startswith("“The Harbor city council voted 7-2")
 
@@ -76,4 +84,4 @@ def test_the_yes_no_judge_does_not_test_quotes(fixture_desk):
     fixture_desk.settings.answer.judge = "yes-no"
     fixture_desk.llm = FakeLLM(["no"])
     assert fixture_desk.ask_stream(RENTS, as_of=FEB_20).lead is not None
-    assert fixture_desk.llm.prompts == [], "the lead is shown before any model call"
+    assert fixture_desk.llm.prompts == [], "the lead is shown as checked text before any model call"

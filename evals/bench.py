@@ -147,9 +147,9 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
         stream = desk.ask_stream(query.text, query_filters(query))
         # The lead, when there is one, is the first piece; the model's words follow it. An answer made without the
         # model is there before the stream is read, and arrives as one piece.
-        model_pieces_from = 1 if stream.lead is not None else 0
+        model_pieces_from = 1 if stream.quoted else 0  # a lead awaiting the judge comes first too, as draft
         by_model = stream.answer is None
-        led += stream.lead is not None
+        led += stream.quoted
         for n, _ in enumerate(stream):
             now = (time.perf_counter() - started) * 1000
             if n == 0:

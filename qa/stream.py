@@ -44,6 +44,12 @@ class AnswerStream:
             return None
         return prepared.lead.checked()
 
+    @property
+    def quoted(self) -> bool:
+        """Whether the first piece is the quoted lead: shown as checked text (``lead``), or as draft text while a
+        judge is still to read it."""
+        return isinstance(self._prepared, Prepared) and self._prepared.lead is not None
+
     def __iter__(self) -> Iterator[str]:
         if isinstance(self._prepared, Answer):
             yield self._prepared.text

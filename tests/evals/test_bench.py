@@ -23,6 +23,13 @@ def test_answers_are_timed_to_the_first_text_the_models_first_token_and_the_chec
     assert timed.prompt_tokens_mean > 0
 
 
+def test_a_lead_awaiting_the_judge_counts_as_a_lead_not_as_the_models_first_token(fixture_desk):
+    fixture_desk.settings.answer.judge = "reread"
+    fixture_desk.llm = FakeLLM(["The council capped annual rent increases at 4 percent [1].", "4 percent"])
+    timed = benchmark_answers(fixture_desk, [BenchQuery(text="What did the Harbor city council decide on rents?")])
+    assert timed.led == 1 and timed.first_text_p50_ms < timed.first_token_p50_ms
+
+
 @pytest.mark.slow
 def test_with_the_bundled_model_the_lead_is_shown_before_the_model_has_read_its_prompt(fixture_desk):
     timed = benchmark_answers(fixture_desk, [BenchQuery(text="What did the Harbor city council decide on rents?")])

@@ -10,8 +10,9 @@ It judges one of two ways (``answer.judge``):
   "no" as its first token (one token generated, so a call costs only its short prompt): a probability can be
   thresholded and measured, and it never rambles.
 - ``reread``: the model answers the question again from the supporting passage alone, in a few words copied from
-  it, without seeing the claim; the claim stands only if that reading names one of the claim's new words (or finds
-  nothing new to name). Reading a passage for one answer is an easier task than judging another's: "Which island
+  it, without seeing the claim; the claim stands only if that reading names one of the claim's new words (a reading
+  of "none" rejects it too: the passage, read alone, does not give that answer; one that only repeats the
+  question is no evidence either way). Reading a passage for one answer is an easier task than judging another's: "Which island
   nation plunged into chaos, prompting its leader to flee?" read from "Sri Lanka's president fled to Singapore" gives
   "Sri Lanka", which rejects the claim "Singapore".
 """
@@ -65,21 +66,30 @@ def _terms(text: str) -> set[str]:
 
 def agrees(question: str, claim: str, reading: str) -> bool:
     """Whether a model's own reading of the supporting passage agrees with the claim: it names one of the claim's
-    new words (those the question lacks), or nothing new (it found no answer, or only repeated the question), which
-    is no evidence against the claim.
+    new words (those the question lacks), or only repeats the question's words, which is no evidence either way. A
+    reading of "none" disagrees: read alone, the passage does not give the answer the claim takes from it.
 
     Example:
         >>> q = "Which island nation plunged into chaos, prompting its leader to flee?"
         >>> agrees(q, "The island nation is Singapore [2].", "Sri Lanka"), agrees(q, "Sri Lanka did [1].", "Sri Lanka")
         (False, True)
-        >>> agrees(q, "Sri Lanka did [1].", "none"), agrees("How much have prices risen?", "By 41.6% [1].", "38.4%")
-        (True, False)
+        >>> agrees(q, "Sri Lanka did [1].", "none"), agrees(q, "Sri Lanka did [1].", "the island nation")
+        (False, True)
+        >>> agrees("How much have prices risen?", "By 41.6% [1].", "38.4%")
+        False
         >>> agrees("How many were hurt?", "Dozens were hurt [2].", "2")  # the marker is no answer of 2
         False
     """
+    if _finds_nothing(reading):
+        return False
     asked = _terms(question)
-    named = _terms(reading) - asked - {"none"}
+    named = _terms(reading) - asked
     return not named or bool(named & (_terms(claim) - asked))
+
+
+def _finds_nothing(reading: str) -> bool:
+    # The reply the prompt asks for when the passage does not say ("none", "None.", or nothing at all).
+    return re.sub(r"\W", "", reading).lower() in ("", "none")
 
 
 def yes_probability(logprobs: dict[str, float], text: str) -> float:
@@ -156,12 +166,15 @@ class Judge:
         """
         if not self.reads_quotes:
             return None
+        return self._reread(question, quote, passage)
+
+    def _reread(self, question: str, claim: str, passage: str) -> str | None:
         reading = self.reads(question, passage)
-        if not _terms(reading) - {"none"}:
-            return "read alone, the passage gives no answer"
-        if agrees(question, quote, reading):
+        if agrees(question, claim, reading):
             return None
-        return f"read alone, the passage answers with words the quote lacks ({reading[:80]!r})"
+        if _finds_nothing(reading):
+            return "read alone, the passage gives no answer"
+        return f"read alone, the passage answers otherwise ({reading[:80]!r})"
 
     def rejects(self, question: str, claim: str, passage: str) -> str | None:
         """Why ``passage`` does not give ``claim`` as the answer to ``question`` by this judge's method; None when
@@ -171,10 +184,7 @@ class Judge:
             LLMError: the model failed.
         """
         if self.method == "reread":
-            reading = self.reads(question, passage)
-            if agrees(question, claim, reading):
-                return None
-            return f"read alone, the passage answers otherwise ({reading[:80]!r})"
+            return self._reread(question, claim, passage)
         probability = self.supports(question, claim, passage)
         if probability >= self.threshold:
             return None

@@ -250,9 +250,12 @@ def test_a_rereading_that_names_another_answer_rejects_the_claim(sources, embedd
     assert kept.supported, kept.reason
     prompt = agreeing.llm.prompts[0][1].content
     assert prompt.startswith("Passage: ") and "Harbor city council voted 7-2" in prompt and claim not in prompt
-    [unsure] = check_answer(claim, sources, embedder, SupportSettings(), question=question,
-                            judge=Judge(FakeLLM(["none"]), method="reread"))
-    assert unsure.supported, "finding no answer in the sentence is no evidence against the claim"
+    [echoed] = check_answer(claim, sources, embedder, SupportSettings(), question=question,
+                            judge=Judge(FakeLLM(["the Harbor council"]), method="reread"))
+    assert echoed.supported, "a reading that only repeats the question is no evidence against the claim"
+    [unanswered] = check_answer(claim, sources, embedder, SupportSettings(), question=question,
+                                judge=Judge(FakeLLM(["None."]), method="reread"))
+    assert not unanswered.supported and "gives no answer" in unanswered.reason, "the passage does not give it"
     [rejected] = check_answer(claim, sources, embedder, SupportSettings(), question=question,
                               judge=Judge(FakeLLM(["7-2"]), method="reread"))
     assert not rejected.supported and "answers otherwise ('7-2')" in rejected.reason, rejected.reason

@@ -11,10 +11,10 @@ It judges one of two ways (``answer.judge``):
   thresholded and measured, and it never rambles.
 - ``reread``: the model answers the question again from the supporting passage alone, in a few words copied from
   it, without seeing the claim; the claim stands only if that reading names one of the claim's new words (a reading
-  of "none" rejects it too: the passage, read alone, does not give that answer; one that only repeats the
-  question is no evidence either way). Reading a passage for one answer is an easier task than judging another's: "Which island
-  nation plunged into chaos, prompting its leader to flee?" read from "Sri Lanka's president fled to Singapore" gives
-  "Sri Lanka", which rejects the claim "Singapore".
+  of "none" rejects it too: the passage, read alone, does not give that answer; one that only repeats the question
+  is no evidence either way). Reading a passage for one answer is an easier task than judging another's: "Which
+  island nation plunged into chaos, prompting its leader to flee?" read from "Sri Lanka's president fled to
+  Singapore" gives "Sri Lanka", which rejects the claim "Singapore". The quoted lead is read the same way.
 """
 
 from __future__ import annotations

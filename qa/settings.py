@@ -141,7 +141,7 @@ class AnswerSettings(BaseModel):
         None, description="The model that judges (answer.judge) when not the answering one: a bundled model's name "
         "(local) or the endpoint's model name (openai). Careful mode is the bundled 1.5B judging the 0.5B's answers "
         "(--judge-model qwen2.5-coder-1.5b, the big-model extra): on 120 dev questions, answered-and-wrong 0.208 -> "
-        "0.150 with every right answer kept, checked answer p50 6.85 -> 8.03 s (README, Measured)."
+        "0.142 with every right answer kept, checked answer p50 6.85 -> 8.03 s (README, Measured)."
     )
     support: SupportSettings = Field(default_factory=SupportSettings)
     speakers_file: Path | None = Field(

@@ -48,7 +48,7 @@ def record_of(row: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {"retrieved": row.get("retrieved") or [], "error": row.get("error")}
     if row.get("answer") is not None:
         record["answer"] = {key: row.get(key) for key in (
-            "abstained", "citations", "mc_choice", "mc_reply", "mc_text_choice", "mc_text_reply")}
+            "abstained", "citations", "mc_choice", "mc_reply", "mc_text_choice", "mc_text_reply", "checked")}
         record["answer"]["text"] = row["answer"]
         record["answer"]["citations"] = row.get("citations") or []
     return record

@@ -326,6 +326,7 @@ def _score(
                 "mc_reply": answer.get("mc_reply") if answer else None,
                 "mc_text_choice": answer.get("mc_text_choice") if answer else None,
                 "mc_text_reply": answer.get("mc_text_reply") if answer else None,
+                "checked": answer.get("checked") if answer else None,
                 "unanswerable": q.unanswerable, "excluded": list(removed.get(q.qid, ())),
                 "correct": correct_flags(flags[name][q.qid]), "error": record.get("error"),
             })

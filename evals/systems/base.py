@@ -86,6 +86,9 @@ class AnswerRecord:
         mc_text_reply: the model's raw reply to the letter-free prompt.
         first_text_ms: milliseconds from the answer call to the first piece of text it yielded (systems that stream
             their answer; None otherwise).
+        checked: what a system that checks its model's sentences decided about each (``text``, ``supported``,
+            ``reason``), the quoted lead first, rejected ones included, so a run can be read for why it abstained
+            and replayed with other checks on the same model text.
     """
 
     text: str
@@ -99,6 +102,7 @@ class AnswerRecord:
     mc_text_choice: int | None = None
     mc_text_reply: str | None = None
     first_text_ms: float | None = None
+    checked: list[dict[str, Any]] = field(default_factory=list)
 
     def set_picks(self, pick: ChoicePick) -> AnswerRecord:
         """Fill in the multiple-choice fields."""

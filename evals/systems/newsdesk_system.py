@@ -72,6 +72,8 @@ class NewsdeskSystem:
             tokens_in=answer.timings.prompt_tokens,
             tokens_out=answer.timings.completion_tokens,
             first_text_ms=first_text_ms,
+            checked=[{"text": s.text, "supported": s.supported, "reason": s.reason}
+                     for s in ([answer.lead] if answer.lead else []) + answer.sentences],
         ).set_picks(pick)
 
     def close(self) -> None:

@@ -109,8 +109,7 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     asked = _question_words(question) | content_words(question)
     if kind == "who":
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new).
-        names = [n for n in _NAME.findall(claim) if _is_new(n, asked)]
-        return None if names else "it names nobody, and the question asks who"
+        return None if _new_names(claim, asked, context) else "it names nobody, and the question asks who"
     if kind == "which":
         if _new_names(claim, asked, context):
             return None
@@ -130,14 +129,20 @@ def _asked_kind(question: str) -> str:
 def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
     """Names in ``claim`` that the question does not hold: capitalised words past the sentence's first (not months
     or weekdays), and the first word too when another capitalised word follows it ("American Airlines trims …") or
-    the context capitalises it mid-sentence ("Walmart announced …"), so that "Flights are …" names nothing."""
+    the context capitalises it mid-sentence ("Walmart announced …", "Google's stock …"), so that "Flights are …"
+    names nothing."""
     names = [n for n in _NAME.findall(claim) if _is_new(n, asked)]
     opening = re.match(r"\W*([A-Z][\w'’\-]*)(\s+[A-Z])?", claim)
     if opening and _is_new(opening.group(1), asked) and opening.group(1).lower() not in STOPWORDS:
-        known = opening.group(2) or opening.group(1).lower() in {n.lower() for n in _NAME.findall(context)}
+        known = opening.group(2) or _bare(opening.group(1)) in {_bare(n) for n in _NAME.findall(context)}
         if known:
             names.append(opening.group(1))
     return names
+
+
+def _bare(word: str) -> str:
+    """``word`` lowercased without a possessive ending: "Google's" → "google"."""
+    return re.sub(r"['’]s?$", "", word.lower())
 
 
 def _question_words(question: str) -> set[str]:

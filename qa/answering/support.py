@@ -38,9 +38,40 @@ _NAME_STOP = frozenset("The A An In On At For And But It This That These Those H
                        "Our Your According".split())
 
 
+# How small models open a sentence about the prompt rather than the news: "According to the news excerpt,",
+# "Based on the information provided in the excerpts,", "The excerpt states that". It is no claim, and its words
+# (none of them in the source) would count against the sentence's share of the source's words.
+_PREAMBLE = re.compile(
+    r"^\s*(?:(?:according to|based on|as (?:stated|mentioned|reported) in|from|in) (?:the )?"
+    r"(?:information (?:provided |given )?in (?:the )?)?(?:news )?(?:excerpts?|passages?|sources?|articles?)"
+    r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*,\s*"
+    r"|(?:the )?(?:news )?(?:excerpts?|passages?|sources?|articles?)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+"
+    r"(?:states?|says?|mentions?|reports?|indicates?|notes?|shows?)(?:\s+that\b|\s*:)\s*)",
+    re.IGNORECASE,
+)
+
+
+def without_preamble(sentence: str) -> str:
+    """``sentence`` without an opening about the excerpts ("According to the news excerpt, …"), capitalised.
+
+    Example:
+        >>> without_preamble("According to the news excerpt [2], Colombia elected a leftist.")
+        'Colombia elected a leftist.'
+        >>> without_preamble("The excerpt states that rents were capped [1].")
+        'Rents were capped [1].'
+        >>> without_preamble("According to the police, two died [1].")
+        'According to the police, two died [1].'
+    """
+    rest = _PREAMBLE.sub("", sentence, count=1)
+    if rest == sentence or not content_words(strip_markers(rest)):
+        return sentence
+    return rest[:1].upper() + rest[1:]
+
+
 def answer_sentences(text: str) -> list[str]:
     """Split an answer into the sentences to check: :func:`index.text.split_answer`, with a piece that has no
-    content words ("It was.") joined to the sentence before it.
+    content words ("It was.") joined to the sentence before it, and each without an opening about the excerpts
+    (:func:`without_preamble`).
 
     Example:
         >>> answer_sentences("Prices rose. [1] Sales fell [2]. Rents eased.")
@@ -49,7 +80,7 @@ def answer_sentences(text: str) -> list[str]:
         ['Nichelle Nichols portrayed Lt. Uhura [3].']
     """
     merged: list[str] = []
-    for piece in split_answer(text):
+    for piece in map(without_preamble, split_answer(text)):
         if merged and not content_words(strip_markers(piece)):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
@@ -203,7 +234,8 @@ def _best_support(
             # Similar in meaning but about something else: "X won the trophy" next to "X was a finalist".
             reason = f"the passage sentence shares too few of its words ({share:.0%})"
         else:
-            reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings)
+            reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings,
+                             question)
                       or only_reports(question, claim, candidate.text)
                       or _off_question(question, claim, source, candidate, settings.min_question_share))
         if reason is None:
@@ -233,14 +265,16 @@ def _off_question(question: str, claim: str, source: Evidence, candidate: Senten
     return f"it and its passage take up too few of the question's words ({share:.0%}): they are about something else"
 
 
-def _guard(claim: str, sentence: str, source_text: str, lead_in: str, settings: SupportSettings) -> str | None:
+def _guard(
+    claim: str, sentence: str, source_text: str, lead_in: str, settings: SupportSettings, question: str = ""
+) -> str | None:
     """Why the claim is not what the source says, by numbers, names and negation; None when they agree.
 
     ``source_text`` is the supporting sentence with its neighbours and the source's header; ``lead_in`` is the
-    supporting sentence and the one before it (where "he" or "the company" is named).
+    supporting sentence and the one before it (where "he" or "the company" is named). A term with a number that the
+    question holds is not the claim's news, so the source need not repeat it ("Covid-19" where it says "COVID").
     """
-    source_numbers = _numbers(source_text)
-    missing = sorted(_numbers(claim) - source_numbers)
+    missing = sorted(_numbers(_without_numbered_terms(claim, question)) - _numbers(source_text))
     if missing:
         return f"the passage does not mention {', '.join(missing)}"
     lower = source_text.lower()
@@ -274,6 +308,13 @@ def _window(source: Evidence, candidate: Sentence) -> str:
     else:  # the headline
         around = shown[:1]
     return " ".join([source.header, *(s.text for s in around)])
+
+
+def _without_numbered_terms(claim: str, question: str) -> str:
+    """``claim`` without the terms holding a digit that ``question`` holds too ("Covid-19", "20-for-1")."""
+    for term in {t.strip(".,;:!?()\"'“”’") for t in re.findall(r"\S*\d\S*", question)}:
+        claim = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", " ", claim, flags=re.IGNORECASE)
+    return claim
 
 
 def _numbers(text: str) -> set[str]:

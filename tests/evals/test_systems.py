@@ -142,4 +142,7 @@ def test_newsdesk_streams_its_answer_and_times_the_first_text(tiny, hash_setting
     assert 200 <= record.first_text_ms < 300, record.first_text_ms  # the third piece, not the first (or the last)
     assert record.ms >= record.first_text_ms + 200, "the stream is read to its end before the answer is taken"
     assert (record.text, record.abstained) == (checked.text, checked.abstained)
+    # Every sentence the check read is kept with its verdict, rejected ones too, the quoted lead first.
+    read = ([checked.lead] if checked.lead else []) + checked.sentences
+    assert read and record.checked == [{"text": s.text, "supported": s.supported, "reason": s.reason} for s in read]
     desk.close()

@@ -69,6 +69,16 @@ def test_a_sentence_opening_with_a_name_answers_which_when_the_source_capitalise
     assert missing_answer_type(question, "Flights are cut [1].", context=source) is not None
 
 
+def test_an_opening_name_answers_who_too_possessive_included():
+    # Dev: "Which company's stock …?" is read as "who"; the 0.5B's right answer opens with the company's name.
+    question = "Which company’s stock became cheaper after a 20-for-1 stock split this week?"
+    sentence = "Google's stock became cheaper after a 20-for-1 stock split this week [1]."
+    source = "The split makes shares of Google parent Alphabet cheaper for everyday investors."
+    assert asked_type(question) == "who"
+    assert missing_answer_type(question, sentence, context=source) is None
+    assert missing_answer_type(question, sentence) == "it names nobody, and the question asks who"
+
+
 @pytest.mark.parametrize(("question", "sentence", "reversed_"), [
     ("Who could replace Boris Johnson?", "Boris Johnson could replace Jeremy Hunt [3].", True),
     ("Who could replace Boris Johnson?", "Rishi Sunak could replace Boris Johnson [1].", False),

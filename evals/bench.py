@@ -16,6 +16,7 @@ from evals.metrics import dedupe, hits_at_k, mean, mrr_at_k, percentile
 from qa.desk import Desk
 from qa.errors import InvalidArgumentError
 from qa.filters import SearchFilters
+from qa.llm.local import LocalLLM, llama_cpp_cpu_features
 
 
 class SearchBenchmark(BaseModel):
@@ -125,6 +126,10 @@ class AnswerBenchmark(BaseModel):
     answered_by_model: int = Field(description="Answers the LLM wrote (the rest abstained before it was asked).")
     led: int = Field(description="Answers that began with a quoted lead from a source.")
     model: str
+    llama_cpp: list[str] = Field(
+        default_factory=list,
+        description="CPU instruction sets of the llama.cpp build that ran the bundled model (empty for an endpoint)."
+    )
 
 
 def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchmark:
@@ -171,6 +176,7 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
         answered_by_model=len(prompt_tokens),
         led=led,
         model=desk.llm.name,
+        llama_cpp=llama_cpp_cpu_features() if isinstance(desk.llm, LocalLLM) else [],
     )
 
 

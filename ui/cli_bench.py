@@ -128,6 +128,8 @@ def render(result: BaseModel) -> str:
             f"first text p50 {result.first_text_p50_ms} ms, p95 {result.first_text_p95_ms} ms; "
             f"model's first token p50 {result.first_token_p50_ms} ms, p95 {result.first_token_p95_ms} ms; "
             f"checked answer p50 {result.answer_p50_ms} ms, p95 {result.answer_p95_ms} ms"
+            + (f"; llama.cpp built for {' '.join(f for f in result.llama_cpp if f.startswith('AVX'))}"
+               if result.llama_cpp else "")
         )
     assert isinstance(result, SearchBenchmark)
     text = (

@@ -222,3 +222,16 @@ class LocalLLM:
             finally:
                 cancelled.set()
                 worker.join()  # llama.cpp stops at its next piece; the lock is released only after that
+
+
+def llama_cpp_cpu_features() -> list[str]:
+    """The CPU instruction sets the installed llama.cpp was built to use, e.g. ``["AVX", "AVX2", "FMA", ...]``.
+
+    The xllamacpp wheel is built for AVX2; rebuilt for an AVX-512 CPU (see the README) it reads prompts faster, so
+    benchmarks name the build they measured.
+    """
+    import xllamacpp
+
+    info = xllamacpp.get_system_info()  # "CPU : SSE3 = 1 | AVX2 = 1 | ... | OPENMP = 1 | REPACK = 1 |"
+    return [name.strip() for name, on in (p.split("=") for p in info.split(":", 1)[-1].split("|") if "=" in p)
+            if on.strip() == "1"]

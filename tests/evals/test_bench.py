@@ -21,6 +21,7 @@ def test_answers_are_timed_to_the_first_text_the_models_first_token_and_the_chec
     assert 0 < timed.first_text_p50_ms <= timed.first_token_p50_ms <= timed.answer_p95_ms
     assert timed.first_token_p50_ms == timed.first_token_p95_ms
     assert timed.prompt_tokens_mean > 0
+    assert timed.llama_cpp == [], "no llama.cpp build ran a fake model"
 
 
 def test_a_lead_awaiting_the_judge_counts_as_a_lead_not_as_the_models_first_token(fixture_desk):
@@ -36,3 +37,5 @@ def test_with_the_bundled_model_the_lead_is_shown_before_the_model_has_read_its_
     assert (timed.answered_by_model, timed.led, timed.model) == (1, 1, "qwen2.5-coder-0.5b")
     assert timed.first_text_p50_ms < timed.first_token_p50_ms < timed.answer_p50_ms
     assert timed.prompt_tokens_mean > 50, "the model read a prompt with the passages"
+    # The build that ran it is named, so figures from a wheel and from a build for this CPU are told apart.
+    assert "AVX2" in timed.llama_cpp and "REPACK" in timed.llama_cpp

@@ -145,6 +145,18 @@ def test_bench_answers_prints_first_text_first_token_and_checked_answer_times(fa
     assert timed["answer_p50_ms"] > 0 and timed["first_text_p50_ms"] > 0
     text = run("bench", str(questions), "--archive", archive, "--answers").output
     assert "first text p50" in text and "checked answer p50" in text, text
+    assert "llama.cpp built for" not in text, "a fake model ran on no llama.cpp build"
+
+
+def test_bench_answers_names_the_llama_cpp_build():
+    from evals.bench import AnswerBenchmark
+    from ui.cli_bench import render
+
+    timed = AnswerBenchmark(questions=1, first_text_p50_ms=1, first_text_p95_ms=1, first_token_p50_ms=2,
+                            first_token_p95_ms=2, answer_p50_ms=3, answer_p95_ms=3, prompt_tokens_mean=600,
+                            answered_by_model=1, led=0, model="qwen2.5-coder-0.5b",
+                            llama_cpp=["SSE3", "AVX", "AVX2", "AVX512", "OPENMP"])
+    assert render(timed).endswith("; llama.cpp built for AVX AVX2 AVX512")
 
 
 def test_bench_search_scores_queries_whose_gold_article_is_in_the_archive(fast, fixture_articles, tmp_path):

@@ -2,7 +2,8 @@
 
 Usage: ``python replay.py ANSWERS.jsonl EVAL_ARCHIVE OUT.json``. For each question it re-retrieves the passages and
 re-picks the lead (through ``Desk._prepare``, a private step, so the script lives with the runs it re-reads), checks
-the run's model sentences (its own quoted lead left out) with today's check, and judges the lead and the kept
+the run's model sentences (its own quoted lead left out; all of them where the run recorded ``checked``) with today's
+check, and judges the lead and the kept
 sentences with the eval's answer judge ("abstain" when nothing is left). OUT.json maps each question id to its verdict
 and answer; the counts are printed. Run it at two commits and compare the files to see what a change does.
 """
@@ -32,7 +33,7 @@ def main(answers: str, archive: str, out: str) -> None:
         if not hasattr(prepared, "evidence"):  # the gate abstained: no passage is close to the question
             verdicts[row["qid"]] = {"verdict": "abstain", "question": row["question"], "answer": ""}
             continue
-        text = "" if row["abstained"] else LEAD.sub("", row["answer"] or "", count=1)
+        text = _model_text(row)
         checked = check_answer(text, prepared.evidence, desk.embedder, desk.settings.answer.support,
                                question=row["question"]) if text.strip() else []
         lead = [prepared.lead.text] if prepared.lead else []
@@ -47,6 +48,18 @@ def main(answers: str, archive: str, out: str) -> None:
     with open(out, "w", encoding="utf-8") as file:
         json.dump(verdicts, file, indent=1)
     print(Counter(v["verdict"] for v in verdicts.values()))
+
+
+def _model_text(row: dict) -> str:
+    """The model's sentences: all of them, rejected ones too, where the run recorded them (``checked``, since
+    c0c979f), so a looser check can be replayed; else the shown answer without its quoted lead (only what the
+    check kept: a replay on such a run can reject more, never accept more)."""
+    if row.get("checked") is not None:
+        sentences = [s["text"] for s in row["checked"]]
+        if sentences and not LEAD.sub("", sentences[0], count=1).strip():  # the quoted lead comes first, alone
+            sentences = sentences[1:]
+        return " ".join(sentences)
+    return "" if row["abstained"] else LEAD.sub("", row["answer"] or "", count=1)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Checking an answer sentence by sentence against the passages it cites.
 
 A sentence is *supported* when one sentence of a cited source (or its headline) is close to it in meaning
-(embedding cosine) and the guards hold: every number in the claim appears in the source, most of the claim's
-names appear in the source, and the claim does not negate what the source says (or the reverse). The guards
-catch what embeddings miss: MiniLM puts "rose 5%" next to "rose 50%" and "did not agree" next to "agreed".
-A sentence without a marker gets the source that supports it, if one does (small models forget markers).
+(embedding cosine) and the guards hold: every number in the claim appears in the source (but for a term the question
+holds, such as "Covid-19"), most of the claim's names appear in the source, and the claim does not negate what the
+source says (or the reverse). An opening about the prompt ("According to the news excerpt, …") is no claim: it is
+dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts "rose 5%"
+next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that supports it, if one does (small models forget markers).
 
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
 thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",

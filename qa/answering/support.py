@@ -5,7 +5,8 @@ A sentence is *supported* when one sentence of a cited source (or its headline) 
 holds, such as "Covid-19"), most of the claim's names appear in the source, and the claim does not negate what the
 source says (or the reverse). An opening about the prompt ("According to the news excerpt, …") is no claim: it is
 dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts "rose 5%"
-next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that supports it, if one does (small models forget markers).
+next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that supports
+it, if one does (small models forget markers).
 
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
 thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",

@@ -1,12 +1,12 @@
 """Checking an answer sentence by sentence against the passages it cites.
 
 A sentence is *supported* when one sentence of a cited source (or its headline) is close to it in meaning
-(embedding cosine) and the guards hold: every number in the claim appears in the source (but for a term the question
-holds, such as "Covid-19"), most of the claim's names appear in the source, and the claim does not negate what the
-source says (or the reverse). An opening about the prompt ("According to the news excerpt, …") is no claim: it is
-dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts "rose 5%"
-next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that supports
-it, if one does (small models forget markers).
+(embedding cosine) and the guards hold: every number in the claim appears in the source (but for a name or year the
+question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source, and the claim does not
+negate what the source says (or the reverse). An opening about the prompt ("According to the news excerpt, …") is
+no claim: it is dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts
+"rose 5%" next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that
+supports it, if one does (small models forget markers).
 
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
 thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",
@@ -313,8 +313,15 @@ def _window(source: Evidence, candidate: Sentence) -> str:
 
 
 def _without_numbered_terms(claim: str, question: str) -> str:
-    """``claim`` without the terms holding a digit that ``question`` holds too ("Covid-19", "20-for-1")."""
+    """``claim`` without the names with a number in them ("Covid-19", "G7", "F-35") and the years and decades
+    ("2019", "the 1960s") that ``question`` holds too: they frame the question, and a passage may not repeat them.
+
+    Quantities stay ("86 extra lots", "40.3C"): the passage must give them, since a passage that lacks the
+    question's figure is often about another event (dev: the record 40.3C read off a story on an older record).
+    """
     for term in {t.strip(".,;:!?()\"'“”’") for t in re.findall(r"\S*\d\S*", question)}:
+        if not re.match(r"[A-Za-z]|(?:19|20)\d\d(?:s|’s|'s)?$", term):
+            continue
         claim = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", " ", claim, flags=re.IGNORECASE)
     return claim
 

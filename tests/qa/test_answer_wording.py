@@ -65,3 +65,20 @@ def test_a_number_the_question_holds_need_not_be_in_the_passage(embedder):
     # A number the question does not hold must still be in the passage.
     [wrong] = _checked(question, text, title, "North Korea declared victory after 19 days [1].", embedder)
     assert not wrong.supported and "does not mention 19" in (wrong.reason or "")
+
+
+def test_a_quantity_the_question_holds_must_still_be_in_the_passage(embedder):
+    # Dev: a story on an older record supported "the hottest temperature of 40.3C was in Cambridge".
+    question = "As temperatures in the UK hit record highs, where was the hottest temperature of 40.3C recorded?"
+    text = "The hottest temperature in the UK was recorded in Cambridge, England on Tuesday, when it hit 38.7C."
+    [sentence] = _checked(question, text, "UK heat record", "The hottest temperature of 40.3C recorded in the UK "
+                          "was in Cambridge, England on Tuesday [1].", embedder)
+    assert not sentence.supported and "40.3" in (sentence.reason or ""), sentence.reason
+
+
+def test_a_decade_the_question_holds_need_not_be_in_the_passage(embedder):
+    question = "Nichelle Nichols died Sunday. Which “Star Trek” character did she portray in the 1960s TV series?"
+    text = "Nichelle Nichols, who played Lt. Nyota Uhura on the original “Star Trek” television series, has died."
+    [sentence] = _checked(question, text, "Nichelle Nichols dies at 89", "Nichelle Nichols portrayed Lieutenant "
+                          "Nyota Uhura in the 1960s TV series [1].", embedder)
+    assert sentence.supported, sentence.reason

@@ -42,12 +42,13 @@ _NAME_STOP = frozenset("The A An In On At For And But It This That These Those H
 
 # How small models open a sentence about the prompt rather than the news: "According to the news excerpt,",
 # "Based on the information provided in the excerpts,", "The excerpt states that". It is no claim, and its words
-# (none of them in the source) would count against the sentence's share of the source's words.
+# (none of them in the source) would count against the sentence's share of the source's words. "Sources say" and
+# "according to sources" are left alone: in news they attribute a claim.
 _PREAMBLE = re.compile(
     r"^\s*(?:(?:according to|based on|as (?:stated|mentioned|reported) in|from|in) (?:the )?"
-    r"(?:information (?:provided |given )?in (?:the )?)?(?:news )?(?:excerpts?|passages?|sources?|articles?)"
+    r"(?:information (?:provided |given )?in (?:the )?)?(?:news )?(?:excerpts?|passages?|articles?)"
     r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*,\s*"
-    r"|(?:the )?(?:news )?(?:excerpts?|passages?|sources?|articles?)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+"
+    r"|(?:the )?(?:news )?(?:excerpts?|passages?|articles?)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+"
     r"(?:states?|says?|mentions?|reports?|indicates?|notes?|shows?)(?:\s+that\b|\s*:)\s*)",
     re.IGNORECASE,
 )
@@ -273,8 +274,9 @@ def _guard(
     """Why the claim is not what the source says, by numbers, names and negation; None when they agree.
 
     ``source_text`` is the supporting sentence with its neighbours and the source's header; ``lead_in`` is the
-    supporting sentence and the one before it (where "he" or "the company" is named). A term with a number that the
-    question holds is not the claim's news, so the source need not repeat it ("Covid-19" where it says "COVID").
+    supporting sentence and the one before it (where "he" or "the company" is named). A name with a number, or a
+    year, that the question holds is not the claim's news, so the source need not repeat it ("Covid-19" where it
+    says "COVID").
     """
     missing = sorted(_numbers(_without_numbered_terms(claim, question)) - _numbers(source_text))
     if missing:
@@ -314,7 +316,7 @@ def _window(source: Evidence, candidate: Sentence) -> str:
 
 def _without_numbered_terms(claim: str, question: str) -> str:
     """``claim`` without the names with a number in them ("Covid-19", "G7", "F-35") and the years and decades
-    ("2019", "the 1960s") that ``question`` holds too: they frame the question, and a passage may not repeat them.
+    ("2019", "the 1960s") that ``question`` holds too: they frame the question, and a passage need not repeat them.
 
     Quantities stay ("86 extra lots", "40.3C"): the passage must give them, since a passage that lacks the
     question's figure is often about another event (dev: the record 40.3C read off a story on an older record).

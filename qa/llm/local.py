@@ -230,7 +230,7 @@ def llama_cpp_cpu_features() -> list[str]:
     The xllamacpp wheel is built for AVX2; rebuilt for an AVX-512 CPU (see the README) it reads prompts faster, so
     benchmarks name the build they measured.
     """
-    import xllamacpp
+    import xllamacpp  # type: ignore[import-untyped]
 
     info = xllamacpp.get_system_info()  # "CPU : SSE3 = 1 | AVX2 = 1 | ... | OPENMP = 1 | REPACK = 1 |"
     return [name.strip() for name, on in (p.split("=") for p in info.split(":", 1)[-1].split("|") if "=" in p)

@@ -43,6 +43,9 @@ def test_an_opening_about_the_excerpts_is_dropped_and_the_rest_is_checked(embedd
     ("The excerpts [2] state that rents rose [2].", "Rents rose [2]."),
     ("The excerpt says: rents rose.", "Rents rose."),
     ("According to the police, two people died.", "According to the police, two people died."),
+    # In news, sources attribute a claim: not talk about the prompt.
+    ("According to sources, the deal collapsed.", "According to sources, the deal collapsed."),
+    ("Sources say that the deal collapsed.", "Sources say that the deal collapsed."),
     ("According to the excerpts, it is.", "According to the excerpts, it is."),  # nothing left: kept as written
 ])
 def test_which_openings_are_dropped(sentence, kept):

@@ -162,7 +162,12 @@ def word_stems(text: str) -> set[str]:
         >>> sorted(word_stems("Senators agreed on reforms")) == sorted(word_stems("The Senate agreed on a reform"))
         True
     """
-    return {_STEMMER.stem(word) for word in content_words(text)}
+    return {stem(word) for word in content_words(text)}
+
+
+def stem(word: str) -> str:
+    """The Snowball (English) stem of one lower-cased word: "reforms" → "reform"."""
+    return _STEMMER.stem(word)
 
 
 def markers_in(text: str) -> list[int]:

@@ -18,8 +18,9 @@ tested positive, unless the question asks who said it.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
-from index.text import STOPWORDS, content_words, strip_markers
+from index.text import STOPWORDS, content_words, stem, strip_markers, word_stems
 
 # A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
 _ASKING = r"(?:^|[.!?:;]\s+)\s*"
@@ -67,6 +68,51 @@ _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 
 
+# Short forms a question uses for what an answer may spell out: "a US drone strike" holds "the United States", so
+# an answer naming "the United States" names nothing new. Case-sensitive: "us" and "un" are also words.
+_SHORT_FORMS = (
+    (re.compile(r"\bU\.?S\.?(?=\W|$)|\bAmerica(?:n|ns)?\b"), "united states america american"),
+    (re.compile(r"\bU\.?K\.?(?=\W|$)|\bBritain\b|\bBritish\b"), "united kingdom britain british"),
+    (re.compile(r"\bEU\b"), "european union"),
+    (re.compile(r"\bUN\b"), "united nations"),
+)
+# Words that add no fact to what a question holds: "KFC rolled out the new menu this week" answers nothing new for
+# "Which menu item did KFC roll out this week?".
+_VAGUE = frozenset(word_stems("new now recently currently officially also still latest reportedly indeed"))
+_NEAR_SPELLING = 0.85  # "AirlineRatings.com" for the question's "AirlineRankings.com"
+_NEAR_LENGTH = 7  # shorter words differ in one letter and mean another thing ("Kemp", "Kent")
+
+
+def new_words(question: str, claim: str) -> set[str]:
+    """The stems of ``claim``'s content words that say something ``question`` does not hold.
+
+    Not new: the question's own words in another form ("rolled" for "roll"), a spelled-out short form it uses
+    ("the United States" for "US"), another spelling of one of its long words ("AirlineRatings.com" for
+    "AirlineRankings.com"), and words that add no fact ("new", "now", "officially").
+
+    Example:
+        >>> q = "Which menu item did KFC roll out this week?"
+        >>> new_words(q, "KFC rolled out the new menu this week."), new_words(q, "KFC rolled out nuggets.")
+        (set(), {'nugget'})
+        >>> new_words("Which group did a US drone strike target?", "The drone strike targeted the United States.")
+        set()
+    """
+    asked = content_words(question) | content_words(_spelled_out(question))
+    asked_stems = {stem(word) for word in asked}
+    return {
+        stem(word) for word in content_words(strip_markers(claim))
+        if stem(word) not in asked_stems | _VAGUE and not any(_near(word, other) for other in asked)
+    }
+
+
+def _spelled_out(question: str) -> str:
+    return " ".join(words for pattern, words in _SHORT_FORMS if pattern.search(question))
+
+
+def _near(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= _NEAR_LENGTH and SequenceMatcher(None, a, b).ratio() >= _NEAR_SPELLING
+
+
 def asked_type(question: str) -> str | None:
     """``"who"``, ``"when"``, ``"how many"``, or None for questions whose answer has no checkable kind.
 
@@ -106,7 +152,7 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     if kind is None:
         return None
     claim = strip_markers(sentence)
-    asked = _question_words(question) | content_words(question)
+    asked = _question_words(question) | content_words(question) | _question_words(_spelled_out(question))
     if kind == "who":
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new).
         return None if _new_names(claim, asked, context) else "it names nobody, and the question asks who"

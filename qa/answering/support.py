@@ -2,8 +2,9 @@
 
 A sentence is *supported* when one sentence of a cited source (or its headline) is close to it in meaning
 (embedding cosine) and the guards hold: every number in the claim appears in the source (but for a name or year the
-question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source, and the claim does not
-negate what the source says (or the reverse). An opening about the prompt ("According to the news excerpt, …") is
+question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source, the claim does not
+negate what the source says (or the reverse), and a superlative it asserts ("the highest price") is one its
+supporting sentence states. An opening about the prompt ("According to the news excerpt, …") is
 no claim: it is dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts
 "rose 5%" next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that
 supports it, if one does (small models forget markers).
@@ -24,7 +25,7 @@ import re
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers, word_stems
-from qa.answering.answer_type import missing_answer_type, only_reports, reversed_roles
+from qa.answering.answer_type import missing_answer_type, new_words, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.settings import SupportSettings
@@ -36,6 +37,17 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
                        r"n't\b", re.IGNORECASE)
 _POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# A superlative is a claim of its own: "South Carolina has the highest price" is not supported by a sentence on
+# South Carolina's cheap gas, however close the two are in words. Each group is what a source may say instead.
+_SUPERLATIVES = [frozenset(group.split()) for group in (
+    "highest largest biggest greatest top record priciest", "lowest smallest fewest least cheapest",
+    "best top greatest finest", "worst", "oldest earliest", "newest youngest latest", "longest", "shortest",
+    "hottest warmest", "coldest", "fastest quickest", "slowest", "richest wealthiest", "poorest", "deadliest",
+    "tallest", "heaviest", "strongest", "weakest", "busiest", "safest", "most-watched", "best-selling",
+)]
+# Words a source may say a superlative with that assert none in a claim ("at least 10", "the top prize").
+_NOT_SUPERLATIVE = frozenset("top record least latest".split())
+_WH = re.compile(r"\b(?:who|whom|whose|which|what|when|where|why|how)\b", re.IGNORECASE)
 _NAME_STOP = frozenset("The A An In On At For And But It This That These Those He She They We I His Her Its Their "
                        "Our Your According".split())
 
@@ -107,8 +119,9 @@ def check_answer(
 
     Markers naming no source are removed. A sentence whose markers are missing or point at sources that do not
     support it is re-cited to a shown source that does, when one does (``repaired``); otherwise it is unsupported.
-    A sentence that adds nothing to ``question`` (an echo: "KFC rolled out a new menu item" for "What new menu item
-    did KFC roll out?") is unsupported however well a source matches it, since it answers nothing; so is one that
+    A sentence that adds nothing to ``question`` (an echo: "KFC rolled out the new menu" for "Which menu item did KFC
+    roll out?"; see :func:`qa.answering.answer_type.new_words`) is unsupported however well a source matches it,
+    since it answers nothing; so is one that
     does not give the kind of thing the question asks for (no sentence names anyone for "who"). With a ``judge``,
     a sentence that resemblance supports is kept only when the judge agrees its supporting sentence states it.
 
@@ -131,7 +144,7 @@ def check_answer(
     checked = []
     for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
         cited = [n for n in markers_in(sentence) if n in by_marker]
-        if asked and content_words(claim) <= asked and _numbers(claim) <= _numbers(question):
+        if asked and not new_words(question, claim) and _numbers(claim) <= _numbers(question):
             checked.append(AnswerSentence(
                 text=_with_markers(claim, sentence, cited), markers=cited, supported=False,
                 reason="it only restates the question",
@@ -295,11 +308,33 @@ def _guard(
             return f"the passage does not name {', '.join(sorted(n for n in names if n.lower() not in lower))}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
+    unstated = _unstated_superlative(claim, sentence, question)
+    if unstated:
+        return f"the passage sentence does not say {unstated}"
     # What may happen is not what happened: "Hunt could replace Johnson" is not "Hunt replaced Johnson", and a
     # passage's "Petro could win" does not support "Petro won".
     if bool(_POSSIBILITY.search(claim)) != bool(_POSSIBILITY.search(sentence)):
         return ("the claim says this may happen and the passage that it did" if _POSSIBILITY.search(claim)
                 else "the passage says this may happen, not that it did")
+    return None
+
+
+def _unstated_superlative(claim: str, sentence: str, question: str = "") -> str | None:
+    """A superlative of ``claim`` ("highest") that ``sentence`` states in no form of its group; None if none.
+
+    One the question sets its scene with, before it asks ("This week the world's richest man, Elon Musk, denied an
+    affair with whom?"), is not the claim's news, and its source need not repeat it; one in what is asked ("Which
+    state has the highest price?") is.
+    """
+    said = {w.lower() for w in re.findall(r"[\w\-]+", sentence)}
+    asking = _WH.search(question)
+    scene = {w.lower() for w in re.findall(r"[\w\-]+", question[: asking.start()])} if asking else set()
+    for word in re.findall(r"[\w\-]+", claim.lower()):
+        if word in scene or word in _NOT_SUPERLATIVE:
+            continue
+        groups = [group for group in _SUPERLATIVES if word in group]
+        if groups and not any(group & said for group in groups):
+            return f"“{word}”"
     return None
 
 

@@ -1,16 +1,11 @@
 """How the check reads the model's wording: an opening about the excerpts is no claim, and a number the question
 holds is not news the passage must repeat. Dev cases the 0.5B answered rightly and the check refused. Real MiniLM."""
 
-from datetime import datetime, timezone
-
 import pytest
+from checking import checked
 
 from index.embedding import make_embedder
-from index.reference import ArticleRef
-from qa.answering.evidence import select_evidence
-from qa.answering.support import answer_sentences, check_answer, without_preamble
-from qa.settings import SupportSettings
-from qa.types import Hit
+from qa.answering.support import answer_sentences, without_preamble
 
 
 @pytest.fixture(scope="module")
@@ -18,21 +13,15 @@ def embedder():
     return make_embedder("all-MiniLM-L6-v2")
 
 
-def _checked(question: str, text: str, title: str, answer: str, embedder):
-    ref = ArticleRef(article_id="a", title=title, source="AP", published_at=datetime(2022, 6, 20, tzinfo=timezone.utc))
-    hit = Hit(rank=1, chunk_id="a:0", article=ref, text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
-    shown = select_evidence(question, [hit], embedder, budget_tokens=400)
-    return check_answer(answer, shown, embedder, SupportSettings(), question=question)
-
 
 COLOMBIA = ("Colombia will be governed by a leftist president for the first time after former rebel Gustavo Petro "
             "narrowly defeated a real estate millionaire in Sunday's runoff election. Petro earned 50.48% of the vote.")
 
 
-def test_an_opening_about_the_excerpts_is_dropped_and_the_rest_is_checked(embedder):
+def test_an_opening_about_the_excerpts_is_dropped_and_the_rest_ischecked(embedder):
     question = "What country elected its first-ever leftist leader this week?"
     answer = "According to the news excerpt, Colombia elected its first-ever leftist leader this week."
-    [sentence] = _checked(question, COLOMBIA, "Leftist Petro wins Colombia's presidency", answer, embedder)
+    [sentence] = checked(question, COLOMBIA, "Leftist Petro wins Colombia's presidency", answer, embedder)
     # With the opening, a quarter of the sentence's words were in the passage: too few, and the answer was refused.
     assert sentence.supported, sentence.reason
     assert sentence.text == "Colombia elected its first-ever leftist leader this week [1]."
@@ -62,11 +51,11 @@ def test_a_number_the_question_holds_need_not_be_in_the_passage(embedder):
     text = ("North Korea's leader Kim Jong Un declared victory over the coronavirus on Wednesday and ordered an "
             "easing of prevention measures, state media said.")
     title = "North Korea declares victory over the coronavirus"
-    [sentence] = _checked(question, text, title, "North Korea declared victory against the Covid-19 pandemic [1].",
-                          embedder)
+    [sentence] = checked(question, text, title, "North Korea declared victory against the Covid-19 pandemic [1].",
+                         embedder)
     assert sentence.supported, sentence.reason
     # A number the question does not hold must still be in the passage.
-    [wrong] = _checked(question, text, title, "North Korea declared victory after 19 days [1].", embedder)
+    [wrong] = checked(question, text, title, "North Korea declared victory after 19 days [1].", embedder)
     assert not wrong.supported and "does not mention 19" in (wrong.reason or "")
 
 
@@ -74,14 +63,14 @@ def test_a_quantity_the_question_holds_must_still_be_in_the_passage(embedder):
     # Dev: a story on an older record supported "the hottest temperature of 40.3C was in Cambridge".
     question = "As temperatures in the UK hit record highs, where was the hottest temperature of 40.3C recorded?"
     text = "The hottest temperature in the UK was recorded in Cambridge, England on Tuesday, when it hit 38.7C."
-    [sentence] = _checked(question, text, "UK heat record", "The hottest temperature of 40.3C recorded in the UK "
-                          "was in Cambridge, England on Tuesday [1].", embedder)
+    [sentence] = checked(question, text, "UK heat record", "The hottest temperature of 40.3C recorded in the UK "
+                         "was in Cambridge, England on Tuesday [1].", embedder)
     assert not sentence.supported and "40.3" in (sentence.reason or ""), sentence.reason
 
 
 def test_a_decade_the_question_holds_need_not_be_in_the_passage(embedder):
     question = "Nichelle Nichols died Sunday. Which “Star Trek” character did she portray in the 1960s TV series?"
     text = "Nichelle Nichols, who played Lt. Nyota Uhura on the original “Star Trek” television series, has died."
-    [sentence] = _checked(question, text, "Nichelle Nichols dies at 89", "Nichelle Nichols portrayed Lieutenant "
-                          "Nyota Uhura in the 1960s TV series [1].", embedder)
+    [sentence] = checked(question, text, "Nichelle Nichols dies at 89", "Nichelle Nichols portrayed Lieutenant "
+                         "Nyota Uhura in the 1960s TV series [1].", embedder)
     assert sentence.supported, sentence.reason

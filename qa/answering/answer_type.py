@@ -12,7 +12,11 @@ has the roles reversed, however well a source about the two men matches it.
 
 The one who reports a fact is not the one it is about: "Biden tested positive …, per White House press secretary
 Karine Jean-Pierre" names Jean-Pierre only as the source of the news, so it supports no answer naming her as who
-tested positive, unless the question asks who said it.
+tested positive, unless the question asks who said it. Nor is a name the passage gives another part: "Sri Lanka has
+plunged into chaos and its president has fled to Singapore" says the chaos is Sri Lanka's, not Singapore's.
+
+An answer must also add news: its words are compared with the question's as stems, with the question's short forms
+spelled out and words that add no fact left aside (:func:`new_words`).
 """
 
 from __future__ import annotations
@@ -294,3 +298,45 @@ def _reporter_only(name: str, sentence: str) -> bool:
     mentions = [m.span() for m in re.finditer(rf"\b{word}\b", sentence)]
     credited = [m.span() for pattern in credits for m in re.finditer(pattern, sentence)]
     return bool(mentions) and all(any(a <= start and end <= b for a, b in credited) for start, end in mentions)
+
+
+# A name, then what it did: "Sri Lanka has plunged", "Gustavo Petro was elected".
+# Only a past form, or a word after an auxiliary, is read as the verb: "Alphabet stock …" is no deed of Alphabet's.
+_ACTOR = re.compile(r"\b((?:[A-Z][\w'’\-]*\s+){0,3}[A-Z][\w'’\-]*)\s+"
+                    r"(?:(?:has|have|had|was|were|is|are)\s+([a-z]+)|([a-z]+ed))\b")
+
+
+def another_actor(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` gives what a "who"/"which" ``question`` asks about to another name than ``claim``'s;
+    None when it does not, or cannot be told.
+
+    The question's deed is one of its words used as a verb right after a name in the source ("Sri Lanka has
+    plunged into chaos"). When that name is new to the question and the claim does not give it, the claim's new
+    name plays another part in the sentence.
+
+    Example:
+        >>> q = "Which island nation plunged into chaos, prompting its leader to flee?"
+        >>> src = "Sri Lanka has plunged into chaos and its president has fled to Singapore."
+        >>> another_actor(q, "The island nation that plunged into chaos is Singapore [2].", src)
+        'the passage says this of Sri Lanka, not of Singapore'
+        >>> another_actor(q, "Sri Lanka plunged into chaos [2].", src) is None
+        True
+    """
+    if asked_type(question) not in ("who", "which"):
+        return None
+    asked = _question_words(question)
+    deeds = {stem(w) for w in content_words(question)}
+    plain = strip_markers(claim)
+    given = [n for n in _CAPITALISED.findall(plain) if _is_new(n, asked) and n.lower() not in STOPWORDS]
+    if not given:
+        return None
+    claimed = {_bare(n) for n in _CAPITALISED.findall(plain)}
+    for match in _ACTOR.finditer(source_sentence):
+        name, verb = match.group(1), match.group(2) or match.group(3)
+        words = [w for w in name.split() if w.lower() not in STOPWORDS]
+        if stem(verb) not in deeds or not words or not any(_is_new(w, asked) for w in words):
+            continue
+        if any(_bare(w) in claimed for w in words):
+            return None
+        return f"the passage says this of {' '.join(words)}, not of {_full(plain, plain.index(given[0]))}"
+    return None

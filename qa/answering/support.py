@@ -12,7 +12,8 @@ supports it, if one does (small models forget markers).
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
 thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",
 "Johnson could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits
-is not who tested positive), a possibility ("could replace") is not a fact ("replaced"), and the claim with its
+is not who tested positive, nor Singapore, where Sri Lanka's president fled, the nation a passage says "has
+plunged into chaos"), a possibility ("could replace") is not a fact ("replaced"), and the claim with its
 passage must take up the question (a third of its words, as stems: a sentence copied from a story about something
 else matches that story word for word). When a judge is given, the model must also agree that the supporting
 sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B
@@ -25,7 +26,7 @@ import re
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers, word_stems
-from qa.answering.answer_type import missing_answer_type, new_words, only_reports, reversed_roles
+from qa.answering.answer_type import another_actor, missing_answer_type, new_words, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.settings import SupportSettings
@@ -253,6 +254,7 @@ def _best_support(
             reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings,
                              question)
                       or only_reports(question, claim, candidate.text)
+                      or another_actor(question, claim, candidate.text)
                       or _off_question(question, claim, source, candidate, settings.min_question_share))
         if reason is None:
             return i, score, None

@@ -6,7 +6,7 @@ import pytest
 from checking import checked
 
 from index.embedding import make_embedder
-from qa.answering.answer_type import missing_answer_type, new_words
+from qa.answering.answer_type import another_actor, missing_answer_type, new_words
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +90,24 @@ def test_a_superlative_that_sets_the_question_s_scene_need_not_be_repeated(embed
     [sentence] = checked(question, text, "Elon Musk denies affair report", "This week the world's richest man, Elon "
                          "Musk, denied that he had an alleged affair with Nicole Shanahan [1].", embedder)
     assert sentence.supported, sentence.reason
+
+
+SRI_LANKA = ("Sri Lanka has plunged into chaos and its president has fled to Singapore, before emailing his "
+             "resignation, as questions swirl about the country's future.")
+
+
+def test_a_name_the_passage_gives_another_part_is_no_answer(embedder):
+    # Dev: the 0.5B named Singapore, where the president fled, as the island nation in chaos.
+    question = "Which island nation plunged into chaos in recent days, prompting its leader to flee?"
+    title = "Sri Lanka's president flees to Singapore"
+    [wrong] = checked(question, SRI_LANKA, title, "The island nation that plunged into chaos in recent days, "
+                      "prompting its leader to flee, is Singapore [1].", embedder)
+    assert not wrong.supported and "says this of Sri Lanka" in (wrong.reason or ""), wrong.reason
+    [right] = checked(question, SRI_LANKA, title, "Sri Lanka plunged into chaos in recent days [1].", embedder)
+    assert right.supported, right.reason
+
+
+def test_a_noun_after_a_name_is_no_deed():
+    # "Alphabet stock" is not something Alphabet did: the passage does not give the deed to another name.
+    question = "Which company's stock became cheaper after a split?"
+    assert another_actor(question, "Google's stock became cheaper [1].", "Alphabet stock became cheaper.") is None

@@ -1,6 +1,7 @@
 """An answer must add news to the question: words it holds in another form, short forms spelled out, another
-spelling of its own names and vague words ("new", "now") add none; and a superlative is a claim the source must
-state. Dev cases the 0.5B answered wrongly under a supported citation. Real MiniLM."""
+spelling of its own names and vague words ("new", "now") add none; a superlative is a claim the source must state;
+and a name the source gives another part is no answer. Dev cases the 0.5B answered wrongly under a supported
+citation. Real MiniLM."""
 
 import pytest
 from checking import checked
@@ -12,7 +13,6 @@ from qa.answering.answer_type import another_actor, missing_answer_type, new_wor
 @pytest.fixture(scope="module")
 def embedder():
     return make_embedder("all-MiniLM-L6-v2")
-
 
 
 KFC = ("KFC is rolling out a new menu item this week to attract a younger crowd: chicken nuggets, which the chain "

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from dateutil import parser as date_parser
 from pydantic import BaseModel, ConfigDict, Field
@@ -224,9 +224,10 @@ def source_from_url(url: str | None) -> str | None:
         >>> source_from_url("https://www.theweek.co.uk/news")
         'The Week'
     """
-    if not url:
+    parts = _url_parts(url)
+    if parts is None:
         return None
-    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower().rstrip(".")
+    host = (parts.hostname or "").lower().rstrip(".")
     if not host or "." not in host:
         return None
     labels = host.split(".")
@@ -247,14 +248,26 @@ def title_from_url(url: str | None) -> str | None:
         >>> title_from_url("https://www.cnn.com/2022/06/15/business/ford-recall/index.html")
         'Ford recall'
     """
-    if not url:
+    parts = _url_parts(url)
+    if parts is None:
         return None
-    segments = [s for s in urlsplit(url if "//" in url else f"//{url}").path.split("/") if s]
+    segments = [s for s in parts.path.split("/") if s]
     for segment in reversed(segments):
         words = re.sub(r"\.s?html?$", "", segment).split("-")
         if len(words) >= 2 and not _SLUG_NOISE.match(segment):
             return " ".join(words).capitalize()
     return None
+
+
+def _url_parts(url: str | None) -> SplitResult | None:
+    """``url`` split into its parts (a bare "cnn.com/x" read as a host and path); None when there is no URL or it
+    cannot be split (an unclosed "[" reads as a broken IPv6 host): a record's URL is data, not a promise."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url if "//" in url else f"//{url}")
+    except ValueError:
+        return None
 
 
 def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str | None, Any]:

@@ -218,11 +218,16 @@ def with_servers(index: IndexSettings, chroma_url: str | None, database_url: str
 
     updates: dict[str, object] = {}
     if chroma_url:
-        parts = urlsplit(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+        wrong = SettingsError(f"chroma URL {chroma_url!r} is not http://host:port; e.g. http://127.0.0.1:8000")
+        try:  # urlsplit and .port raise ValueError on "http://[host" and "http://host:abc"
+            parts = urlsplit(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+            port = parts.port
+        except ValueError:
+            raise wrong from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SettingsError(f"chroma URL {chroma_url!r} is not http://host:port; e.g. http://127.0.0.1:8000")
+            raise wrong
         updates.update(chroma_host=parts.hostname, chroma_ssl=parts.scheme == "https",
-                       chroma_port=parts.port or (443 if parts.scheme == "https" else 8000))
+                       chroma_port=port or (443 if parts.scheme == "https" else 8000))
     if database_url:
         updates["database_url"] = database_url
     return index.model_copy(update=updates) if updates else index

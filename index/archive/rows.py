@@ -7,11 +7,12 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from index.articles import Article, title_from_url
+from index.articles import Article
 from index.chunking import Chunk
 from index.cleaning import CLEANING_VERSION, is_headline_only
 from index.filters import ChunkFilter
 from index.reference import ArticleRef
+from index.urls import title_from_url
 
 
 def replacing(key: str, columns: str) -> str:

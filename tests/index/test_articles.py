@@ -2,8 +2,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from index.articles import article_from_record, clean_text, parse_date, source_from_url
+from index.articles import article_from_record, clean_text, parse_date
 from index.errors import IngestError
+from index.urls import source_from_url
 
 UTC = timezone.utc
 

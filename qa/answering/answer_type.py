@@ -102,11 +102,9 @@ def new_words(question: str, claim: str) -> set[str]:
         set()
     """
     asked = content_words(question) | content_words(_spelled_out(question))
-    asked_stems = {stem(word) for word in asked}
-    return {
-        stem(word) for word in content_words(strip_markers(claim))
-        if stem(word) not in asked_stems | _VAGUE and not any(_near(word, other) for other in asked)
-    }
+    known = {stem(word) for word in asked} | _VAGUE
+    stems = {word: stem(word) for word in content_words(strip_markers(claim))}
+    return {s for word, s in stems.items() if s not in known and not any(_near(word, other) for other in asked)}
 
 
 def _spelled_out(question: str) -> str:
@@ -276,14 +274,20 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     """
     if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
         return None
-    asked = _question_words(question)
     plain = strip_markers(claim)
-    new = [m for m in _CAPITALISED.finditer(plain) if _is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
+    new = _given_names(question, plain)
     found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
     if not found or any(not _reporter_only(name, source_sentence) for name in found):
         return None
     first = next(m for m in new if m.group() in found)
     return f"the passage names {_full(plain, first.start())} only as who reported it"
+
+
+def _given_names(question: str, claim: str) -> list[re.Match[str]]:
+    """The capitalised words of ``claim`` (markers stripped) that ``question`` does not hold: the names it gives as
+    its answer, sentence-initial ones included, function words ("The", "It") not."""
+    asked = _question_words(question)
+    return [m for m in _CAPITALISED.finditer(claim) if _is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
 
 
 def _reporter_only(name: str, sentence: str) -> bool:
@@ -324,12 +328,12 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
     """
     if asked_type(question) not in ("who", "which"):
         return None
-    asked = _question_words(question)
-    deeds = {stem(w) for w in content_words(question)}
     plain = strip_markers(claim)
-    given = [n for n in _CAPITALISED.findall(plain) if _is_new(n, asked) and n.lower() not in STOPWORDS]
+    given = _given_names(question, plain)
     if not given:
         return None
+    asked = _question_words(question)
+    deeds = word_stems(question)
     claimed = {_bare(n) for n in _CAPITALISED.findall(plain)}
     for match in _ACTOR.finditer(source_sentence):
         name, verb = match.group(1), match.group(2) or match.group(3)
@@ -338,5 +342,5 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
             continue
         if any(_bare(w) in claimed for w in words):
             return None
-        return f"the passage says this of {' '.join(words)}, not of {_full(plain, plain.index(given[0]))}"
+        return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
     return None

@@ -27,7 +27,8 @@ from index.embedding import Embedder, make_embedder
 from index.pipeline import IngestReport, Progress, ingest
 from index.stages import Stages
 from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
-from qa.answering.choose import LETTERS, ChoicePick, evidence_scores, llm_probabilities
+from qa.answering.choice_evidence import evidence_pick, evidence_scores
+from qa.answering.choose import LETTERS, ChoicePick, llm_probabilities
 from qa.answering.evidence import select_evidence
 from qa.answering.judge import Judge, judge_for
 from qa.answering.lead import find_lead, judged_lead
@@ -309,8 +310,9 @@ class Desk:
         hits = self._search(question, self.settings.answer.top_k, _filters(filters, criteria))
         pick = functools.partial(ChoicePick, question=question, choices=options, hits=hits)
         scores = evidence_scores(question, options, hits, self.embedder)
-        if max(scores) > 0:
-            return pick(index=scores.index(max(scores)), method="evidence", scores=scores)
+        chosen = evidence_pick(question, options, scores)
+        if chosen is not None:
+            return pick(index=chosen, method="evidence", scores=scores)
         cfg = self.settings.answer
         evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)

@@ -2,33 +2,29 @@
 
 Two signals, in order:
 
-1. **Evidence match**: a choice whose words appear in a retrieved sentence that is about the question scores
-   that sentence's relevance (embedding similarity to the question plus question-word overlap, with a small
-   bonus for better-ranked passages). The highest-scoring choice wins when some choice appears at all. On the
-   329 RealTimeQA dev questions this alone picks an answer for 82% of them, 72% of those correctly (see README).
-2. **The LLM, debiased**: when no choice appears in the evidence, the model reads the selected excerpts and the
-   lettered choices, and the probability of each letter is read from the first token's log-probs; the choices are
-   shown in every cyclic order and the probabilities averaged, which cancels the small models' preference for
-   "A" (the 0.5B model answered "A" to 48 of 60 questions in a plain letter prompt). llama.cpp's prompt cache makes
-   each extra order cost only the few tokens of the choices.
+1. **Evidence match** (:mod:`qa.answering.choice_evidence`): a choice held by a retrieved sentence that is about
+   the question scores that sentence's relevance (embedding similarity to the question plus question-word overlap,
+   with a small bonus for better-ranked passages), more when several relevant sentences hold it. The best-evidenced
+   choice wins when some choice appears at all, read by the quiz's conventions ("except:", "All of the above").
+2. **The LLM, debiased**: when no choice appears in the evidence (or the evidence cannot decide), the model reads
+   the selected excerpts and the lettered choices, and the probability of each letter is read from the first
+   token's log-probs; the choices are shown in every cyclic order and the probabilities averaged, which cancels the
+   small models' preference for "A" (the 0.5B model answered "A" to 48 of 60 questions in a plain letter prompt).
+   llama.cpp's prompt cache makes each extra order cost only the few tokens of the choices.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.embedding import Embedder
-from index.text import content_words, split_sentences
-from qa.answering.evidence import Evidence, cosine, looks_like_instructions
+from qa.answering.evidence import Evidence
 from qa.llm.base import LLM, Message
 from qa.types import Hit
 
 LETTERS = "ABCDEFGHIJ"
-_QUOTES = re.compile(r"[“”\"'’‘]")
 
 
 class ChoicePick(BaseModel):
@@ -47,49 +43,6 @@ class ChoicePick(BaseModel):
     def choice(self) -> str | None:
         """The picked choice's text."""
         return self.choices[self.index] if self.index is not None else None
-
-
-def evidence_scores(question: str, choices: Sequence[str], hits: Sequence[Hit], embedder: Embedder) -> list[float]:
-    """Per choice, the relevance of the best retrieved sentence that contains it (0 when none does).
-
-    A choice is contained when its text appears verbatim (quotes and case ignored) or at least half of its content
-    words appear in the sentence.
-    """
-    sentences = [
-        (hit.rank, s.text) for hit in hits for s in split_sentences(hit.text) if not looks_like_instructions(s.text)
-    ]
-    if not sentences or not choices:
-        return [0.0] * len(choices)
-    q_vector = embedder.embed_query(question)
-    vectors = embedder.embed_documents([text for _, text in sentences])
-    q_words = content_words(question)
-    relevance = [
-        cosine(q_vector, vector) + 0.3 * (len(q_words & content_words(text)) / len(q_words) if q_words else 0.0)
-        for (_, text), vector in zip(sentences, vectors, strict=True)
-    ]
-    scores = []
-    for choice in choices:
-        plain, words = _plain(choice), content_words(choice)
-        best = 0.0
-        for (rank, text), rel in zip(sentences, relevance, strict=True):
-            match = _containment(plain, words, text)
-            if match:
-                best = max(best, match * (rel + 0.02 * max(0, 10 - rank)))
-        scores.append(best)
-    return scores
-
-
-def _plain(text: str) -> str:
-    return _QUOTES.sub("", text).lower().strip()
-
-
-def _containment(plain: str, words: set[str], sentence: str) -> float:
-    if plain and plain in _plain(sentence):
-        return 1.0
-    if not words:
-        return 0.0
-    share = len(words & content_words(sentence)) / len(words)
-    return share if share >= 0.5 else 0.0
 
 
 def letter_messages(question: str, choices: Sequence[str], sources: Sequence[Evidence]) -> list[Message]:

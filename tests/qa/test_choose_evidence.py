@@ -1,0 +1,94 @@
+"""Which choice a retrieved sentence evidences: whole numbers, the words that tell choices apart, and how quizzes
+are written ("except:", "All of the above", true or false). Real MiniLM; each case is a dev question the looser
+match got wrong."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from index.embedding import make_embedder
+from index.reference import ArticleRef
+from qa.answering.choice_evidence import evidence_pick, evidence_scores, own_words
+from qa.types import Hit
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return make_embedder("all-MiniLM-L6-v2")
+
+
+def _hits(*texts: str) -> list[Hit]:
+    when = datetime(2022, 8, 5, tzinfo=timezone.utc)
+    return [Hit(rank=i, chunk_id=f"a{i}:0", article=ArticleRef(article_id=f"a{i}", published_at=when), text=text,
+                start=0, end=len(text), score=1.0 / i) for i, text in enumerate(texts, start=1)]
+
+
+def _pick(question, choices, hits, embedder):
+    scores = evidence_scores(question, choices, hits, embedder)
+    chosen = evidence_pick(question, choices, scores)
+    return (choices[chosen] if chosen is not None else None), scores
+
+
+def test_a_number_is_matched_whole_not_inside_another(embedder):
+    hits = _hits("US household debt passed $16 trillion for the first time, the New York Fed said on Tuesday.")
+    chosen, scores = _pick("US household debt passed which massive figure this week?",
+                           ["$1 trillion", "$16 trillion", "$10 trillion", "$6 trillion"], hits, embedder)
+    assert chosen == "$16 trillion"
+    assert scores[0] == scores[2] == scores[3] == 0, "'1', '10' and '6' are not '16'"
+
+
+def test_a_single_digit_is_not_found_in_any_number(embedder):
+    hits = _hits("A Russian court extended Brittney Griner's detention by six months, until December 20.",
+                 "The hearing lasted 3 hours.")
+    chosen, _ = _pick("How many months was Brittney Griner's detention extended?", ["1", "3", "6", "12"], hits,
+                      embedder)
+    assert chosen == "6", "'six' is 6, and '3 hours' says nothing of months"
+
+
+def test_words_every_choice_shares_tell_nothing(embedder):
+    hits = _hits("BTS, the global superband, said they would take a break after nine years together.",
+                 "Seven members of the band spoke to fans in a video.")
+    chosen, scores = _pick("Global superband BTS have split after how many years together?",
+                           ["Seven years", "Nine years", "Ten years", "Five years"], hits, embedder)
+    assert chosen == "Nine years"
+    assert scores[2] == scores[3] == 0, "'years' alone evidences no choice"
+    assert own_words(["Seven years", "Nine years"]) == [{"7"}, {"9"}]
+
+
+def test_words_of_the_question_are_no_evidence_for_a_choice(embedder):
+    hits = _hits("Biden signed the Inflation Reduction Act, the climate and health care bill, on Tuesday.",
+                 "The climate and health provisions will cost $739 billion.")
+    chosen, scores = _pick(
+        "This week, President Joe Biden signed a sweeping climate and health care spending bill into law. What is it "
+        "called?", ["Climate, Health and Taxes Act", "Inflation Reduction Act", "Build Back Better Act"], hits,
+        embedder)
+    assert chosen == "Inflation Reduction Act"
+    assert scores[0] == 0, "'climate' and 'health' come from the question"
+
+
+def test_an_except_question_is_answered_by_the_one_choice_without_evidence(embedder):
+    hits = _hits("Olivia Newton-John starred in Grease and Xanadu, and later in It's My Party.")
+    chosen, _ = _pick("Olivia Newton-John died this week. She appeared in all these films except:",
+                      ['"Grease"', '"Xanadu"', '"Westside Story"', '"It\'s My Party"'], hits, embedder)
+    assert chosen == '"Westside Story"'
+
+
+def test_all_of_the_above_when_two_others_have_evidence(embedder):
+    hits = _hits("The Big Ten signed a seven-year deal with Fox, CBS and NBC worth more than $1 billion a year.")
+    chosen, _ = _pick("The Big Ten signed a seven-year media rights deal with which network?",
+                      ["NBC", "CBS", "FOX", "All of the above"], hits, embedder)
+    assert chosen == "All of the above"
+
+
+def test_true_or_false_is_left_to_the_model(embedder):
+    hits = _hits("It is true that the FTC fined a Utah company for removing Made in China tags.")
+    chosen, scores = _pick("True or false: the FTC fined a Utah company for removing Made in China tags.",
+                           ["TRUE", "FALSE"], hits, embedder)
+    assert chosen is None and scores == [0.0, 0.0]
+
+
+def test_a_place_is_found_in_its_adjective(embedder):
+    hits = _hits("European regulators say Apple and other smartphone makers must use one charging port.")
+    chosen, _ = _pick("Which continent will soon require Apple and other smartphone makers to use one charger?",
+                      ["Asia", "Europe", "Africa", "North America"], hits, embedder)
+    assert chosen == "Europe"

@@ -30,13 +30,15 @@ _QUOTES = re.compile(r"[“”\"'’‘]")
 
 
 def evidence_scores(question: str, choices: Sequence[str], hits: Sequence[Hit], embedder: Embedder) -> list[float]:
-    """Per choice, the relevance of the best retrieved sentence that contains it (0 when none does).
+    """Per choice, how relevant the retrieved sentences that hold it are (0 when none does; see the module docstring).
 
-    A choice is contained when its words appear in the sentence in order (case, quotes and punctuation ignored:
-    "$16 trillion" holds "16 trillion" but not "1 trillion"), or at least half of its *own* words do (those no
-    other choice shares: "tuesdays" of "Close on Tuesdays" beside "Close doors when …"), all its own numbers
-    among them. True-or-false choices are never contained: a sentence that holds the word "true" states nothing
-    about the claim.
+    A sentence holds a choice when it has the choice's words in order (case, quotes and punctuation ignored:
+    "$16 trillion" holds "16 trillion" but not "1 trillion"), all its content words in any order, or at least half
+    of its *own* words (those no other choice shares and the question does not hold: "tuesdays" of "Close on
+    Tuesdays" beside "Close doors when …"), every own number among them. Each holding sentence scores its relevance
+    to the question (embedding similarity plus question-word overlap, a little more for better-ranked passages)
+    times the share held. True-or-false choices are never looked up: a sentence that holds the word "true" states
+    nothing about the claim.
     """
     sentences = [
         (hit.rank, s.text) for hit in hits for s in split_sentences(hit.text) if not looks_like_instructions(s.text)
@@ -81,11 +83,9 @@ def _counts(tokens: list[str], where: list[int], noun: str) -> bool:
     return any(stem(tokens[j]) == noun for i in where for j in range(i + 1, min(len(tokens), i + 4)))
 
 
-
 def _accumulated(matches: list[float]) -> float:
-    """The best match, plus half the next, a quarter the one after …: a choice the relevant sentences name again
-    and again is better evidenced than one named once in passing ("Serena Williams is set to retire", then
-    "Williams said …", beside one mention of her sister Venus)."""
+    """The best match, plus half the next, a quarter the one after (five at most): a choice the relevant sentences
+    name again and again is better evidenced than one they name once in passing."""
     return sum(score / 2**i for i, score in enumerate(sorted(matches, reverse=True)[:5]))
 
 
@@ -167,27 +167,28 @@ def own_words(choices: Sequence[str]) -> list[set[str]]:
         >>> [sorted(words) for words in own_words(["Close on Tuesdays", "Close doors at night"])]
         [['tuesdays'], ['doors', 'night']]
     """
-    words = [{t for t in choice_tokens(c) if t[0].isdigit() or (t not in STOPWORDS and len(t) > 1)} for c in choices]
+    words = [{t for t in choice_tokens(c) if _is_content(t)} for c in choices]
     return [w - set().union(*(other for j, other in enumerate(words) if j != i)) for i, w in enumerate(words)]
 
 
 def _containment(phrase: list[str], own: set[str], sentence: list[str]) -> tuple[float, list[int]]:
-    """How much of the choice the sentence holds (1 for the whole phrase), and where."""
+    """How much of the choice the sentence holds (1 for all of it), and at which of its tokens."""
     n = len(phrase)
     starts = [i for i in range(len(sentence) - n + 1) if n and sentence[i:i + n] == phrase]
     if starts:
         return 1.0, starts
-    words = [t for t in phrase if t[0].isdigit() or (t not in STOPWORDS and len(t) > 1)]
+    words = [t for t in phrase if _is_content(t)]
     if len(words) > 1 and all(t in sentence for t in words):  # "Rishi Sunak and Liz Truss" for "Liz Truss and …"
         return 1.0, [i for i, token in enumerate(sentence) if token in words]
     if not own or any(t[0].isdigit() and t not in sentence for t in own):
         return 0.0, []
-    stems = {t: stem(t) if len(t) >= 4 else None for t in own}
-    where = [i for i, token in enumerate(sentence)
-             if token in own or any(start and token.startswith(start) for start in stems.values())]
-    found = sum(1 for t in own if any(sentence[i] == t or (stems[t] and sentence[i].startswith(stems[t]))
-                                      for i in where))
-    share = found / len(own)
-    return (share, where) if share >= 0.5 else (0.0, [])
+    # An own word of 4+ letters may be a longer word's start: "european" holds "europe" (its stem "europ").
+    starts_of = {t: stem(t) for t in own if len(t) >= 4}
+    places = {t: [i for i, token in enumerate(sentence) if token == t or (t in starts_of and token.startswith(
+        starts_of[t]))] for t in own}
+    share = sum(1 for at in places.values() if at) / len(own)
+    return (share, [i for at in places.values() for i in at]) if share >= 0.5 else (0.0, [])
 
 
+def _is_content(token: str) -> bool:
+    return token[0].isdigit() or (token not in STOPWORDS and len(token) > 1)

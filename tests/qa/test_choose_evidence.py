@@ -92,3 +92,19 @@ def test_a_place_is_found_in_its_adjective(embedder):
     chosen, _ = _pick("Which continent will soon require Apple and other smartphone makers to use one charger?",
                       ["Asia", "Europe", "Africa", "North America"], hits, embedder)
     assert chosen == "Europe"
+
+
+def test_a_choice_of_two_names_is_held_in_either_order(embedder):
+    hits = _hits("The party chose former Treasury chief Rishi Sunak and Foreign Secretary Liz Truss as the final two.")
+    chosen, _ = _pick("Which two candidates are in the final ballot to become the next Conservative Party leader?",
+                      ["Liz Truss and Rishi Sunak", "Liz Truss and Penny Mordaunt", "Rishi Sunak and Penny Mordaunt"],
+                      hits, embedder)
+    assert chosen == "Liz Truss and Rishi Sunak", "every name is shared with another choice: only all of them tell"
+
+
+def test_a_choice_whose_number_is_missing_is_not_held_by_its_other_words(embedder):
+    hits = _hits("Brittney Griner was sentenced to 9 years in prison by a Russian court on Thursday.")
+    chosen, scores = _pick("How long was Brittney Griner sentenced to?", ["5 years in prison", "9 years of probation"],
+                           hits, embedder)
+    assert scores[0] == 0, "'prison' is held, but not the 5"
+    assert chosen == "9 years of probation"

@@ -66,18 +66,29 @@ def test_words_of_the_question_are_no_evidence_for_a_choice(embedder):
     assert scores[0] == 0, "'climate' and 'health' come from the question"
 
 
-def test_an_except_question_is_answered_by_the_one_choice_without_evidence(embedder):
-    hits = _hits("Olivia Newton-John starred in Grease and Xanadu, and later in It's My Party.")
-    chosen, _ = _pick("Olivia Newton-John died this week. She appeared in all these films except:",
-                      ['"Grease"', '"Xanadu"', '"Westside Story"', '"It\'s My Party"'], hits, embedder)
-    assert chosen == '"Westside Story"'
-
-
-def test_all_of_the_above_when_two_others_have_evidence(embedder):
-    hits = _hits("The Big Ten signed a seven-year deal with Fox, CBS and NBC worth more than $1 billion a year.")
-    chosen, _ = _pick("The Big Ten signed a seven-year media rights deal with which network?",
-                      ["NBC", "CBS", "FOX", "All of the above"], hits, embedder)
-    assert chosen == "All of the above"
+@pytest.mark.parametrize(
+    ("sentence", "question", "choices", "expected"),
+    [
+        pytest.param("Olivia Newton-John starred in Grease and Xanadu, and later in It's My Party.",
+                     "Olivia Newton-John died this week. She appeared in all these films except:",
+                     ['"Grease"', '"Xanadu"', '"Westside Story"', '"It\'s My Party"'], '"Westside Story"',
+                     id="except: the one choice without evidence"),
+        pytest.param("The Big Ten signed a seven-year deal with Fox, CBS and NBC worth more than $1 billion a year.",
+                     "The Big Ten signed a seven-year media rights deal with which network?",
+                     ["NBC", "CBS", "FOX", "All of the above"], "All of the above",
+                     id="all of the above when two others have evidence"),
+        pytest.param("European regulators say Apple and other smartphone makers must use one charging port.",
+                     "Which continent will soon require Apple and other smartphone makers to use one charger?",
+                     ["Asia", "Europe", "Africa", "North America"], "Europe", id="a place in its adjective"),
+        pytest.param("The party chose former Treasury chief Rishi Sunak and Foreign Secretary Liz Truss as the two.",
+                     "Which two candidates are in the final ballot to become the next Conservative Party leader?",
+                     ["Liz Truss and Rishi Sunak", "Liz Truss and Penny Mordaunt", "Rishi Sunak and Penny Mordaunt"],
+                     "Liz Truss and Rishi Sunak", id="names in either order, each shared with another choice"),
+    ],
+)
+def test_the_pick_reads_the_choices_as_the_quiz_means_them(sentence, question, choices, expected, embedder):
+    chosen, _ = _pick(question, choices, _hits(sentence), embedder)
+    assert chosen == expected
 
 
 def test_true_or_false_is_left_to_the_model(embedder):
@@ -85,21 +96,6 @@ def test_true_or_false_is_left_to_the_model(embedder):
     chosen, scores = _pick("True or false: the FTC fined a Utah company for removing Made in China tags.",
                            ["TRUE", "FALSE"], hits, embedder)
     assert chosen is None and scores == [0.0, 0.0]
-
-
-def test_a_place_is_found_in_its_adjective(embedder):
-    hits = _hits("European regulators say Apple and other smartphone makers must use one charging port.")
-    chosen, _ = _pick("Which continent will soon require Apple and other smartphone makers to use one charger?",
-                      ["Asia", "Europe", "Africa", "North America"], hits, embedder)
-    assert chosen == "Europe"
-
-
-def test_a_choice_of_two_names_is_held_in_either_order(embedder):
-    hits = _hits("The party chose former Treasury chief Rishi Sunak and Foreign Secretary Liz Truss as the final two.")
-    chosen, _ = _pick("Which two candidates are in the final ballot to become the next Conservative Party leader?",
-                      ["Liz Truss and Rishi Sunak", "Liz Truss and Penny Mordaunt", "Rishi Sunak and Penny Mordaunt"],
-                      hits, embedder)
-    assert chosen == "Liz Truss and Rishi Sunak", "every name is shared with another choice: only all of them tell"
 
 
 def test_a_choice_whose_number_is_missing_is_not_held_by_its_other_words(embedder):

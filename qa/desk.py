@@ -287,8 +287,9 @@ class Desk:
     ) -> ChoicePick:
         """Pick one of ``choices`` as the answer to ``question`` from the archive (see :mod:`qa.answering.choose`).
 
-        The choice best matched by a relevant retrieved sentence wins; when no choice appears in the evidence, the
-        LLM's order-debiased letter probabilities decide. Only passages that pass the filters are read, so an
+        The choice best evidenced by relevant retrieved sentences wins (:func:`evidence_pick`); when no choice
+        appears in the evidence, or it cannot decide (true or false; "except:" with several choices unevidenced),
+        the LLM's order-debiased letter probabilities decide. Only passages that pass the filters are read, so an
         excluded article can decide nothing.
 
         Args:

@@ -245,6 +245,22 @@ class Manifest:
             found.update(cid for cid, aid in rows if where.allows_article(aid))
         return found
 
+    def passing_chunks(self, where: ChunkFilter, limit: int) -> list[str] | None:
+        """The ids of every chunk that passes ``where``, or None when more than ``limit`` do."""
+        clauses, params = date_and_source_sql(where)
+        wanted = sorted(where.article_ids - where.exclude) if where.article_ids is not None else []
+        if 0 < len(wanted) <= PAGE_SIZE:  # longer lists are read whole and checked below
+            clauses.append(f"article_id IN ({','.join('?' * len(wanted))})")
+            params = [*params, *wanted]
+        sql = "SELECT chunk_id, article_id FROM chunks" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        found: list[str] = []
+        for cid, aid in self._read.execute(sql, params):
+            if where.allows_article(aid):
+                found.append(cid)
+                if len(found) > limit:
+                    return None
+        return found
+
     def chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
         """The stored chunks among ``chunk_ids``, by id (ids the manifest does not hold are left out)."""
         found: dict[str, Chunk] = {}

@@ -2,7 +2,7 @@
 
 The parts, each in its own module: the recorded settings and format (``recorded``), the SQLite manifest of
 articles and chunks (``manifest``), the vectors of the opening chunks in chroma (``vectors``), and every chunk in a
-BM25 index (tantivy, ``lexical``).
+BM25 index (tantivy, ``lexical``); dense search under a filter is ``dense``'s.
 
 Each batch is written to chroma, then the lexical index, then the manifest in one transaction, so an
 interrupted ingest never records an article whose chunks are not searchable; a re-run redoes that batch.
@@ -31,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from index.archive import recorded
+from index.archive.dense import filtered_nearest
 from index.archive.lexical import LEXICAL_DIR, LexicalIndex
 from index.archive.lock import ArchiveLock
 from index.archive.manifest import MANIFEST, UNKNOWN_SOURCE, Manifest
@@ -50,10 +51,6 @@ from index.text import STOPWORDS
 __all__ = ["FORMAT_VERSION", "ArchiveStats", "ArchiveStore", "StoredChunk"]
 
 logger = logging.getLogger(__name__)
-
-# Dense search without a chroma filter widens up to this many nearest chunks before filtering in chroma.
-_MAX_UNFILTERED = 8192
-
 
 def _open_manifest(path: Path, settings: IndexSettings) -> Manifest:
     # The database's when the settings name one, else the folder's SQLite file.
@@ -268,37 +265,11 @@ class ArchiveStore:
             k: how many to return.
             where: which chunks may be returned (default: all).
         """
-        where = where or ChunkFilter()
-        if where.matches_nothing:
-            return []
-        # Chroma's metadata filter costs 250-500 ms on 75k vectors, against ~5 ms for an unfiltered search:
-        # search unfiltered, keep what passes the filters in the manifest, and widen until k pass. Only a
-        # filter that keeps too little of the archive for that (under ~1%) is left to chroma.
-        n = k if where.is_open else 4 * k
-        while True:
-            ids, distances = self._vectors.nearest(vector, n)
-            kept = self._kept(ids, distances, where)
-            exhausted = len(ids) < n
-            if len(kept) >= k or exhausted or n >= _MAX_UNFILTERED:
-                break
-            n *= 4
-        if len(kept) < k and not exhausted:
-            ids, distances = self._vectors.nearest(vector, k, where)
-            # The manifest still has the last word: a vector an interrupted write left is not returned.
-            kept = self._kept(ids, distances, where)
-        return self._stored(kept[:k])
-
-    def _kept(self, ids: list[str], distances: list[float], where: ChunkFilter) -> list[tuple[str, float]]:
-        passing = self._manifest.passing(ids, where)
-        return [(cid, distance) for cid, distance in zip(ids, distances, strict=True) if cid in passing]
+        return self._stored(filtered_nearest(self._vectors, self._manifest, vector, k, where or ChunkFilter()))
 
     def _stored(self, nearest: list[tuple[str, float]]) -> list[StoredChunk]:
         chunks = self.chunks([cid for cid, _ in nearest])
-        return [
-            StoredChunk(chunk=chunks[cid], similarity=1.0 - float(distance))
-            for cid, distance in nearest
-            if cid in chunks
-        ]
+        return [StoredChunk(chunk=chunks[cid], similarity=1.0 - float(d)) for cid, d in nearest if cid in chunks]
 
     def lexical_query(
         self, query: str, k: int, where: ChunkFilter | None = None, *, titles_only: bool = False

@@ -126,6 +126,32 @@ class VectorIndex:
             )
         return list(result["ids"][0]), [float(d) for d in result["distances"][0]]
 
+    def nearest_among(
+        self, vector: Sequence[float], chunk_ids: Sequence[str], n: int
+    ) -> tuple[list[str], list[float]] | None:
+        """As ``nearest``, but exact and only among ``chunk_ids``: for a filter that keeps a few thousand chunks.
+
+        The graph search can miss a chunk (it returns what it reaches, and a graph of near-identical vectors can
+        leave one unreached), and chroma's own filter searches the same graph; comparing each kept vector is exact.
+        None when chroma cannot read them: a reader's index predates another process's writes (see above).
+        """
+        import numpy as np
+        from chromadb.errors import InternalError
+
+        try:
+            found = self.vectors(chunk_ids)
+        except InternalError:
+            return None
+        if not found:
+            return [], []
+        ids = list(found)
+        matrix = np.asarray([found[cid] for cid in ids], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
+        distances = 1.0 - (matrix @ query) / np.where(norms > 0, norms, 1.0)
+        order = np.argsort(distances, kind="stable")[:n]
+        return [ids[i] for i in order], [float(distances[i]) for i in order]
+
     def vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors among ``chunk_ids``, by id (chunks not embedded are left out)."""
         found: dict[str, list[float]] = {}

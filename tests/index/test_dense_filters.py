@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import index.archive.store
+import index.archive.dense
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 from index.filters import ChunkFilter
 
@@ -50,10 +50,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("widen_up_to", [index.archive.store._MAX_UNFILTERED, 1], ids=["manifest", "chroma-filter"])
+@pytest.mark.parametrize("widen_up_to", [index.archive.dense.MAX_UNFILTERED, 1], ids=["manifest", "chroma-filter"])
 @pytest.mark.parametrize(("filters", "expected"), CASES)
 def test_filtered_dense_search_keeps_exactly_what_passes(crowded, monkeypatch, widen_up_to, filters, expected):
-    monkeypatch.setattr(index.archive.store, "_MAX_UNFILTERED", widen_up_to)
+    monkeypatch.setattr(index.archive.dense, "MAX_UNFILTERED", widen_up_to)
     vector = HashEmbedder().embed_query("harbor dredging plan update")
     hits = crowded.query(vector, 4, ChunkFilter(**filters))
     assert {h.chunk.article_id for h in hits} == expected
@@ -96,3 +96,29 @@ def test_chunk_text_is_kept_once_in_the_manifest_not_in_chroma(crowded):
     hits = crowded.query(HashEmbedder().embed_query("Harbor dredging plan approved."), 3)
     assert len(hits) == 3
     assert all(h.chunk.text and h.chunk.text in crowded.article(h.chunk.article_id).text for h in hits)
+
+
+@pytest.mark.parametrize("widen_up_to", [index.archive.dense.MAX_UNFILTERED, 1], ids=["manifest", "chroma-filter"])
+def test_a_chunk_the_graph_search_leaves_unreached_is_still_found_under_a_filter(crowded, monkeypatch, widen_up_to):
+    # A graph of near-identical vectors can leave a chunk unreached: the search returns fewer than the index holds,
+    # and chroma's own filter searches the same graph. Here the graph never reaches herald-new.
+    searched = crowded._vectors.nearest
+
+    def unreached(vector, n, where=None):
+        pairs = [(c, d) for c, d in zip(*searched(vector, n, where), strict=True) if not c.startswith("herald-new")]
+        return [c for c, _ in pairs], [d for _, d in pairs]
+
+    monkeypatch.setattr(crowded._vectors, "nearest", unreached)
+    monkeypatch.setattr(index.archive.dense, "MAX_UNFILTERED", widen_up_to)
+    vector = HashEmbedder().embed_query("harbor dredging plan update")
+    hits = crowded.query(vector, 4, ChunkFilter(sources=["Herald"]))
+    assert {h.chunk.article_id for h in hits} == {"herald-old", "herald-new"}
+    assert hits[0].similarity >= hits[1].similarity
+
+
+def test_a_filter_keeping_many_chunks_is_left_to_chromas_filter(crowded, monkeypatch):
+    monkeypatch.setattr(index.archive.dense, "MAX_UNFILTERED", 1)
+    monkeypatch.setattr(index.archive.dense, "MAX_EXACT", 2)
+    monkeypatch.setattr(crowded._vectors, "nearest_among", None)  # never called: 41 Wire chunks are more than 2
+    hits = crowded.query(HashEmbedder().embed_query("harbor dredging plan update"), 4, ChunkFilter(sources=["Wire"]))
+    assert len(hits) == 4 and {h.chunk.article.source for h in hits} == {"Wire"}

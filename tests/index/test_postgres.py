@@ -106,6 +106,10 @@ def test_filters_keep_the_same_passages_in_postgres(postgres_url, tmp_path):
             expected = {c.chunk_id for c, _ in folder.store.lexical_query(everything, 100, where,
                                                                           titles_only=titles_only)}
             assert found == expected, (where, titles_only)
+        # Dense search under the filter, compared one by one among the chunks the database's manifest lets through.
+        vector = folder.embedder.embed_query(everything)
+        assert {h.chunk.chunk_id for h in pg.store.query(vector, 100, where)} == {
+            h.chunk.chunk_id for h in folder.store.query(vector, 100, where)} != set(), where
     source_filter = SearchFilters(sources=[some_source])
     assert {h.article_id for h in pg.search("council", k=10, filters=source_filter)} == {
         h.article_id for h in folder.search("council", k=10, filters=source_filter)}

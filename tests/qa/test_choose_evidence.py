@@ -17,10 +17,10 @@ def embedder():
     return make_embedder("all-MiniLM-L6-v2")
 
 
-def _hits(*texts: str) -> list[Hit]:
+def _hits(*texts: str, title: str = "") -> list[Hit]:
     when = datetime(2022, 8, 5, tzinfo=timezone.utc)
-    return [Hit(rank=i, chunk_id=f"a{i}:0", article=ArticleRef(article_id=f"a{i}", published_at=when), text=text,
-                start=0, end=len(text), score=1.0 / i) for i, text in enumerate(texts, start=1)]
+    return [Hit(rank=i, chunk_id=f"a{i}:0", article=ArticleRef(article_id=f"a{i}", title=title, published_at=when),
+                text=text, start=0, end=len(text), score=1.0 / i) for i, text in enumerate(texts, start=1)]
 
 
 def _pick(question, choices, hits, embedder):
@@ -104,3 +104,40 @@ def test_a_choice_whose_number_is_missing_is_not_held_by_its_other_words(embedde
                            hits, embedder)
     assert scores[0] == 0, "'prison' is held, but not the 5"
     assert chosen == "9 years of probation"
+
+
+def test_a_question_word_in_another_form_tells_no_choice_apart(embedder):
+    hits = _hits("Covid-19 vaccines could be available for children as young as 6 months as early as next week.")
+    chosen, scores = _pick("According to the White House, how soon could Covid-19 vaccines be available for children "
+                           "as young as 6 months?", ["Next month", "Next week", "Next year"], hits, embedder)
+    assert scores[0] == 0, "'month' is the question's 'months'"
+    assert chosen == "Next week"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "choices", "expected"),
+    [
+        pytest.param("Gasoline prices were up nearly 60% over the year, the highest inflation in more than 40 years.",
+                     "How much have gas prices increased in the US over the past year?",
+                     ["20%", "40%", "60%", "80%"], "60%", id="a percentage, not the 40 of '40 years'"),
+        pytest.param("The number of flying insects has plunged by 60 per cent in the 40 years since the survey began.",
+                     "The number of flying insects in Britain has plunged by what percentage?",
+                     ["40%", "60%", "80%"], "60%", id="'per cent' is '%'"),
+        pytest.param("While 2% of barristers take home over £1m, they voted for a full walkout from 5 September.",
+                     "Criminal barristers have voted to strike indefinitely from when?",
+                     ["1 September", "5 September", "7 September"], "5 September", id="a date, not the 1 of '£1m'"),
+    ],
+)
+def test_a_choice_told_apart_by_its_number_wants_the_number_in_its_place(sentence, question, choices, expected,
+                                                                         embedder):
+    chosen, scores = _pick(question, choices, _hits(sentence), embedder)
+    assert chosen == expected
+    assert sum(1 for score in scores if score > 0) == 1, scores
+
+
+def test_a_headline_evidences_its_story_where_the_text_names_the_runners_up(embedder):
+    hits = _hits("Edmonton forward Connor McDavid, last year's winner, and goalie Igor Shesterkin were the other "
+                 "finalists.", title="NHL awards: Auston Matthews wins Hart Trophy as league MVP")
+    chosen, _ = _pick("Who won the NHL's Hart Trophy, given to the player voted the league's MVP?",
+                      ["Connor McDavid", "Igor Shesterkin", "Auston Matthews", "Jack Eichel"], hits, embedder)
+    assert chosen == "Auston Matthews"

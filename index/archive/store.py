@@ -52,6 +52,7 @@ __all__ = ["FORMAT_VERSION", "ArchiveStats", "ArchiveStore", "StoredChunk"]
 
 logger = logging.getLogger(__name__)
 
+
 def _open_manifest(path: Path, settings: IndexSettings) -> Manifest:
     # The database's when the settings name one, else the folder's SQLite file.
     if settings.database_url:

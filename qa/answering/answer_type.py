@@ -53,7 +53,8 @@ _WHICH_NAMED = re.compile(
     r"|\bwhat\s+()(" + "|".join(_NAMED_KINDS) + r")\b",
     re.IGNORECASE,
 )
-_WHEN = re.compile(_ASKING + r"when\b|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
+# "When" opens the question, or ends it ("… voted to strike indefinitely from when?").
+_WHEN = re.compile(_ASKING + r"when\b|\bwhen\?\s*$|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
 
 _MONTHS = ("january february march april may june july august september october november december "

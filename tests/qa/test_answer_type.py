@@ -24,6 +24,9 @@ from qa.answering.answer_type import asked_type, missing_answer_type, only_repor
     # A quiz sets the scene before it asks (dev).
     ("MLB held its annual All-Star Game on Tuesday. Who was the game's MVP?", "who"),
     ("The FDA cleared a booster against the subvariants. When will it be available?", "when"),
+    ("Criminal barristers have voted to strike indefinitely from when?", "when"),
+    # A "when" inside the scene asks nothing: the question is "what happened".
+    ("The debate was cut short when what happened?", None),
     ("The man who won said so. What did he say?", None),
 ])
 def test_the_kind_a_question_asks_for(question, kind):

@@ -38,10 +38,9 @@ def filtered_nearest(
         among = manifest.passing_chunks(where, MAX_EXACT)
         exact = vectors.nearest_among(vector, among, k) if among is not None else None
         if exact is not None:
-            ids, distances = exact
+            kept = list(zip(*exact, strict=True))  # among the manifest's own passing chunks: nothing to re-check
         elif not exhausted:
-            ids, distances = vectors.nearest(vector, k, where)
-        kept = _kept(manifest, ids, distances, where)
+            kept = _kept(manifest, *vectors.nearest(vector, k, where), where)
     return kept[:k]
 
 

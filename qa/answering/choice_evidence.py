@@ -62,14 +62,13 @@ def evidence_scores(question: str, choices: Sequence[str], hits: Sequence[Hit], 
         for (_, text), vector in zip(sentences, vectors, strict=True)
     ]
     sentence_tokens = [choice_tokens(text) for _, text in sentences]
-    asked = set(choice_tokens(question))
-    asked_stems = {stem(t) for t in asked}
+    asked_stems = {stem(t) for t in choice_tokens(question)}
     counted = _counted_noun(question)
     scores = []
     for choice, own in zip(choices, own_words(choices), strict=True):
         # The question's words, in any form, tell no choice apart ("month" of "Next month" when it asks about "6
         # months").
-        phrase, own = choice_tokens(choice), {t for t in own if t not in asked and stem(t) not in asked_stems}
+        phrase, own = choice_tokens(choice), {t for t in own if stem(t) not in asked_stems}
         matches = []
         for (rank, _), tokens, rel in zip(sentences, sentence_tokens, relevance, strict=True):
             share, where = _containment(phrase, own, tokens)

@@ -191,6 +191,17 @@ def asks(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’)]").endswith("?")
 
 
+def asking_sentence(question: str) -> str:
+    """The sentence of ``question`` that asks: its last, since a quiz often sets the scene first.
+
+    Example:
+        >>> asking_sentence("MLB held its All-Star Game on Tuesday. Who was the game's MVP?")
+        "Who was the game's MVP?"
+    """
+    sentences = split_sentences(question)
+    return sentences[-1].text if sentences else question
+
+
 def strip_markers(text: str) -> str:
     """``text`` without ``[n]`` markers and the spaces before them.
 

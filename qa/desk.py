@@ -29,7 +29,7 @@ from index.stages import Stages
 from qa.answering.answer import ABSTAIN_TEXT, build_messages, citations_for, compose, is_abstention
 from qa.answering.choice_evidence import evidence_pick, evidence_scores
 from qa.answering.choose import LETTERS, ChoicePick, llm_probabilities
-from qa.answering.evidence import select_evidence
+from qa.answering.evidence import reporting_hits, select_evidence
 from qa.answering.judge import Judge, judge_for
 from qa.answering.lead import find_lead, judged_lead
 from qa.answering.support import check_answer
@@ -230,20 +230,16 @@ class Desk:
         started = time.perf_counter()
         hits = self._search(question, self.settings.answer.top_k, filters)
         cfg = self.settings.answer
-        abstain = functools.partial(
-            Answer, question=question, hits=hits, as_of=as_of, model=self.llm.name, text=ABSTAIN_TEXT, abstained=True
-        )
-        if not hits:
-            return abstain(reason=f"no articles match the filters ({filters.describe()})",
-                           timings=Timings(retrieve_ms=ms_since(started)))
         closeness = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
-        if closeness is None or closeness < cfg.min_similarity:
+        reporting, stale = reporting_hits(question, hits, as_of)
+        why = f"no articles match the filters ({filters.describe()})" if not hits else None
+        if hits and (closeness is None or closeness < cfg.min_similarity):
             best = f"{closeness:.2f}" if closeness is not None else "none"
-            return abstain(
-                reason=f"no passage is close enough to the question (best similarity {best} < {cfg.min_similarity})",
-                timings=Timings(retrieve_ms=ms_since(started)),
-            )
-        evidence = select_evidence(question, hits, self.embedder, max_sources=cfg.sources,
+            why = f"no passage is close enough to the question (best similarity {best} < {cfg.min_similarity})"
+        if why or stale:
+            return Answer(question=question, hits=hits, as_of=as_of, model=self.llm.name, text=ABSTAIN_TEXT,
+                          abstained=True, reason=why or stale, timings=Timings(retrieve_ms=ms_since(started)))
+        evidence = select_evidence(question, reporting, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)
         lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score) if cfg.lead else None

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from index.text import STOPWORDS, content_words, stem, strip_markers, word_stems
+from index.text import STOPWORDS, asking_sentence, content_words, stem, strip_markers, word_stems
 
 # A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
 _ASKING = r"(?:^|[.!?:;]\s+)\s*"
@@ -345,3 +345,41 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
             return None
         return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
     return None
+
+
+# What is still to come; and what is asked as done: "did", "was", or a verb in "-ed" with no "is" or "are" about
+# ("Who joined McCartney?", not "What is it titled?").
+_FUTURE = re.compile(r"\b(?:will|won['’]t|(?:is|are|was|were) (?:set|scheduled|expected|due|poised|slated) to|"
+                    r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year))\b",
+                    re.IGNORECASE)
+_DONE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
+_DONE_VERB = re.compile(r"\b[a-z]{2,}ed\b", re.IGNORECASE)
+_PRESENT = re.compile(r"\b(?:is|are|am)\b", re.IGNORECASE)
+
+
+def asked_as_done(question: str) -> bool:
+    """Whether ``question`` asks about something done ("Who joined McCartney?", "Where did Pelosi go?"), not about
+    what is or will be ("What is it titled?", "Where will she go?")."""
+    asking = asking_sentence(question)
+    done = _DONE.search(asking) or (_DONE_VERB.search(asking) and not _PRESENT.search(asking))
+    return bool(done) and not _FUTURE.search(asking)
+
+
+def previews(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` tells of what is to come while ``question`` asks about something done: a preview
+    ("Kendrick Lamar and Paul McCartney will headline the event") does not report the event ("Who joined Paul
+    McCartney on stage?"), however well it names its people.
+
+    Example:
+        >>> previews("Where did Nancy Pelosi visit?", "Pelosi is expected to visit Taiwan, officials said.")
+        True
+        >>> previews("Who joined McCartney at Glastonbury?", "McCartney has the Glastonbury headline slot next year.")
+        True
+        >>> previews("Where will Nancy Pelosi visit?", "Pelosi is expected to visit Taiwan, officials said.")
+        False
+        >>> previews("Where did Nancy Pelosi visit?", "Pelosi visited Taiwan on Tuesday.")
+        False
+        >>> previews("Beyoncé's album will be out soon. What is it titled?", "It will be titled Renaissance.")
+        False
+    """
+    return asked_as_done(question) and bool(_FUTURE.search(sentence))

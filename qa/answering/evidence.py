@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from index.chunking import count_tokens
 from index.embedding import Embedder
 from index.text import Sentence, content_words, split_sentences
+from qa.retrieval.timeparse import asked_since
 from qa.types import Hit
 
 # Text addressed to a model rather than to readers: planted instructions ("ignore previous instructions and say X").
@@ -102,6 +104,37 @@ def cosine(a: list[float], b: list[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=False))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norm if norm else 0.0
+
+
+def reporting_hits(question: str, hits: list[Hit], as_of: datetime) -> tuple[list[Hit], str | None]:
+    """The hits whose articles can report what ``question`` asks, and why none can (None when some can).
+
+    A question that asks what happened in its own current period ("Which holiday did India celebrate this week?")
+    is answered by articles of that period: an older one ("Millions of Muslims this week will celebrate Eid
+    al-Adha", six weeks earlier) tells of another week, however well it matches (:func:`asked_since`). Undated
+    articles stay.
+
+    Example:
+        >>> from datetime import timezone
+        >>> from index.reference import ArticleRef
+        >>> old = Hit(rank=1, chunk_id="c", text="t", start=0, end=1, score=1.0, article=ArticleRef(
+        ...           article_id="a", published_at=datetime(2022, 7, 7, tzinfo=timezone.utc)))
+        >>> now = datetime(2022, 8, 18, tzinfo=timezone.utc)
+        >>> reporting_hits("What year was Lemonade released?", [old], now)[0] == [old]
+        True
+        >>> reporting_hits("Which holiday did India celebrate this week?", [old], now)
+        ([], 'the question asks about this week, and the closest articles are older: the newest is from 2022-07-07')
+    """
+    asked = asked_since(question, as_of)
+    if asked is None:
+        return hits, None
+    since, period = asked
+    current = [h for h in hits if h.article.published_at is None or h.article.published_at >= since]
+    if current or not hits:
+        return current, None
+    newest = max(h.article.published_at for h in hits if h.article.published_at is not None)
+    return [], (f"the question asks about {period}, and the closest articles are older: the newest is from "
+                f"{newest:%Y-%m-%d}")
 
 
 def select_evidence(

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.text import asking_sentence
+
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -163,6 +165,30 @@ def _read_scope(question: str, as_of: datetime) -> TimeScope:
         period = 7.0 if _WEEK_CUE.search(text) else None
         return TimeScope(prefers_recent=True, period_days=period, matched=m.group(0))
     return TimeScope()
+
+
+def asked_since(question: str, as_of: datetime) -> tuple[datetime, str] | None:
+    """The earliest a source can be published and still report what ``question`` asks, with the words that name
+    the period, when its asking sentence names a current one: the period's start less its own length ("Which
+    holiday did India celebrate this week?" asked on 18 August: 4 August), since an article from before the period
+    can only preview it. None when the asking sentence names none: a scene set "this week" before "What year was
+    her last album released?" asks for background, which older articles hold.
+
+    Example:
+        >>> now = datetime(2022, 8, 18, tzinfo=timezone.utc)
+        >>> since, words = asked_since("Which holiday did India celebrate this week?", now)
+        >>> since.date().isoformat(), words
+        ('2022-08-04', 'this week')
+        >>> asked_since("Her album came out this week. What year was her last one released?", now) is None
+        True
+    """
+    asking = asking_sentence(question)
+    scope = resolve_time(asking, as_of)
+    if scope.period_days is not None and (week := _WEEK_CUE.search(asking)):
+        return as_of - timedelta(days=2 * scope.period_days), week.group(0)
+    if scope.current and scope.since is not None and scope.until is not None:
+        return scope.since - (scope.until - scope.since), scope.matched or ""
+    return None
 
 
 def _count(word: str) -> int:

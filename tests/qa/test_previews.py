@@ -1,0 +1,35 @@
+"""A preview is not a report: "Pelosi is expected to visit Taiwan" does not lead an answer to "Where did Pelosi
+visit?". Dev cases: the quoted lead was a preview of the event the question asks about. Real MiniLM."""
+
+import pytest
+
+from index.embedding import make_embedder
+from index.reference import ArticleRef
+from qa.answering.evidence import select_evidence
+from qa.answering.lead import find_lead
+from qa.types import Hit
+
+TITLE = "Pelosi's tour of Asia"
+PREVIEW = ("US House Speaker Nancy Pelosi is expected to visit Taiwan as part of her tour of Asia, according to a "
+           "senior Taiwanese government official and a US official. China has warned of serious consequences.")
+REPORT = ("US House Speaker Nancy Pelosi visited Taiwan on Tuesday as part of her tour of Asia, defying warnings "
+          "from China. Beijing responded with military drills around the island.")
+DONE = "Despite China's warnings, where did House Speaker Nancy Pelosi visit as part of her tour of Asia?"
+TO_COME = "Despite China's warnings, where will House Speaker Nancy Pelosi visit as part of her tour of Asia?"
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return make_embedder("all-MiniLM-L6-v2")
+
+
+def _lead(question, text, embedder):
+    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title=TITLE), text=text, start=0,
+              end=len(text), score=1.0, dense_score=0.6)
+    return find_lead(question, select_evidence(question, [hit], embedder), embedder)
+
+
+def test_a_preview_does_not_lead_an_answer_about_what_was_done(embedder):
+    assert _lead(DONE, PREVIEW, embedder) is None
+    assert "Taiwan" in _lead(TO_COME, PREVIEW, embedder).text, "it answers a question about what is to come"
+    assert "visited Taiwan" in _lead(DONE, REPORT, embedder).text

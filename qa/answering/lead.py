@@ -16,6 +16,7 @@ sentence qualifies there is no lead, and the answer rests on the model's checked
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.embedding import Embedder
@@ -28,6 +29,8 @@ from qa.types import AnswerSentence, Span
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election").
 _FURNITURE = ("sign up", "subscribe", "newsletter", "click here", "read more", "advertisement", "follow us",
               "share this", "all rights reserved", "contributed to this report", "getty images", "photo:")
+# A link's words on the page: "Watch Mr. Happy Face get crowned "World's Ugliest Dog" here".
+_CALL_TO_ACTION = re.compile(r"^(?:watch|read|listen to|see|click|tap)\b.*\b(?:here|below|above)\W*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def judged_lead(question: str, lead: Lead | None, judge: Judge | None) -> Lead |
 def _may_lead(question: str, text: str, source: Evidence) -> bool:
     plain = text.strip()
     lower = plain.lower()
-    if asks(plain) or any(f in lower for f in _FURNITURE) or previews(question, plain):
+    if asks(plain) or any(f in lower for f in _FURNITURE) or _CALL_TO_ACTION.match(plain) or previews(question, plain):
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False

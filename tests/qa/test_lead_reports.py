@@ -1,5 +1,6 @@
-"""A preview is not a report: "Pelosi is expected to visit Taiwan" does not lead an answer to "Where did Pelosi
-visit?". Dev cases: the quoted lead was a preview of the event the question asks about. Real MiniLM."""
+"""A quoted lead reports what the question asks: a preview ("Pelosi is expected to visit Taiwan") does not lead an
+answer to "Where did Pelosi visit?", nor does a link's text ("Watch … here"). Dev cases: the quoted lead was a preview
+of the event the question asks about, or the words of a video link. Real MiniLM."""
 
 import pytest
 
@@ -33,3 +34,11 @@ def test_a_preview_does_not_lead_an_answer_about_what_was_done(embedder):
     assert _lead(DONE, PREVIEW, embedder) is None
     assert "Taiwan" in _lead(TO_COME, PREVIEW, embedder).text, "it answers a question about what is to come"
     assert "visited Taiwan" in _lead(DONE, REPORT, embedder).text
+
+
+def test_a_links_words_do_not_lead(embedder):
+    question = "What breed of dog is Mr. Happy Face, the winner of this year's World's Ugliest Dog Contest?"
+    link = 'Watch Mr. Happy Face get crowned "World\'s Ugliest Dog" here. The contest was held in Petaluma.'
+    assert _lead(question, link, embedder) is None
+    report = link + " Mr. Happy Face, a Chinese Crested-Chihuahua mix, won this year's World's Ugliest Dog Contest."
+    assert _lead(question, report, embedder).sentence.text.startswith("Mr. Happy Face, a Chinese")

@@ -347,14 +347,14 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
     return None
 
 
-# What is still to come; and what is asked as done: "did", "was", or a verb in "-ed" with no "is" or "are" about
-# ("Who joined McCartney?", not "What is it titled?").
+# What is still to come; and what is asked as done: "did", "was", or a lower-case verb in "-ed" with no "is", "are"
+# or "does" about ("Who joined McCartney?", not "What is it titled?", nor "Which team does Manchester United …?").
 _FUTURE = re.compile(r"\b(?:will|won['’]t|(?:is|are|was|were) (?:set|scheduled|expected|due|poised|slated) to|"
                     r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year))\b",
                     re.IGNORECASE)
 _DONE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
-_DONE_VERB = re.compile(r"\b[a-z]{2,}ed\b", re.IGNORECASE)
-_PRESENT = re.compile(r"\b(?:is|are|am)\b", re.IGNORECASE)
+_DONE_VERB = re.compile(r"\b(?!(?:need|speed|seed|feed|breed|indeed|hundred)\b)[a-z]{2,}ed\b")
+_PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
 
 
 def asked_as_done(question: str) -> bool:
@@ -381,5 +381,8 @@ def previews(question: str, sentence: str) -> bool:
         False
         >>> previews("Beyoncé's album will be out soon. What is it titled?", "It will be titled Renaissance.")
         False
+        >>> previews("Who scores most for Manchester United?", "Rashford will start on Sunday."), previews(
+        ...     "How much speed do they need?", "They will need more.")
+        (False, False)
     """
     return asked_as_done(question) and bool(_FUTURE.search(sentence))

@@ -62,7 +62,7 @@ _MONTHS = ("january february march april may june july august september october 
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _RELATIVE = ("today yesterday tomorrow tonight week weekend month year morning evening night ago earlier later "
              "recently spring summer autumn fall winter decade century").split()
-_CALENDAR = frozenset(_MONTHS + _DAYS) - {"may"}  # Theresa May is a name
+CALENDAR = frozenset(_MONTHS + _DAYS) - {"may"}  # Theresa May is a name
 _TIME = re.compile(r"\b(?:\d{1,4}|" + "|".join(_MONTHS + _DAYS + _RELATIVE) + r")\b", re.IGNORECASE)
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen dozens twenty thirty forty "
                  "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
@@ -75,7 +75,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 
 # Short forms a question uses for what an answer may spell out: "a US drone strike" holds "the United States", so
 # an answer naming "the United States" names nothing new. Case-sensitive: "us" and "un" are also words.
-_SHORT_FORMS = (
+SHORT_FORMS = (
     (re.compile(r"\bU\.?S\.?(?=\W|$)|\bAmerica(?:n|ns)?\b"), "united states america american"),
     (re.compile(r"\bU\.?K\.?(?=\W|$)|\bBritain\b|\bBritish\b"), "united kingdom britain british"),
     (re.compile(r"\bEU\b"), "european union"),
@@ -102,14 +102,15 @@ def new_words(question: str, claim: str) -> set[str]:
         >>> new_words("Which group did a US drone strike target?", "The drone strike targeted the United States.")
         set()
     """
-    asked = content_words(question) | content_words(_spelled_out(question))
+    asked = content_words(question) | content_words(spelled_out(question))
     known = {stem(word) for word in asked} | _VAGUE
     stems = {word: stem(word) for word in content_words(strip_markers(claim))}
     return {s for word, s in stems.items() if s not in known and not any(_near(word, other) for other in asked)}
 
 
-def _spelled_out(question: str) -> str:
-    return " ".join(words for pattern, words in _SHORT_FORMS if pattern.search(question))
+def spelled_out(question: str) -> str:
+    """The long forms of the short ones ``question`` uses ("US": "united states america american")."""
+    return " ".join(words for pattern, words in SHORT_FORMS if pattern.search(question))
 
 
 def _near(a: str, b: str) -> bool:
@@ -155,7 +156,7 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     if kind is None:
         return None
     claim = strip_markers(sentence)
-    asked = _question_words(question) | content_words(question) | _question_words(_spelled_out(question))
+    asked = _question_words(question) | content_words(question) | _question_words(spelled_out(question))
     if kind == "who":
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new).
         return None if _new_names(claim, asked, context) else "it names nobody, and the question asks who"
@@ -203,7 +204,7 @@ def _is_new(word: str, asked: set[str]) -> bool:
     """Whether ``word`` says something the question does not: not one of its words (nor their possessive), and
     not a month or weekday."""
     plain = word.lower().rstrip("'s’")
-    return word.lower() not in asked and plain not in asked and plain not in _CALENDAR
+    return word.lower() not in asked and plain not in asked and plain not in CALENDAR
 
 
 def reversed_roles(question: str, sentence: str) -> str | None:

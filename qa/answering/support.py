@@ -26,6 +26,7 @@ import re
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers, word_stems
+from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import another_actor, missing_answer_type, new_words, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
@@ -255,6 +256,7 @@ def _best_support(
                              question)
                       or only_reports(question, claim, candidate.text)
                       or another_actor(question, claim, candidate.text)
+                      or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
                       or _off_question(question, claim, source, candidate, settings.min_question_share))
         if reason is None:
             return i, score, None

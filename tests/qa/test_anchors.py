@@ -1,0 +1,45 @@
+"""A source that never names what the question is about cannot answer it. Dev case: "Which major holiday did India
+celebrate this week?" was answered from a digest's item on the national holiday the Taliban declared in Kabul, a
+sentence the check found word for word in its source. Real MiniLM."""
+
+import pytest
+from checking import checked
+
+from index.embedding import make_embedder
+from qa.answering.anchors import asked_names, unnamed_subject
+
+QUESTION = "Which major holiday did India celebrate this week?"
+TALIBAN = ("This week marks a year since the Taliban seized control of Afghanistan's capital city. The group declared "
+           "a national holiday in celebration of the anniversary yesterday.")
+INDIA = ("India celebrated its 75th Independence Day on Monday, a national holiday, with Prime Minister Narendra Modi "
+         "raising the flag at the Red Fort.")
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return make_embedder("all-MiniLM-L6-v2")
+
+
+def test_a_claim_from_a_story_that_never_names_the_subject_is_unsupported(embedder):
+    claim = "The Taliban declared a national holiday in celebration of the anniversary yesterday [1]."
+    [sentence] = checked(QUESTION, TALIBAN, "Ten things you need to know today", claim, embedder)
+    assert not sentence.supported
+    assert sentence.reason == "its source never names India, which the question asks about"
+    [right] = checked(QUESTION, INDIA, "India at 75", "India celebrated its 75th Independence Day [1].", embedder)
+    assert right.supported, right.reason
+
+
+@pytest.mark.parametrize(("question", "source"), [
+    ("Where did the United Kingdom's record heat hit 40.3C?", "The UK hit 40.3C in Coningsby on Tuesday."),
+    ("Which show led the 2022 Primetime Emmys nominations?", "Succession leads this year's Emmy nominations."),
+    ("Which team does Lionel Messi play for now?", "Messi scored twice for Paris Saint-Germain."),
+    # A name with a number is written otherwise; national news leaves its own country unsaid.
+    ("Which country declared victory against the Covid-19 pandemic?", "North Korea beat the coronavirus."),
+    ("Where in the US is it illegal to pump your own gas?", "In New Jersey, it's been illegal since 1949."),
+])
+def test_a_name_in_another_form_or_one_of_several_is_enough(question, source):
+    assert unnamed_subject(question, source) is None
+
+
+def test_weekdays_months_and_question_words_are_not_names():
+    assert asked_names("What did the council decide on Monday in July? Which") == set()

@@ -10,14 +10,15 @@ no claim: it is dropped before the sentence is checked or shown. The guards catc
 supports it, if one does (small models forget markers).
 
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
-thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who",
-"Johnson could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits
-is not who tested positive, nor Singapore, where Sri Lanka's president fled, the nation a passage says "has
-plunged into chaos"), a possibility ("could replace") is not a fact ("replaced"), and the claim with its
-passage must take up the question (a third of its words, as stems: a sentence copied from a story about something
-else matches that story word for word). When a judge is given, the model must also agree that the supporting
-sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B
-judges poorly and the 1.5B (``answer.judge_model``) adds seconds to every answer.
+thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who", "Johnson
+could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits is not who
+tested positive, nor Singapore, where Sri Lanka's president fled, the nation a passage says "has plunged into chaos"),
+a possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
+about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated), and
+the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a story
+about something else matches that story word for word). When a judge is given, the model must also agree that the
+supporting sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled
+0.5B judges poorly and the 1.5B (``answer.judge_model``) adds seconds to every answer.
 """
 
 from __future__ import annotations

@@ -232,13 +232,16 @@ class Desk:
         cfg = self.settings.answer
         closeness = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         reporting, stale = reporting_hits(question, hits, as_of)
-        why = f"no articles match the filters ({filters.describe()})" if not hits else None
-        if hits and (closeness is None or closeness < cfg.min_similarity):
+        if not hits:
+            why = f"no articles match the filters ({filters.describe()})"
+        elif closeness is None or closeness < cfg.min_similarity:
             best = f"{closeness:.2f}" if closeness is not None else "none"
             why = f"no passage is close enough to the question (best similarity {best} < {cfg.min_similarity})"
-        if why or stale:
+        else:
+            why = stale
+        if why:
             return Answer(question=question, hits=hits, as_of=as_of, model=self.llm.name, text=ABSTAIN_TEXT,
-                          abstained=True, reason=why or stale, timings=Timings(retrieve_ms=ms_since(started)))
+                          abstained=True, reason=why, timings=Timings(retrieve_ms=ms_since(started)))
         evidence = select_evidence(question, reporting, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from index.text import STOPWORDS
-from qa.answering.answer_type import CALENDAR, SHORT_FORMS, spelled_out
+from qa.answering.answer_type import CALENDAR, SHORT_FORMS, bare, spelled_out
 
 # A capitalised word that does not open its sentence or clause: a name ("India", "Emmys", "AirlineRankings").
 _NAME = re.compile(r"(?<!^)(?<![.!?:;]\s)\b[A-Z][\w'’\-]*")
@@ -66,5 +66,5 @@ def _country_short_form(word: str) -> bool:
 
 def _plain(word: str) -> str:
     """A word without its possessive and plural endings, lower-cased: "Emmys", "Britain's" -> "emmy", "britain"."""
-    word = re.sub(r"['’]s?$", "", word.lower())
+    word = bare(word)
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word

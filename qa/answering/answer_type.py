@@ -184,13 +184,13 @@ def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
     names = [n for n in _NAME.findall(claim) if _is_new(n, asked)]
     opening = re.match(r"\W*([A-Z][\w'’\-]*)(\s+[A-Z])?", claim)
     if opening and _is_new(opening.group(1), asked) and opening.group(1).lower() not in STOPWORDS:
-        known = opening.group(2) or _bare(opening.group(1)) in {_bare(n) for n in _NAME.findall(context)}
+        known = opening.group(2) or bare(opening.group(1)) in {bare(n) for n in _NAME.findall(context)}
         if known:
             names.append(opening.group(1))
     return names
 
 
-def _bare(word: str) -> str:
+def bare(word: str) -> str:
     """``word`` lowercased without a possessive ending: "Google's" → "google"."""
     return re.sub(r"['’]s?$", "", word.lower())
 
@@ -336,13 +336,13 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
         return None
     asked = _question_words(question)
     deeds = word_stems(question)
-    claimed = {_bare(n) for n in _CAPITALISED.findall(plain)}
+    claimed = {bare(n) for n in _CAPITALISED.findall(plain)}
     for match in _ACTOR.finditer(source_sentence):
         name, verb = match.group(1), match.group(2) or match.group(3)
         words = [w for w in name.split() if w.lower() not in STOPWORDS]
         if stem(verb) not in deeds or not words or not any(_is_new(w, asked) for w in words):
             continue
-        if any(_bare(w) in claimed for w in words):
+        if any(bare(w) in claimed for w in words):
             return None
         return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
     return None

@@ -245,10 +245,11 @@ class Desk:
         evidence = select_evidence(question, reporting, self.embedder, max_sources=cfg.sources,
                                    budget_tokens=cfg.evidence_tokens, neighbours=cfg.neighbours)
         messages = build_messages(question, evidence, as_of)
-        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score) if cfg.lead else None
-        judge = self.judge
+        rereads = (judge := self.judge) is not None and judge.reads_quotes
+        lead = find_lead(question, evidence, self.embedder, min_score=cfg.min_lead_score,
+                         fallback_word_share=cfg.judged_lead_share if rereads else None) if cfg.lead else None
         return Prepared(question, as_of, hits, evidence, messages, ms_since(started), lead,
-                        lead_awaits_judge=lead is not None and judge is not None and judge.reads_quotes)
+                        lead_awaits_judge=lead is not None and rereads)
 
     def _finish(
         self, prepared: Prepared, reply: str, generate_ms: float, prompt_tokens: int, completion_tokens: int

@@ -10,8 +10,11 @@ rent vote resembles "What did the council decide about parking?" but does not an
 question in meaning. With the re-reading judge on (``answer.judge``), the model also reads the lead with the
 sentence before it and must find the answer in the quote itself ("Netflix announced that the wildly popular show is
 green lit" names no show); the lead is then streamed as draft text, and kept only if the judge agrees, after the
-model has written (judging it first would delay the first words by a re-reading, ~2 s with the 1.5B). When no
-sentence qualifies there is no lead, and the answer rests on the model's checked synthesis alone.
+model has written (judging it first would delay the first words by a re-reading, ~2 s with the 1.5B). Since the
+judge's reading tells an answer from a sentence about the same story, a sentence holding only half of the question's
+words (``answer.judged_lead_share``) may then lead when none holds most: a quiz question's scene ("After weeks of
+protests by tenants, …") is often in no report. When no sentence qualifies there is no lead, and the answer rests on
+the model's checked synthesis alone.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ def find_lead(
     min_word_share: float = 0.6,
     lexical_weight: float = 0.3,
     question_vector: list[float] | None = None,
+    fallback_word_share: float | None = None,
 ) -> Lead | None:
     """The shown sentence that best answers ``question``, or None when none qualifies (see the module docstring).
 
@@ -84,6 +88,9 @@ def find_lead(
         min_word_share: the least share of the question's content words the sentence must hold.
         lexical_weight: weight of the share of the question's content words the sentence holds.
         question_vector: the question's embedding, if already computed.
+        fallback_word_share: when no sentence holds ``min_word_share``, the least share one needs to lead instead;
+            for a lead a judge re-reads before it is kept (careful mode), whose reading, not the question's words,
+            then tells an answer from a sentence about the same story.
 
     Sources are tried in their retrieval order, which weighs time: a sentence of the best-ranked source that qualifies
     leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
@@ -95,16 +102,25 @@ def find_lead(
     vectors = embedder.embed_documents([s.text for _, s in pool])
     q_vector = question_vector or embedder.embed_query(question)
     asked = content_words(question)
-    best: Lead | None = None
+    scored = []
     for (source, sentence), vector in zip(pool, vectors, strict=True):
-        if best is not None and best.source is not source:
-            break  # the best-ranked source that has a lead gives it (see below)
         # The headline names what "he" or "the company" in the sentence stands for.
         words = content_words(sentence.text) | content_words(source.hit.article.title or "")
         overlap = len(asked & words) / len(asked) if asked else 0.0
         score = cosine(q_vector, vector) + lexical_weight * overlap
-        if overlap >= min_word_share and score >= min_score and (best is None or score > best.score):
-            best = Lead(source=source, sentence=sentence, score=score)
+        scored.append((Lead(source=source, sentence=sentence, score=score), overlap))
+    shares = [min_word_share] + ([fallback_word_share] if fallback_word_share is not None else [])
+    return next((lead for share in shares if (lead := _best(scored, share, min_score)) is not None), None)
+
+
+def _best(scored: list[tuple[Lead, float]], min_word_share: float, min_score: float) -> Lead | None:
+    """The best-scoring lead of the first source (in retrieval order) that has one qualifying (see find_lead)."""
+    best: Lead | None = None
+    for lead, overlap in scored:
+        if best is not None and best.source is not lead.source:
+            break
+        if overlap >= min_word_share and lead.score >= min_score and (best is None or lead.score > best.score):
+            best = lead
     return best
 
 

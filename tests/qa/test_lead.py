@@ -85,3 +85,20 @@ def test_the_yes_no_judge_does_not_test_quotes(fixture_desk):
     fixture_desk.llm = FakeLLM(["no"])
     assert fixture_desk.ask_stream(RENTS, as_of=FEB_20).lead is not None
     assert fixture_desk.llm.prompts == [], "the lead is shown as checked text before any model call"
+
+
+# The story holds half of this question's words: the scene ("after weeks of protests by tenants") is not in it.
+PROTESTS = "After weeks of protests by tenants, what did the Harbor city council decide on rents?"
+
+
+def test_with_a_judge_reading_the_quote_a_sentence_with_half_the_questions_words_may_lead(fixture_desk):
+    fixture_desk.llm = FakeLLM([REPLY])
+    assert fixture_desk.ask(PROTESTS, as_of=FEB_20).lead is None, "word share alone: too few of the question's words"
+    _judging(fixture_desk, REPLY, "4 percent", "4 percent")
+    answer = fixture_desk.ask(PROTESTS, as_of=FEB_20)
+    assert answer.lead is not None and answer.text.startswith("“The Harbor city council voted 7-2")
+    _judging(fixture_desk, REPLY, "none", "4 percent")
+    assert fixture_desk.ask(PROTESTS, as_of=FEB_20).lead is None, "the judge finds no answer in it: dropped"
+    fixture_desk.settings.answer.judged_lead_share = 0.6
+    _judging(fixture_desk, REPLY, "4 percent", "4 percent")
+    assert fixture_desk.ask(PROTESTS, as_of=FEB_20).lead is None, "answer.judged_lead_share decides"

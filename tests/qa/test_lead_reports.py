@@ -42,3 +42,17 @@ def test_a_links_words_do_not_lead(embedder):
     assert _lead(question, link, embedder) is None
     report = link + " Mr. Happy Face, a Chinese Crested-Chihuahua mix, won this year's World's Ugliest Dog Contest."
     assert _lead(question, report, embedder).sentence.text.startswith("Mr. Happy Face, a Chinese")
+
+
+def test_a_sentence_with_fewer_of_the_questions_words_leads_only_when_none_has_more(embedder):
+    question = "After weeks of talks, which company did Microsoft agree to buy for $69 billion?"
+    fewer = "Microsoft said it had agreed to buy Activision Blizzard, the company behind Call of Duty."
+    more = "After weeks of talks, Microsoft agreed to buy Activision Blizzard for $69 billion in cash."
+    hits = [Hit(rank=i + 1, chunk_id=f"{a}:0", article=ArticleRef(article_id=a, title="Microsoft's deal"), text=text,
+                start=0, end=len(text), score=1.0 - i / 10, dense_score=0.6)
+            for i, (a, text) in enumerate([("a", fewer), ("b", more)])]
+    sources = select_evidence(question, hits, embedder)
+    assert find_lead(question, sources[:1], embedder) is None
+    assert find_lead(question, sources[:1], embedder, fallback_word_share=0.3).sentence.text == fewer
+    assert find_lead(question, sources, embedder, fallback_word_share=0.3).sentence.text == more, \
+        "a sentence that holds most of the question's words leads before one of a better-ranked source that does not"

@@ -1,6 +1,7 @@
 """A quoted lead reports what the question asks: a preview ("Pelosi is expected to visit Taiwan") does not lead an
 answer to "Where did Pelosi visit?", nor does a link's text ("Watch … here"). Dev cases: the quoted lead was a preview
-of the event the question asks about, or the words of a video link. Real MiniLM."""
+of the event the question asks about, or the words of a video link. A sentence holding fewer of the question's words
+leads only as a fallback (careful mode), when no sentence holds the usual share. Real MiniLM."""
 
 import pytest
 

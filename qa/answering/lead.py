@@ -109,8 +109,10 @@ def find_lead(
         overlap = len(asked & words) / len(asked) if asked else 0.0
         score = cosine(q_vector, vector) + lexical_weight * overlap
         scored.append((Lead(source=source, sentence=sentence, score=score), overlap))
-    shares = [min_word_share] + ([fallback_word_share] if fallback_word_share is not None else [])
-    return next((lead for share in shares if (lead := _best(scored, share, min_score)) is not None), None)
+    for share in (min_word_share, fallback_word_share):
+        if share is not None and (lead := _best(scored, share, min_score)) is not None:
+            return lead
+    return None
 
 
 def _best(scored: list[tuple[Lead, float]], min_word_share: float, min_score: float) -> Lead | None:

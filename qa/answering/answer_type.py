@@ -1,6 +1,7 @@
 """What kind of thing a question asks for, and whether an answer sentence gives one.
 
-A "who" question is answered by a name, a "when" question by a time, a "how many" question by a number. An answer
+A "who" question is answered by a name, a "when" question by a time, a "how many" question by a number, a "how old"
+question by an age (a number that counts no millions or percent: "17 million kids" is no age range). An answer
 sentence whose new words (those the question does not hold) contain no such thing has not answered, however well a
 source matches it: "The park was hit by flooding this week" for "When was Yellowstone flooded?" restates; "Officials
 won the election" for "Who won?" names nobody.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from index.text import STOPWORDS, asking_sentence, content_words, stem, strip_markers, word_stems
+from index.text import STOPWORDS, content_words, stem, strip_markers, word_stems
 
 # A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
 _ASKING = r"(?:^|[.!?:;]\s+)\s*"
@@ -56,6 +57,7 @@ _WHICH_NAMED = re.compile(
 # "When" opens the question, or ends it ("… voted to strike indefinitely from when?").
 _WHEN = re.compile(_ASKING + r"when\b|\bwhen\?\s*$|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
+_HOW_OLD = re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:range|group|bracket|limit)s?\b", re.IGNORECASE)
 
 _MONTHS = ("january february march april may june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec").split()
@@ -68,6 +70,11 @@ _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve
                  "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
                  "quarter third several all none no").split()
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# An age is a number that counts no crowd or share: "6 months to 6 years", "under 5", "101", not "17 million kids".
+_AGE_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+              "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+_AGE = re.compile(r"(?<![\w.,\-])\b(?:\d+|" + "|".join(_AGE_WORDS) + r")\b(?![.,]?\d)"
+                  r"(?!\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion)s?\b))", re.IGNORECASE)
 # A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
@@ -118,14 +125,18 @@ def _near(a: str, b: str) -> bool:
 
 
 def asked_type(question: str) -> str | None:
-    """``"who"``, ``"when"``, ``"how many"``, or None for questions whose answer has no checkable kind.
+    """``"who"``, ``"when"``, ``"how many"``, ``"how old"``, or None for questions whose answer has no checkable kind.
 
     Example:
         >>> asked_type("Who won Colombia's election?"), asked_type("When did it open?"), asked_type("How many died?")
         ('who', 'when', 'how many')
+        >>> asked_type("Kids became eligible for vaccines. What is the age range?")
+        'how old'
         >>> asked_type("What did the council decide?") is None
         True
     """
+    if _HOW_OLD.search(question):
+        return "how old"
     if _HOW_MANY.search(question):
         return "how many"
     if _WHEN.search(question):
@@ -151,6 +162,8 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         'it names nobody, and the question asks who'
         >>> missing_answer_type("How many people died?", "Officials said people died.")
         'it gives no number, and the question asks how many'
+        >>> missing_answer_type("What is the age range?", "About 17 million kids will become eligible [3].")
+        'it gives no age, and the question asks how old'
     """
     kind = asked_type(question)
     if kind is None:
@@ -168,6 +181,10 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     new = " ".join(w for w in re.findall(r"[\w'’\-]+", claim) if w.lower() not in asked)
     if kind == "when":
         return None if _TIME.search(new) else "it gives no time, and the question asks when"
+    if kind == "how old":
+        # Searched in the claim itself, since the words of ``new`` have lost their "%".
+        ages = [m.group(0) for m in _AGE.finditer(claim) if m.group(0).lower() not in asked]
+        return None if ages else "it gives no age, and the question asks how old"
     return None if _NUMBER.search(new) else "it gives no number, and the question asks how many"
 
 
@@ -346,44 +363,3 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
             return None
         return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
     return None
-
-
-# What is still to come; and what is asked as done: "did", "was", or a lower-case verb in "-ed" with no "is", "are"
-# or "does" about ("Who joined McCartney?", not "What is it titled?", nor "Which team does Manchester United …?").
-_FUTURE = re.compile(r"\b(?:will|won['’]t|(?:is|are|was|were) (?:set|scheduled|expected|due|poised|slated) to|"
-                    r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year))\b",
-                    re.IGNORECASE)
-_DONE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
-_DONE_VERB = re.compile(r"\b(?!(?:need|speed|seed|feed|breed|indeed|hundred)\b)[a-z]{2,}ed\b")
-_PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
-
-
-def asked_as_done(question: str) -> bool:
-    """Whether ``question`` asks about something done ("Who joined McCartney?", "Where did Pelosi go?"), not about
-    what is or will be ("What is it titled?", "Where will she go?")."""
-    asking = asking_sentence(question)
-    done = _DONE.search(asking) or (_DONE_VERB.search(asking) and not _PRESENT.search(asking))
-    return bool(done) and not _FUTURE.search(asking)
-
-
-def previews(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` tells of what is to come while ``question`` asks about something done: a preview
-    ("Kendrick Lamar and Paul McCartney will headline the event") does not report the event ("Who joined Paul
-    McCartney on stage?"), however well it names its people.
-
-    Example:
-        >>> previews("Where did Nancy Pelosi visit?", "Pelosi is expected to visit Taiwan, officials said.")
-        True
-        >>> previews("Who joined McCartney at Glastonbury?", "McCartney has the Glastonbury headline slot next year.")
-        True
-        >>> previews("Where will Nancy Pelosi visit?", "Pelosi is expected to visit Taiwan, officials said.")
-        False
-        >>> previews("Where did Nancy Pelosi visit?", "Pelosi visited Taiwan on Tuesday.")
-        False
-        >>> previews("Beyoncé's album will be out soon. What is it titled?", "It will be titled Renaissance.")
-        False
-        >>> previews("Who scores most for Manchester United?", "Rashford will start on Sunday."), previews(
-        ...     "How much speed do they need?", "They will need more.")
-        (False, False)
-    """
-    return asked_as_done(question) and bool(_FUTURE.search(sentence))

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words
-from qa.answering.answer_type import missing_answer_type, previews
+from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
+from qa.answering.tense import previews
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election").

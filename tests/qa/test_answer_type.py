@@ -12,6 +12,9 @@ from qa.answering.answer_type import asked_type, missing_answer_type, only_repor
     ("What year was it built?", "when"),
     ("How many people were evacuated?", "how many"),
     ("What percentage of voters turned out?", "how many"),
+    ("Kids became eligible for vaccines this week. What is the age range?", "how old"),
+    ("Vaccinations began for which age group?", "how old"),
+    ("A former guard was convicted of 3,518 counts. How old is he?", "how old"),
     ("What did the council decide?", None),
     ("Which major US retailer announced price cuts this week?", "which"),
     ("A former prime minister of which nation was killed?", "which"),
@@ -44,6 +47,15 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("How many people were evacuated?", "Dozens of people were evacuated [1].", True),
     ("How many people were evacuated?", "People were evacuated from the coast [1].", False),
     ("What did the council decide?", "It decided nothing [1].", True),
+    # An age counts no crowd and no share (dev: "About 17 million kids will become eligible" led "the age range?").
+    ("What is the age range?", "About 17 million kids will become eligible [3].", False),
+    ("What is the age range?", "Children from 6 months to 6 years are eligible [3].", True),
+    ("What is the age range?", "Covid-19 shots are coming for the youngest kids [3].", False),  # a name's number
+    ("Vaccinations began for which age group?", "Children under 5 can now get the shots [1].", True),
+    ("Vaccinations began for which age group?", "Half of the shots, 40% of them, went to children [1].", False),
+    ("A former guard was convicted of 3,518 counts. How old is he?", "The man is 101 [1].", True),
+    ("A former guard was convicted of 3,518 counts. How old is he?", "He was convicted on 3,518 counts [1].", False),
+    ("How old is Mack Rutherford?", "Mack Rutherford is seventeen [1].", True),
     # A "which X" answer must name an X the question does not hold (dev: "The major US retailer announced …").
     ("Which major US retailer announced price cuts?", "Walmart announced it is cutting prices [3].", False),
     ("Which major US retailer announced price cuts?", "The major US retailer announced it is cutting prices [3].",

@@ -57,3 +57,12 @@ def test_a_sentence_with_fewer_of_the_questions_words_leads_only_when_none_has_m
     assert find_lead(question, sources[:1], embedder, fallback_word_share=0.3).sentence.text == fewer
     assert find_lead(question, sources, embedder, fallback_word_share=0.3).sentence.text == more, \
         "a sentence that holds most of the question's words leads before one of a better-ranked source that does not"
+
+
+def test_a_number_that_counts_no_age_does_not_lead_an_answer_to_an_age_question(embedder):
+    # Dev (0.5B): "About 17 million kids will become eligible …" led the answer to "What is the age range?".
+    question = "America's youngest kids became eligible for Covid-19 vaccines this week. What is the age range?"
+    crowd = "About 17 million kids this week became eligible for Covid-19 vaccines, the youngest in America."
+    assert _lead(question, crowd, embedder) is None
+    ages = crowd + " America's youngest kids, aged 6 months to 5 years, became eligible for vaccines this week."
+    assert "6 months to 5 years" in _lead(question, ages, embedder).text

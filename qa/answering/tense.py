@@ -1,0 +1,51 @@
+"""Tense: whether a question asks about something done, and whether a sentence only tells what is to come.
+
+A preview ("Pelosi is expected to visit Taiwan") does not report the event a question asks about as done ("Where
+did Pelosi visit?"), however well it names its people; it does answer a question about what is to come.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import asking_sentence
+
+# What is still to come; and what is asked as done: "did", "was", or a lower-case verb in "-ed" with no "is", "are"
+# or "does" about ("Who joined McCartney?", not "What is it titled?", nor "Which team does Manchester United …?").
+_FUTURE = re.compile(r"\b(?:will|won['’]t|(?:is|are|was|were) (?:set|scheduled|expected|due|poised|slated) to|"
+                    r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year))\b",
+                    re.IGNORECASE)
+_DONE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
+_DONE_VERB = re.compile(r"\b(?!(?:need|speed|seed|feed|breed|indeed|hundred)\b)[a-z]{2,}ed\b")
+_PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
+
+
+def asked_as_done(question: str) -> bool:
+    """Whether ``question`` asks about something done ("Who joined McCartney?", "Where did Pelosi go?"), not about
+    what is or will be ("What is it titled?", "Where will she go?")."""
+    asking = asking_sentence(question)
+    done = _DONE.search(asking) or (_DONE_VERB.search(asking) and not _PRESENT.search(asking))
+    return bool(done) and not _FUTURE.search(asking)
+
+
+def previews(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` tells of what is to come while ``question`` asks about something done: a preview
+    ("Kendrick Lamar and Paul McCartney will headline the event") does not report the event ("Who joined Paul
+    McCartney on stage?"), however well it names its people.
+
+    Example:
+        >>> previews("Where did Nancy Pelosi visit?", "Pelosi is expected to visit Taiwan, officials said.")
+        True
+        >>> previews("Who joined McCartney at Glastonbury?", "McCartney has the Glastonbury headline slot next year.")
+        True
+        >>> previews("Where will Nancy Pelosi visit?", "Pelosi is expected to visit Taiwan, officials said.")
+        False
+        >>> previews("Where did Nancy Pelosi visit?", "Pelosi visited Taiwan on Tuesday.")
+        False
+        >>> previews("Beyoncé's album will be out soon. What is it titled?", "It will be titled Renaissance.")
+        False
+        >>> previews("Who scores most for Manchester United?", "Rashford will start on Sunday."), previews(
+        ...     "How much speed do they need?", "They will need more.")
+        (False, False)
+    """
+    return asked_as_done(question) and bool(_FUTURE.search(sentence))

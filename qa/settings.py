@@ -103,6 +103,11 @@ class SupportSettings(BaseModel):
         1 / 3, description="The share of the question's content words (as stems) the claim and its supporting passage "
         "(the sentences shown around it and the headline) must hold together: less, and they are about something else."
     )
+    min_passage_question_share: float = Field(
+        0.2, description="The share of the question's content words (as stems) the supporting passage must hold on "
+        "its own: a claim that restates the question and adds a clause of another story holds the question's words "
+        "itself ('The strawberry moniker means … the social media giant's pivot to the metaverse')."
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -16,7 +16,7 @@ tested positive, nor Singapore, where Sri Lanka's president fled, the nation a p
 a possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
 about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated), and
 the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a story
-about something else matches that story word for word). When a judge is given, the model must also agree that the
+about something else matches that story word for word), the passage a fifth of them on its own. When a judge is given, the model must also agree that the
 supporting sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled
 0.5B judges poorly and the 1.5B (``answer.judge_model``) adds seconds to every answer.
 """
@@ -258,30 +258,37 @@ def _best_support(
                       or only_reports(question, claim, candidate.text)
                       or another_actor(question, claim, candidate.text)
                       or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
-                      or _off_question(question, claim, source, candidate, settings.min_question_share))
+                      or _off_question(question, claim, source, candidate, settings))
         if reason is None:
             return i, score, None
         first_reason = first_reason or reason
     return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
 
 
-def _off_question(question: str, claim: str, source: Evidence, candidate: Sentence, least: float) -> str | None:
+def _off_question(question: str, claim: str, source: Evidence, candidate: Sentence, settings: SupportSettings
+                  ) -> str | None:
     """Why the claim and the passage it rests on are about something else than ``question``: together they hold
-    less than ``least`` of its content words. None when they take it up, or when there is no question.
+    less than ``settings.min_question_share`` of its content words, or the passage alone less than
+    ``settings.min_passage_question_share``. None when they take it up, or when there is no question.
 
     A sentence copied from the wrong story matches its source word for word ("Jennifer Lopez and Ben Affleck are
     officially husband and wife" for "Which popular singer will launch a Las Vegas residency?"); what gives it away
     is that neither it nor the source's text around it and headline speak of a singer, a residency or a launch. The
     claim's own words count too: a terse right answer ("The measure is the Inflation Reduction Act") may rest on a
-    passage that words the event otherwise.
+    passage that words the event otherwise. But not alone: a claim that restates the question and ends on a clause
+    of another story ("The strawberry moniker means … the social media giant's pivot to the metaverse") holds the
+    question's words itself, so the passage must hold a few of them too.
     """
     asked = word_stems(question)  # stems: the passage says "the Senate" where the question says "senators"
     if not asked:
         return None
     title = source.hit.article.title or ""
-    held = word_stems(claim) | word_stems(_window(source, candidate)) | word_stems(title)
-    share = len(asked & held) / len(asked)
-    if share >= least:
+    passage = word_stems(_window(source, candidate)) | word_stems(title)
+    own = len(asked & passage) / len(asked)
+    if own < settings.min_passage_question_share:
+        return f"its passage holds too few of the question's words ({own:.0%}): it is about something else"
+    share = len(asked & (word_stems(claim) | passage)) / len(asked)
+    if share >= settings.min_question_share:
         return None
     return f"it and its passage take up too few of the question's words ({share:.0%}): they are about something else"
 

@@ -121,7 +121,8 @@ def test_an_unanswerable_run_scores_abstention_as_right_and_any_answer_as_wrong(
 ) -> None:  # type: ignore[no-untyped-def]
     # The gate open, and no test of whether a passage is about the question: what is measured here is the run's
     # scoring of answers that get through, not the check.
-    support = hash_settings.answer.support.model_copy(update={"min_question_share": 0.0})
+    support = hash_settings.answer.support.model_copy(update={"min_question_share": 0.0,
+                                                              "min_passage_question_share": 0.0})
     settings = hash_settings.model_copy(update={"answer": hash_settings.answer.model_copy(
         update={"min_similarity": -1.0, "support": support})})
     # An answer that takes up a word of the heat question ("July"), from a source visible as of its date: the check

@@ -165,7 +165,8 @@ def test_a_companion_sentence_that_answers_nothing_is_not_left_shown_alone(embed
     shown = select_evidence(question, hits, embedder, budget_tokens=400)
     copy = "The Harbor city council voted 7-2 on Tuesday to cap annual rent increases at 4 percent [1]."
     wrong = "Skyways Airline ordered 90 new jets this week [2]."
-    lenient = SupportSettings(min_question_share=0.0)  # the copy's passage is about rents: see the next test
+    # The copy's passage is about rents: see the next tests.
+    lenient = SupportSettings(min_question_share=0.0, min_passage_question_share=0.0)
     copied, rejected = check_answer(f"The passage states: {copy} {wrong}", shown, embedder, lenient,
                                     question=question)
     assert not rejected.supported, "90 is in no passage"
@@ -203,6 +204,27 @@ def test_an_answer_resting_on_a_passage_about_something_else_is_unsupported(embe
     shown = select_evidence(long_question, [_hit("ira", text, signing, 1)], embedder, budget_tokens=400)
     [terse] = check_answer("The measure is the Inflation Reduction Act [1].", shown, embedder, question=long_question)
     assert terse.supported, terse.reason
+
+
+def test_a_claim_that_restates_the_question_needs_a_passage_about_it_too(embedder):
+    # Unanswerable set (0.5B): "The strawberry moniker means a reflection of the social media giant's pivot to the
+    # metaverse [4]": the claim holds the question's words, its passage (Facebook's new name) none of them.
+    question = "A strawberry supermoon lit up the skies this week. What does the strawberry moniker mean?"
+    meta = ("Facebook's new name is a reflection of the social media giant's pivot to the metaverse, with virtual "
+            "worlds an ever larger part of its future.")
+    moon = ("The strawberry moon gets its name from Algonquin tribes, who marked the strawberry harvest by it. The "
+            "supermoon lit up the skies on Tuesday.")
+    hits = [_hit("meta", meta, "Facebook renames itself Meta", 1), _hit("moon", moon, "The strawberry supermoon", 2)]
+    shown = select_evidence(question, hits, embedder, budget_tokens=400)
+    restated = "The strawberry moniker means a reflection of the social media giant's pivot to the metaverse [1]."
+    [claim] = check_answer(restated, shown, embedder, question=question)
+    assert not claim.supported and "its passage holds too few" in claim.reason, claim.reason
+    [lenient] = check_answer(restated, shown, embedder, SupportSettings(min_passage_question_share=0.0),
+                             question=question)
+    assert lenient.supported, "the claim's own words take up the question: only the passage's share rejects it"
+    [right] = check_answer("The strawberry moniker comes from Algonquin tribes, who marked the strawberry harvest "
+                           "by it [2].", shown, embedder, question=question)
+    assert right.supported, right.reason
 
 
 def test_a_source_sentence_that_asks_supports_nothing(embedder):

@@ -16,9 +16,10 @@ tested positive, nor Singapore, where Sri Lanka's president fled, the nation a p
 a possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
 about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated), and
 the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a story
-about something else matches that story word for word), the passage a fifth of them on its own. When a judge is given, the model must also agree that the
-supporting sentence gives the claim as the answer (:mod:`qa.answering.judge`); it is off by default, since the bundled
-0.5B judges poorly and the 1.5B (``answer.judge_model``) adds seconds to every answer.
+about something else matches that story word for word), the passage a fifth of them on its own. When a judge is
+given, the model must also agree that the supporting sentence gives the claim as the answer
+(:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B judges poorly and the 1.5B
+(``answer.judge_model``) adds seconds to every answer.
 """
 
 from __future__ import annotations

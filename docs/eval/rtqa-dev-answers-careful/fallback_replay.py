@@ -19,25 +19,17 @@ import sys
 from collections import Counter
 from datetime import datetime, timezone
 
-from evals.judge import judge_answer
 from qa import Desk, SearchFilters, Settings
 from qa.answering.judge import judge_for
 from qa.answering.lead import find_lead, judged_lead
 from qa.answering.support import check_answer
 
 sys.path.insert(0, "docs/eval/rtqa-dev-answers-subject")
+from judge_replay import verdict  # noqa: E402  (this folder's replay: the eval's judge, "abstain" when empty)
 from replay import _model_text  # noqa: E402  (the run's model sentences, as replay.py reads them)
 
 WAYS = ("0.6", "t0.5", "t0.4", "f0.4")
 USUAL = 0.6
-
-
-def verdict(text: str, row: dict) -> str:
-    if not text.strip():
-        return "abstain"
-    right = judge_answer(text, row["gold_answers"], question=row["question"], choices=row.get("choices") or (),
-                         answer_index=row.get("gold_choice"))
-    return "right" if right else "wrong"
 
 
 def _leads(question, evidence, embedder, judge) -> dict:

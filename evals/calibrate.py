@@ -1,7 +1,7 @@
 """Commands that check the eval's own judgements against real data (not imported by the package).
 
-- ``python -m evals.calibrate judge [LABELS]``: the answer judge's agreement with hand labels (default
-  docs/eval/judge-calibration/labels.jsonl), and every disagreement.
+- ``python -m evals.calibrate judge [LABELS ...]``: the answer judge's agreement with hand labels (default both
+  rounds in docs/eval/judge-calibration/), and every disagreement.
 - ``python -m evals.calibrate unanswerable --questions Q --articles A``: the unanswerable set of a question file as
   JSON Lines on stdout, and its size on stderr.
 """
@@ -18,17 +18,20 @@ from evals.datasets import load_articles, load_questions
 from evals.judge import CONTENT_SHARE, agreement
 from evals.unanswerable import derive_unanswerable
 
-LABELS = Path(__file__).resolve().parent.parent / "docs" / "eval" / "judge-calibration" / "labels.jsonl"
+CALIBRATION = Path(__file__).resolve().parent.parent / "docs" / "eval" / "judge-calibration"
+# The first round, which the judge's share and ordinals were tuned on, and the second, drawn from later runs.
+LABELS = (CALIBRATION / "labels.jsonl", CALIBRATION / "labels-2.jsonl")
 
 
-def judge(labels: Path, share: float) -> int:
-    """Print the judge's agreement with the hand labels in ``labels``, then the disagreements."""
-    rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
-    score, disagreements = agreement(rows, share)
-    print(f"agreement {score:.3f} ({len(rows) - len(disagreements)}/{len(rows)}) at share {share:.3f}")
-    for row in disagreements:
-        print(f"- {row['qid']} {row['system']}: labelled {row['label']}, judged {row['judge']}: "
-              f"{row['answer'][:140]!r} (gold {row['gold']})")
+def judge(labels: Sequence[Path], share: float) -> int:
+    """Print the judge's agreement with the hand labels of each file in ``labels``, then the disagreements."""
+    for path in labels:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        score, disagreements = agreement(rows, share)
+        print(f"{path.name}: agreement {score:.3f} ({len(rows) - len(disagreements)}/{len(rows)}) at share {share:.3f}")
+        for row in disagreements:
+            print(f"- {row['qid']} {row['system']}: labelled {row['label']}, judged {row['judge']}: "
+                  f"{row['answer'][:140]!r} (gold {row['gold']})")
     return 0
 
 
@@ -51,14 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.calibrate", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     judge_cmd = commands.add_parser("judge", help="the answer judge's agreement with hand labels")
-    judge_cmd.add_argument("labels", nargs="?", default=str(LABELS), help="hand labels (JSON Lines)")
+    judge_cmd.add_argument("labels", nargs="*", default=[str(p) for p in LABELS], help="hand labels (JSON Lines)")
     judge_cmd.add_argument("--share", type=float, default=CONTENT_SHARE, help="content-word share to judge with")
     derive_cmd = commands.add_parser("unanswerable", help="list the unanswerable set of a question file")
     derive_cmd.add_argument("--questions", required=True, help="question file (newsdesk or RealTimeQA JSON Lines)")
     derive_cmd.add_argument("--articles", required=True, help="article file (JSONL, .gz ok)")
     args = parser.parse_args(argv)
     if args.command == "judge":
-        return judge(Path(args.labels), args.share)
+        return judge([Path(p) for p in args.labels], args.share)
     return unanswerable(args.questions, args.articles)
 
 

@@ -2,8 +2,10 @@
 
 An answer is correct when it is not an abstention and either contains a gold answer (normalised, whole words, as
 :func:`evals.metrics.contains_gold`) or holds most (:data:`CONTENT_SHARE`, 3/4) of a gold answer's content words, so
-"Rishi Sunak and Liz Truss" is right for "Liz Truss and Rishi Sunak". For a multiple-choice question, an answer that
-names a wrong choice by its distinctive words, and not the right one, is wrong whatever it shares with the gold.
+"Rishi Sunak and Liz Truss" is right for "Liz Truss and Rishi Sunak". A gold's full name after a title, or before
+the place after its comma, counts as the gold (:func:`gold_forms`); a long word may be misspelt; the gold's numbers
+must all be there, as often. For a multiple-choice question, an answer that names a wrong choice by its distinctive
+words, and not the right one, is wrong whatever it shares with the gold.
 
 Model-free and deterministic. Its agreement with hand labels of real answers is measured by
 ``python -m evals.calibrate judge`` (see docs/eval/judge-calibration/README.md).
@@ -12,7 +14,9 @@ Model-free and deterministic. Its agreement with hand labels of real answers is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
 from evals.metrics import WORD, contains_gold, join_numbers, match_choice_text
@@ -25,6 +29,22 @@ CONTENT_SHARE = 0.75
 # Share of a choice's distinctive words that names it ("Sunak" names "Rishi Sunak").
 NAMES_SHARE = 0.5
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")  # "the 118th sighting" gives 118
+# A gold misspelt by its source still counts ("Rennaisance" for "Renaissance", 0.909): a word of at least this many
+# letters matches an answer word with the same first letter, a length within one letter and at least this similarity
+# (difflib's ratio). Other names stay apart: "Ireland" for "Iceland" (0.857), "Austria" for "Australia" (two letters
+# shorter); short words and numbers must match exactly.
+_SPELLING_MIN_LETTERS, _SPELLING_RATIO = 7, 0.9
+# Words that open a gold as a person's title or office, not as the name asked for: "President Joe Biden", "UK Prime
+# Minister Boris Johnson", "First lady Dr. Jill Biden", "Rep. Glenn Thompson". Readers take the name alone as right.
+_TITLES = frozenset(
+    "president minister chancellor premier secretary speaker leader lady dr doctor lt lieutenant sgt sergeant gen "
+    "general col colonel capt captain rep representative sen senator gov governor mayor judge justice attorney "
+    "prince princess king queen sir dame pope mr mrs ms".split()
+)
+_PARTICLES = frozenset({"of", "de", "da", "van", "von", "al", "bin", "la", "le"})
+# A place or party after a comma qualifies the name before it ("Dallas, Texas", "Glenn Thompson, R-Pa."): capitalised
+# words only, so a list ("Lemons, charcoal and seawater") is not one.
+_QUALIFIED = re.compile(r"^(?P<head>.+?),\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\.?$")
 _NUMBERS = {
     w: str(n) for n, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -42,6 +62,17 @@ def _singular(word: str) -> str:
     return word
 
 
+def _term_list(text: str) -> list[str]:
+    """:func:`judge_terms` in order, with repeats."""
+    terms = []
+    for word in WORD.findall(join_numbers(MARKER.sub(" ", text).lower())):
+        word = _NUMBERS.get(word, _ORDINAL.sub(r"\1", word))
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        terms.append(_singular(word))
+    return terms
+
+
 def judge_terms(text: str) -> set[str]:
     """The words the judge compares: lowercased, split at punctuation, quotes, hyphens and apostrophes, number words
     as digits (up to ninety), ordinals as numbers, a plural ``s`` dropped, numbers whole (``61.5``, ``10,000`` as
@@ -53,17 +84,67 @@ def judge_terms(text: str) -> set[str]:
         >>> sorted(judge_terms("U.S. sales: $61.5 million, 10,000 cars.")), sorted(judge_terms("$5 million"))
         (['10000', '61.5', 'car', 'million', 'sale'], ['5', 'million'])
     """
-    terms = set()
-    for word in WORD.findall(join_numbers(MARKER.sub(" ", text).lower())):
-        word = _NUMBERS.get(word, _ORDINAL.sub(r"\1", word))
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        terms.add(_singular(word))
-    return terms
+    return set(_term_list(text))
 
 
 def _share(needed: set[str], have: set[str]) -> float:
     return len(needed & have) / len(needed) if needed else 0.0
+
+
+def _spelt(word: str, have: set[str]) -> bool:
+    """Whether ``have`` holds ``word``, or a spelling of it when it is a long word (:data:`_SPELLING_RATIO`)."""
+    if word in have:
+        return True
+    if len(word) < _SPELLING_MIN_LETTERS or not word.isalpha():
+        return False
+    return any(
+        w[:1] == word[:1] and abs(len(w) - len(word)) <= 1 and SequenceMatcher(None, word, w).ratio() >= _SPELLING_RATIO
+        for w in have
+    )
+
+
+def _counts_numbers(gold: str, answer: str) -> bool:
+    """Whether the answer repeats each of the gold's numbers as often as the gold does: "6 months to 6 years" needs
+    two 6s, so "6 months to 17 years" does not give it."""
+    have = Counter(_term_list(answer))
+    return all(have[t] >= n for t, n in Counter(_term_list(gold)).items() if t.replace(".", "").isdigit())
+
+
+def gold_forms(gold: str) -> Iterator[str]:
+    """The gold and the shorter forms a reader takes as the same answer: the name after a title ("Joe Biden" for
+    "President Joe Biden", "Jill Biden" for "First lady Dr. Jill Biden") and a name without the place or party after
+    its comma ("Dallas" for "Dallas, Texas").
+
+    Example:
+        >>> list(gold_forms("UK Prime Minister Boris Johnson")), list(gold_forms("Rep. Glenn Thompson, R-Pa."))
+        (['UK Prime Minister Boris Johnson', 'Boris Johnson'], ['Rep. Glenn Thompson, R-Pa.', 'Glenn Thompson'])
+        >>> list(gold_forms("Secretary of State Antony Blinken")), list(gold_forms("Dallas, Texas"))
+        (['Secretary of State Antony Blinken', 'Antony Blinken'], ['Dallas, Texas', 'Dallas'])
+        >>> list(gold_forms("Lemons, charcoal and seawater")), list(gold_forms("General Motors"))
+        (['Lemons, charcoal and seawater'], ['General Motors'])
+    """
+    yield gold
+    qualified = _QUALIFIED.match(gold)
+    head = qualified.group("head") if qualified else gold
+    words = head.split()
+    # The name starts after the last title among the gold's opening capitalised words ("House Speaker Nancy Pelosi";
+    # "First lady Dr."; an office "of" a place, "Secretary of State Antony Blinken", is all title).
+    start, i = 0, 0
+    while i < len(words) - 1:
+        word = words[i]
+        if word.rstrip(".").lower() in _TITLES:
+            start = i + 1
+        elif word == "of" and i == start > 0:
+            start, i = i + 2, i + 1
+        elif not (word[:1].isupper() or word == "lady"):
+            break
+        i += 1
+    name = words[start:]
+    # A full name only (two words or more, capitalised but for particles): "Motors" is not "General Motors".
+    if 0 < start and len(name) >= 2 and all(w[:1].isupper() or w in _PARTICLES for w in name):
+        yield " ".join(name)
+    elif qualified:
+        yield head
 
 
 def gives_gold(answer: str, golds: Iterable[str], question: str = "", share: float = CONTENT_SHARE) -> bool:
@@ -79,14 +160,15 @@ def gives_gold(answer: str, golds: Iterable[str], question: str = "", share: flo
         >>> gives_gold("The national park was closed.", ["Yellowstone National Park"], "Which national park closed?")
         False
     """
-    golds = [g for g in golds if g.strip()]
+    golds = [form for g in golds if g.strip() for form in gold_forms(g)]
     if contains_gold(answer, golds):
         return True
     have, asked = judge_terms(answer), judge_terms(question)
     for gold in golds:
         needed = judge_terms(gold)
         needed = (needed - asked) or needed
-        if needed and _share(needed, have) >= share:
+        held = sum(_spelt(word, have) for word in needed)
+        if needed and held / len(needed) >= share and _counts_numbers(gold, answer):
             return True
     return False
 

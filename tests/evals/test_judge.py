@@ -9,14 +9,14 @@ import pytest
 
 from evals.calibrate import main as calibrate
 from evals.datasets import Question
-from evals.judge import agreement, gives_gold, is_echo, judge_answer, judge_terms
+from evals.judge import agreement, gives_gold, gold_forms, is_echo, judge_answer, judge_terms
 from evals.scoring import aggregate, score_question
 
-LABELS = Path(__file__).resolve().parents[2] / "docs" / "eval" / "judge-calibration" / "labels.jsonl"
-# Measured with CONTENT_SHARE = 3/4 on the 60 labels: 58/60 (docs/eval/judge-calibration/README.md); the margin lets
-# one more label flip before the test fails.
-MEASURED_AGREEMENT = 58 / 60
-MARGIN = 1 / 60
+CALIBRATION = Path(__file__).resolve().parents[2] / "docs" / "eval" / "judge-calibration"
+LABELS = CALIBRATION / "labels.jsonl"
+# Measured on each round of labels (docs/eval/judge-calibration/README.md): 59/60 on the first, 85/90 on the second;
+# the margin lets one more label of each flip before the test fails.
+MEASURED_AGREEMENT = {"labels.jsonl": (59, 60), "labels-2.jsonl": (85, 90)}
 
 
 @pytest.mark.parametrize(
@@ -33,10 +33,37 @@ MARGIN = 1 / 60
         ("Found after the 118th sighting.", "118", True),  # ordinals
         ("Liz Truss won.", "Liz Truss and Rishi Sunak", False),
         ("It was in Asia.", "Asian", False),
+        ("Joe Biden tested positive [1].", "President Joe Biden", True),  # the name after a title
+        ("Boris Johnson resigned [1].", "UK Prime Minister Boris Johnson", True),
+        ("Johnson resigned [1].", "UK Prime Minister Boris Johnson", False),  # a surname alone is not the name
+        ("The Dallas school district [1].", "Dallas, Texas", True),  # the place without its qualifier
+        ("A Texas school district [1].", "Dallas, Texas", False),
+        ("Lemons, she said [1].", "Lemons, charcoal and seawater", False),  # a list is no qualified name
+        ('Her album "Rennaisance" [1].', "Renaissance", True),  # the source's spelling
+        ("It was in Austria.", "Australia", False),  # a near name is another place
+        ("It was in Ireland.", "Iceland", False),
+        ("Ages 6 months to 17 years [1].", "6 months to 6 years", False),  # each number as often as the gold
+        ("From 6 months to 6 years [1].", "6 months to 6 years", True),
     ],
 )
 def test_gives_gold_tolerates_paraphrase_not_other_answers(answer: str, gold: str, expected: bool) -> None:
     assert gives_gold(answer, [gold]) is expected
+
+
+def test_gold_forms_a_reader_takes_for_the_same_answer() -> None:
+    assert list(gold_forms("First lady Dr. Jill Biden")) == ["First lady Dr. Jill Biden", "Jill Biden"]
+    assert list(gold_forms("Secretary of State Antony Blinken"))[1:] == ["Antony Blinken"]
+    assert list(gold_forms("Rep. Glenn Thompson, R-Pa."))[1:] == ["Glenn Thompson"]
+    assert list(gold_forms("General Motors")) == ["General Motors"], "a one-word rest is no full name"
+    assert list(gold_forms("Lieutenant Uhura")) == ["Lieutenant Uhura"]
+    assert list(gold_forms("Member of the House of Lords")) == ["Member of the House of Lords"]
+
+
+def test_a_title_does_not_let_another_person_through() -> None:
+    choices = ["First lady Dr. Jill Biden", "Secretary of State Antony Blinken", "Vice President Kamala Harris"]
+    assert judge_answer("Jill Biden tested positive [1].", [choices[0]], choices=choices, answer_index=0)
+    assert not judge_answer("Joe Biden tested positive [1].", [choices[0]], choices=choices, answer_index=0)
+    assert not judge_answer("Kamala Harris [1].", [choices[0]], choices=choices, answer_index=0)
 
 
 def test_numbers_are_whole_words_for_the_judge() -> None:
@@ -138,17 +165,18 @@ def test_old_records_without_the_new_fields_still_score() -> None:
     assert out["first_text_ms_p50"] is None and out["answer_correct"] == 1.0
 
 
-def test_the_judge_agrees_with_the_hand_labels() -> None:
-    labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
-    assert len(labels) >= 60
-    kinds = {row["label"] for row in labels}
-    assert kinds == {"correct", "wrong"}
+@pytest.mark.parametrize("name", sorted(MEASURED_AGREEMENT))
+def test_the_judge_agrees_with_the_hand_labels(name: str) -> None:
+    labels = [json.loads(line) for line in (CALIBRATION / name).read_text(encoding="utf-8").splitlines()]
+    agreed, total = MEASURED_AGREEMENT[name]
+    assert len(labels) == total
+    assert {row["label"] for row in labels} == {"correct", "wrong"}
     score, _ = agreement(labels)
-    assert score >= MEASURED_AGREEMENT - MARGIN, f"judge agreement fell to {score:.3f}"
+    assert score >= (agreed - 1) / total, f"judge agreement on {name} fell to {score:.3f}"
 
 
 def test_the_agreement_command(capsys) -> None:  # type: ignore[no-untyped-def]
     assert calibrate(["judge", str(LABELS), "--share", "0.5"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("agreement 0.") and "/60) at share 0.500" in lines[0]
+    assert lines[0].startswith("labels.jsonl: agreement 0.") and "/60) at share 0.500" in lines[0]
     assert len(lines) > 1 and "labelled wrong, judged correct" in "\n".join(lines), "a looser judge passes half answers"

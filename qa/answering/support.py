@@ -31,11 +31,11 @@ from index.text import Sentence, asks, content_words, markers_in, split_answer, 
 from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import another_actor, missing_answer_type, new_words, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
+from qa.answering.figures import numbers_in, without_framing
 from qa.answering.judge import Judge
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
                        r"n't\b", re.IGNORECASE)
@@ -148,7 +148,7 @@ def check_answer(
     checked = []
     for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
         cited = [n for n in markers_in(sentence) if n in by_marker]
-        if asked and not new_words(question, claim) and _numbers(claim) <= _numbers(question):
+        if asked and not new_words(question, claim) and numbers_in(claim) <= numbers_in(question):
             checked.append(AnswerSentence(
                 text=_with_markers(claim, sentence, cited), markers=cited, supported=False,
                 reason="it only restates the question",
@@ -304,7 +304,7 @@ def _guard(
     year, that the question holds is not the claim's news, so the source need not repeat it ("Covid-19" where it
     says "COVID").
     """
-    missing = sorted(_numbers(_without_numbered_terms(claim, question)) - _numbers(source_text))
+    missing = sorted(numbers_in(without_framing(claim, question)) - numbers_in(source_text))
     if missing:
         return f"the passage does not mention {', '.join(missing)}"
     lower = source_text.lower()
@@ -360,31 +360,6 @@ def _window(source: Evidence, candidate: Sentence) -> str:
     else:  # the headline
         around = shown[:1]
     return " ".join([source.header, *(s.text for s in around)])
-
-
-def _without_numbered_terms(claim: str, question: str) -> str:
-    """``claim`` without the names with a number in them ("Covid-19", "G7", "F-35") and the years and decades
-    ("2019", "the 1960s") that ``question`` holds too: they frame the question, and a passage need not repeat them.
-
-    Quantities stay ("86 extra lots", "40.3C"): the passage must give them, since a passage that lacks the
-    question's figure is often about another event (dev: the record 40.3C read off a story on an older record).
-    """
-    for term in {t.strip(".,;:!?()\"'“”’") for t in re.findall(r"\S*\d\S*", question)}:
-        if not re.match(r"[A-Za-z]|(?:19|20)\d\d(?:s|’s|'s)?$", term):
-            continue
-        claim = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", " ", claim, flags=re.IGNORECASE)
-    return claim
-
-
-def _numbers(text: str) -> set[str]:
-    """Numbers as written, without thousands separators; the parts of dates count as numbers too."""
-    found = set()
-    for match in _NUMBER.findall(text):
-        plain = match.replace(",", "")
-        found.add(plain.rstrip("0").rstrip(".") if "." in plain else plain)
-    for part in re.findall(r"\d+", text):
-        found.add(part.lstrip("0") or "0")
-    return found
 
 
 def _with_markers(claim: str, original: str, markers: list[int]) -> str:

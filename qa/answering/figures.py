@@ -1,0 +1,50 @@
+"""The numbers a claim states, and which of them only restate how its question is framed.
+
+A claim's numbers must be in the passage that supports it (a figure the sources lack is the commonest way a small
+model goes wrong), except those that frame the question rather than answer it: a name with a number ("Covid-19",
+"G7") and a year or decade ("2019", "the 1960s") that the question holds too. A day of a month is not framing:
+"the three months ending June 30" is what tells the quarter asked about from the one before (dev, asked a week
+early: "Netflix lost 200,000 subscribers in the three months ending June 30", from a story on the first quarter).
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def without_framing(claim: str, question: str) -> str:
+    """``claim`` without the numbered terms that ``question`` holds too and that frame it: names with a number in
+    them ("Covid-19", "G7", "F-35") and years and decades ("2019", "the 1960s"). A passage need not repeat them.
+
+    Quantities and days stay ("86 extra lots", "40.3C", "June 30"): the passage must give them, since a passage that
+    lacks the question's figure is often about another event (dev: the record 40.3C read off a story on an older
+    record).
+
+    Example:
+        >>> without_framing("It hit 40.3C in 2022, a Covid-19 summer.", "Where was 40.3C recorded in 2022, Covid-19?")
+        'It hit 40.3C in  , a   summer.'
+    """
+    for term in {t.strip(".,;:!?()\"'“”’") for t in re.findall(r"\S*\d\S*", question)}:
+        if not re.match(r"[A-Za-z]|(?:19|20)\d\d(?:s|’s|'s)?$", term):
+            continue
+        claim = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", " ", claim, flags=re.IGNORECASE)
+    return claim
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers as written, without thousands separators (and each run of digits alone: the parts of dates count as
+    numbers too).
+
+    Example:
+        >>> sorted(numbers_in("1,200 came on 2022-07-04"))
+        ['04', '07', '1', '1200', '200', '2022', '4', '7']
+    """
+    found = set()
+    for match in _NUMBER.findall(text):
+        plain = match.replace(",", "")
+        found.add(plain.rstrip("0").rstrip(".") if "." in plain else plain)
+    for part in re.findall(r"\d+", text):
+        found.add(part.lstrip("0") or "0")
+    return found

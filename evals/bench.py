@@ -125,6 +125,11 @@ class AnswerBenchmark(BaseModel):
     prompt_tokens_mean: float
     answered_by_model: int = Field(description="Answers the LLM wrote (the rest abstained before it was asked).")
     led: int = Field(description="Answers that began with a quoted lead from a source.")
+    first_text_led_p50_ms: float | None = Field(
+        None, description="First-text p50 of the answers that began with a quoted lead (None when none did).")
+    first_text_unled_p50_ms: float | None = Field(
+        None, description="First-text p50 of the others: the model's first words, or an answer made without it. The "
+                          "overall p50 depends on how many questions of the sample a quote leads.")
     model: str
     llama_cpp: list[str] = Field(
         default_factory=list,
@@ -146,7 +151,7 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
         )
     desk.ask(queries[0].text, query_filters(queries[0]))  # loads the models; llama.cpp's first prompt is slower
     first_text, first_token, total, prompt_tokens = [], [], [], []
-    led = 0
+    led, first_text_led, first_text_unled = 0, [], []
     for query in queries:
         started = time.perf_counter()
         stream = desk.ask_stream(query.text, query_filters(query))
@@ -159,6 +164,7 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
             now = (time.perf_counter() - started) * 1000
             if n == 0:
                 first_text.append(now)
+                (first_text_led if stream.quoted else first_text_unled).append(now)
             if by_model and n == model_pieces_from:
                 first_token.append(now)
         total.append((time.perf_counter() - started) * 1000)
@@ -175,6 +181,8 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
         prompt_tokens_mean=_ms(mean(prompt_tokens)),
         answered_by_model=len(prompt_tokens),
         led=led,
+        first_text_led_p50_ms=_ms_or_none(percentile(first_text_led, 50)),
+        first_text_unled_p50_ms=_ms_or_none(percentile(first_text_unled, 50)),
         model=desk.llm.name,
         llama_cpp=llama_cpp_cpu_features() if isinstance(desk.llm, LocalLLM) else [],
     )
@@ -187,6 +195,10 @@ def query_filters(query: BenchQuery) -> SearchFilters:
 
 def _ms(value: float | None) -> float:
     return round(value, 1) if value is not None else 0.0
+
+
+def _ms_or_none(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
 
 
 def _share(values: Iterable[float]) -> float | None:

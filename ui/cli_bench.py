@@ -117,6 +117,10 @@ def _emit(result: BaseModel, json_out: str | None) -> None:
         click.echo(f"JSON written to {json_out}", err=True)
 
 
+def _ms_text(value: float | None) -> str:
+    return "none" if value is None else f"{value} ms"
+
+
 def render(result: BaseModel) -> str:
     """Figures of one benchmark, for people."""
     if isinstance(result, IngestBenchmark):
@@ -125,7 +129,9 @@ def render(result: BaseModel) -> str:
         return (
             f"{result.questions} answers with {result.model} ({result.answered_by_model} written by the model, "
             f"~{result.prompt_tokens_mean:.0f} prompt tokens; {result.led} began with a quoted lead): "
-            f"first text p50 {result.first_text_p50_ms} ms, p95 {result.first_text_p95_ms} ms; "
+            f"first text p50 {result.first_text_p50_ms} ms, p95 {result.first_text_p95_ms} ms "
+            f"(p50 {_ms_text(result.first_text_led_p50_ms)} where a quote led, "
+            f"{_ms_text(result.first_text_unled_p50_ms)} elsewhere); "
             f"model's first token p50 {result.first_token_p50_ms} ms, p95 {result.first_token_p95_ms} ms; "
             f"checked answer p50 {result.answer_p50_ms} ms, p95 {result.answer_p95_ms} ms"
             + (f"; llama.cpp built for {' '.join(f for f in result.llama_cpp if f.startswith('AVX'))}"

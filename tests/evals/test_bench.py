@@ -20,6 +20,10 @@ def test_answers_are_timed_to_the_first_text_the_models_first_token_and_the_chec
     # With one answer by the model, its percentiles are that answer's times; the lead comes before the model's words.
     assert 0 < timed.first_text_p50_ms <= timed.first_token_p50_ms <= timed.answer_p95_ms
     assert timed.first_token_p50_ms == timed.first_token_p95_ms
+    # The overall median depends on how many answers a quote leads, so each kind has its own.
+    led, unled = timed.first_text_led_p50_ms, timed.first_text_unled_p50_ms
+    assert led is not None and unled is not None
+    assert min(led, unled) <= timed.first_text_p50_ms <= max(led, unled)
     assert timed.prompt_tokens_mean > 0
     assert timed.llama_cpp == [], "no llama.cpp build ran a fake model"
 
@@ -29,6 +33,7 @@ def test_a_lead_awaiting_the_judge_counts_as_a_lead_not_as_the_models_first_toke
     fixture_desk.llm = FakeLLM(["The council capped annual rent increases at 4 percent [1].", "4 percent"])
     timed = benchmark_answers(fixture_desk, [BenchQuery(text="What did the Harbor city council decide on rents?")])
     assert timed.led == 1 and timed.first_text_p50_ms <= timed.first_token_p50_ms  # a fake model: no time between
+    assert timed.first_text_led_p50_ms == timed.first_text_p50_ms and timed.first_text_unled_p50_ms is None
 
 
 @pytest.mark.slow

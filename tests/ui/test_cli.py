@@ -157,6 +157,7 @@ def test_bench_answers_names_the_llama_cpp_build():
                             answered_by_model=1, led=0, model="qwen2.5-coder-0.5b",
                             llama_cpp=["SSE3", "AVX", "AVX2", "AVX512", "OPENMP"])
     assert render(timed).endswith("; llama.cpp built for AVX AVX2 AVX512")
+    assert "(p50 none where a quote led, none elsewhere)" in render(timed), "none measured: no figure made up"
 
 
 def test_bench_search_scores_queries_whose_gold_article_is_in_the_archive(fast, fixture_articles, tmp_path):

@@ -181,8 +181,8 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
         prompt_tokens_mean=_ms(mean(prompt_tokens)),
         answered_by_model=len(prompt_tokens),
         led=led,
-        first_text_led_p50_ms=_ms_or_none(percentile(first_text_led, 50)),
-        first_text_unled_p50_ms=_ms_or_none(percentile(first_text_unled, 50)),
+        first_text_led_p50_ms=_ms(percentile(first_text_led, 50), missing=None),
+        first_text_unled_p50_ms=_ms(percentile(first_text_unled, 50), missing=None),
         model=desk.llm.name,
         llama_cpp=llama_cpp_cpu_features() if isinstance(desk.llm, LocalLLM) else [],
     )
@@ -193,12 +193,9 @@ def query_filters(query: BenchQuery) -> SearchFilters:
     return SearchFilters(as_of=query.as_of)
 
 
-def _ms(value: float | None) -> float:
-    return round(value, 1) if value is not None else 0.0
-
-
-def _ms_or_none(value: float | None) -> float | None:
-    return round(value, 1) if value is not None else None
+def _ms(value: float | None, missing: float | None = 0.0) -> float | None:
+    """``value`` rounded to 0.1 ms; ``missing`` when there is none (0.0 for the always-present figures)."""
+    return round(value, 1) if value is not None else missing
 
 
 def _share(values: Iterable[float]) -> float | None:

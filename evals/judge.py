@@ -103,10 +103,9 @@ def _spelt(word: str, have: set[str]) -> bool:
     )
 
 
-def _counts_numbers(gold: str, answer: str) -> bool:
-    """Whether the answer repeats each of the gold's numbers as often as the gold does: "6 months to 6 years" needs
-    two 6s, so "6 months to 17 years" does not give it."""
-    have = Counter(_term_list(answer))
+def _counts_numbers(gold: str, have: Counter[str]) -> bool:
+    """Whether the answer's terms (``have``, counted) repeat each of the gold's numbers as often as the gold does:
+    "6 months to 6 years" needs two 6s, so "6 months to 17 years" does not give it."""
     return all(have[t] >= n for t, n in Counter(_term_list(gold)).items() if t.replace(".", "").isdigit())
 
 
@@ -163,12 +162,13 @@ def gives_gold(answer: str, golds: Iterable[str], question: str = "", share: flo
     golds = [form for g in golds if g.strip() for form in gold_forms(g)]
     if contains_gold(answer, golds):
         return True
-    have, asked = judge_terms(answer), judge_terms(question)
+    counted, asked = Counter(_term_list(answer)), judge_terms(question)
+    have = set(counted)
     for gold in golds:
         needed = judge_terms(gold)
         needed = (needed - asked) or needed
         held = sum(_spelt(word, have) for word in needed)
-        if needed and held / len(needed) >= share and _counts_numbers(gold, answer):
+        if needed and held / len(needed) >= share and _counts_numbers(gold, counted):
             return True
     return False
 

@@ -41,6 +41,7 @@ def test_with_the_bundled_model_the_lead_is_shown_before_the_model_has_read_its_
     timed = benchmark_answers(fixture_desk, [BenchQuery(text="What did the Harbor city council decide on rents?")])
     assert (timed.answered_by_model, timed.led, timed.model) == (1, 1, "qwen2.5-coder-0.5b")
     assert timed.first_text_p50_ms < timed.first_token_p50_ms < timed.answer_p50_ms
+    assert timed.first_text_led_p50_ms == timed.first_text_p50_ms and timed.first_text_unled_p50_ms is None
     assert timed.prompt_tokens_mean > 50, "the model read a prompt with the passages"
     # The build that ran it is named, so figures from a wheel and from a build for this CPU are told apart.
     assert "AVX2" in timed.llama_cpp and "REPACK" in timed.llama_cpp

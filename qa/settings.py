@@ -118,7 +118,9 @@ class AnswerSettings(BaseModel):
     top_k: int = Field(10, gt=0, description="Passages retrieved per question.")
     sources: int = Field(4, gt=0, description="Articles the LLM reads, best first.")
     evidence_tokens: int = Field(
-        600, gt=50, description="Token budget of the sentences selected from those articles (headlines included)."
+        600, gt=50, description="Token budget of the sentences selected from those articles (headlines included). "
+        "The 0.5B on 120 dev questions: 200 / 400 / 600 / 800 gave 40 / 49 / 54 / 54 right answers and a checked "
+        "answer at a median of 2.1 / 3.8 / 5.7 / 7.0 s."
     )
     neighbours: int = Field(1, ge=0, description="Sentences of context kept either side of a selected sentence.")
     unsupported: Literal["drop", "flag"] = Field(

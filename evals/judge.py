@@ -103,10 +103,10 @@ def _spelt(word: str, have: set[str]) -> bool:
     )
 
 
-def _counts_numbers(gold: str, have: Counter[str]) -> bool:
-    """Whether the answer's terms (``have``, counted) repeat each of the gold's numbers as often as the gold does:
-    "6 months to 6 years" needs two 6s, so "6 months to 17 years" does not give it."""
-    return all(have[t] >= n for t, n in Counter(_term_list(gold)).items() if t.replace(".", "").isdigit())
+def _counts_numbers(gold: Counter[str], have: Counter[str]) -> bool:
+    """Whether the answer's terms (``have``, counted) repeat each of the gold's numbers (``gold``, its terms counted)
+    as often as the gold does: "6 months to 6 years" needs two 6s, so "6 months to 17 years" does not give it."""
+    return all(have[t] >= n for t, n in gold.items() if t.replace(".", "").isdigit())
 
 
 def gold_forms(gold: str) -> Iterator[str]:
@@ -165,10 +165,10 @@ def gives_gold(answer: str, golds: Iterable[str], question: str = "", share: flo
     counted, asked = Counter(_term_list(answer)), judge_terms(question)
     have = set(counted)
     for gold in golds:
-        needed = judge_terms(gold)
-        needed = (needed - asked) or needed
+        gold_terms = Counter(_term_list(gold))
+        needed = (set(gold_terms) - asked) or set(gold_terms)
         held = sum(_spelt(word, have) for word in needed)
-        if needed and held / len(needed) >= share and _counts_numbers(gold, counted):
+        if needed and held / len(needed) >= share and _counts_numbers(gold_terms, counted):
             return True
     return False
 

@@ -44,6 +44,7 @@ from index.furniture import (
     OUTLET_AFTER_NAMES,
     PHOTO_LINE,
     PHOTO_PAREN,
+    RELATED_LINK,
     REPORTED_FROM,
     SIGN_UP,
     SIGN_UP_OBJECT,
@@ -62,7 +63,8 @@ if TYPE_CHECKING:  # only for annotations: index.articles imports this module
 # (index.archive.recorded.FORMAT_VERSION) when a change alters what is removed: opening an archive of an older format
 # re-cleans the articles cleaned with older rules (index.archive.upgrade), and eval caches, keyed by the format, are
 # rebuilt.
-CLEANING_VERSION = 1
+# 2: links to other stories inside the text (index.furniture.RELATED_LINK).
+CLEANING_VERSION = 2
 
 # How far from the top and the bottom of an article bylines, datelines and bios are looked for (in lines).
 _HEAD_LINES = 6
@@ -215,7 +217,7 @@ def _anywhere_kind(line: str, names: list[str]) -> str | None:
         return None
     if FURNITURE.fullmatch(line) or WIRE_REPORTS.fullmatch(line):
         return "furniture"
-    if len(line) <= 300 and SIGN_UP.search(line) and SIGN_UP_OBJECT.search(line):
+    if len(line) <= 300 and (SIGN_UP.search(line) and SIGN_UP_OBJECT.search(line) or RELATED_LINK.fullmatch(line)):
         return "furniture"
     if UPDATED.fullmatch(line):
         return "byline"

@@ -81,6 +81,16 @@ FURNITURE = re.compile(
     r"just watched .{1,200} replay more videos? .{0,80})",
     re.IGNORECASE,
 )
+# A link to another story, printed inside the text as a paragraph of its own (USA Today's pages): a label of a few
+# words, a colon with no space after it, and the other story's headline ("More:Hundreds of GM hourly workers transfer
+# to Flint", "Baby formula shortage:5 things you can do to feed your baby"). Its words are another story's: "A history
+# with China:Why Nancy Pelosi is visiting Taiwan despite China's threats" was quoted as the answer to what China did
+# after her visit. A line opened by "►" is such a link whatever its label. Prose puts a space after a colon; a time
+# ("6:30 a.m.") or a ticker ("(NYSE:TM)") ends no label, nor does a name written with a colon ("re:Store", "re:MARS").
+RELATED_LINK = re.compile(
+    r"►\s?[^:\n]{1,80}:(?=[A-Z'‘“\"$\d]).{8,220}"
+    r"|[A-Z'‘“\"][^\s:(]*(?:\s[^\s:(]+){0,7}(?<![\d\s])(?<!\bre):(?=[A-Z'‘“\"$\d]).{8,220}"
+)
 # A short line that invites the reader to sign up for (or subscribe to) a newsletter ("Get CNN Health's weekly
 # newsletter Sign up here to get ...", "(You can get “5 Things” delivered to your inbox daily. Sign up here.)").
 # "Subscribe" only as an invitation ("Subscribe to ...", "subscribe to our ..."): "will allow users to subscribe to

@@ -24,7 +24,8 @@ META = "archive.json"
 # 2: chunks in a plain table and BM25 by tantivy (1 had them in an FTS5 table; upgraded on open).
 # 3: article text without bylines, datelines and page furniture (index.cleaning); older archives are re-cleaned on
 #    open, their changed articles re-chunked and re-embedded (index.archive.upgrade).
-FORMAT_VERSION = 3
+# 4: links to other stories removed from the text too (cleaning rules 2); re-cleaned on open the same way.
+FORMAT_VERSION = 4
 
 
 # What an archive recorded before a field existed means: before dense_chunks, every chunk was embedded; before a chroma

@@ -110,8 +110,9 @@ class ArchiveStore:
         self._vectors = VectorIndex(self.path, settings)
         self._lexical: LexicalIndex | PgLexicalIndex
         if isinstance(self._manifest, PgManifest):
-            # In the database the lexical index is the manifest's own columns: nothing to upgrade or rebuild.
-            self._lexical, ready = PgLexicalIndex(self._manifest), True
+            # In the database the lexical index is the manifest's own columns: nothing to rebuild, but text stored
+            # with older cleaning rules is re-cleaned below, as in a folder.
+            self._lexical, ready = PgLexicalIndex(self._manifest), record.format >= FORMAT_VERSION
         elif ready := record.format >= FORMAT_VERSION and LexicalIndex.exists(self.path / LEXICAL_DIR):
             self._lexical = LexicalIndex(self.path / LEXICAL_DIR)
         if ready:
@@ -125,11 +126,14 @@ class ArchiveStore:
         # rebuilt it: wait for the lock, then do it (unless another process did meanwhile).
         with self._lock.hold():
             record = RecordedSettings(self.path, settings)
-            # Migrations rewrite the manifest, and the lexical index is then rebuilt from it by _repair.
-            record.migrate(self._manifest.connection)
-            missing = not LexicalIndex.exists(self.path / LEXICAL_DIR)
-            self._lexical = LexicalIndex(self.path / LEXICAL_DIR)
-            self._repair(rebuild=missing)
+            if isinstance(self._manifest, PgManifest):
+                self._repair()
+            else:
+                # Migrations rewrite the manifest, and the lexical index is then rebuilt from it by _repair.
+                record.migrate(self._manifest.connection)
+                missing = not LexicalIndex.exists(self.path / LEXICAL_DIR)
+                self._lexical = LexicalIndex(self.path / LEXICAL_DIR)
+                self._repair(rebuild=missing)
             if record.format < FORMAT_VERSION:
                 # Articles stored with older furniture rules (before format 3: none) are cleaned in place; this needs
                 # the indexes open, to rewrite the articles it changes. A no-op when every article is clean.

@@ -4,17 +4,18 @@ A quoted sentence needs no check of what it says (it is the source's own words, 
 needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not page
 furniture, not text addressed to a model), reports rather than previews what the question asks about as done
 ("Pelosi is expected to visit Taiwan" does not say where she went), adds something the question does not hold (not
-an echo), gives the kind of thing the question asks for (a name for "who", a time for "when", a number for "how
-many"), holds most of the question's content words, its source's headline counting (a sentence about the council's
-rent vote resembles "What did the council decide about parking?" but does not answer it), and is close to the
-question in meaning. With the re-reading judge on (``answer.judge``), the model also reads the lead with the
-sentence before it and must find the answer in the quote itself ("Netflix announced that the wildly popular show is
-green lit" names no show); the lead is then streamed as draft text, and kept only if the judge agrees, after the
-model has written (judging it first would delay the first words by a re-reading, ~2 s with the 1.5B). Since the
-judge's reading tells an answer from a sentence about the same story, a sentence holding only half of the question's
-words (``answer.judged_lead_share``) may then lead when none holds most: a quiz question's scene ("After weeks of
-protests by tenants, …") is often in no report. When no sentence qualifies there is no lead, and the answer rests on
-the model's checked synthesis alone.
+an echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US), gives
+the kind of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most
+of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
+"What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With
+the re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find
+the answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the
+lead is then streamed as draft text, and kept only if the judge agrees, after the model has written (judging it
+first would delay the first words by a re-reading, ~2 s with the 1.5B). Since the judge's reading tells an answer
+from a sentence about the same story, a sentence holding only half of the question's words
+(``answer.judged_lead_share``) may then lead when none holds most: a quiz question's scene ("After weeks of protests
+by tenants, …") is often in no report. When no sentence qualifies there is no lead, and the answer rests on the
+model's checked synthesis alone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from index.text import Sentence, asks, content_words
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
+from qa.answering.names import said_of_the_world
 from qa.answering.tense import previews
 from qa.types import AnswerSentence, Span
 
@@ -141,6 +143,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if asks(plain) or any(f in lower for f in _FURNITURE) or _CALL_TO_ACTION.match(plain) or previews(question, plain):
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
+        return False
+    if said_of_the_world(plain, question):  # a world figure does not answer for the place asked about
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

@@ -2,7 +2,8 @@
 
 A sentence is *supported* when one sentence of a cited source (or its headline) is close to it in meaning
 (embedding cosine) and the guards hold: every number in the claim appears in the source (but for a name or year the
-question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source, the claim does not
+question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source as words ("US" is not in
+"USA Today" or "because"), a sentence about the whole world is not taken for one about a place, the claim does not
 negate what the source says (or the reverse), and a superlative it asserts ("the highest price") is one its
 supporting sentence states. An opening about the prompt ("According to the news excerpt, …") is
 no claim: it is dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts
@@ -33,10 +34,10 @@ from qa.answering.answer_type import another_actor, missing_answer_type, new_wor
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import numbers_in, without_framing
 from qa.answering.judge import Judge
+from qa.answering.names import NAME, NAME_STOP, names_in, said_of_the_world
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
                        r"n't\b", re.IGNORECASE)
 _POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
@@ -52,8 +53,7 @@ _SUPERLATIVES = [frozenset(group.split()) for group in (
 # Words a source may say a superlative with that assert none in a claim ("at least 10", "the top prize").
 _NOT_SUPERLATIVE = frozenset("top record least latest".split())
 _WH = re.compile(r"\b(?:who|whom|whose|which|what|when|where|why|how)\b", re.IGNORECASE)
-_NAME_STOP = frozenset("The A An In On At For And But It This That These Those He She They We I His Her Its Their "
-                       "Our Your According".split())
+
 
 
 # How small models open a sentence about the prompt rather than the news: "According to the news excerpt,",
@@ -307,18 +307,19 @@ def _guard(
     missing = sorted(numbers_in(without_framing(claim, question)) - numbers_in(source_text))
     if missing:
         return f"the passage does not mention {', '.join(missing)}"
-    lower = source_text.lower()
     # A person or organisation named in full ("Victor Hedman") must be named where the support is: a sentence about
     # Auston Matthews does not support a claim about Victor Hedman, even when Hedman is named one sentence later.
     for full_name in _FULL_NAME.findall(claim):
         last = full_name.split()[-1]
-        if last not in _NAME_STOP and last.lower() not in lead_in.lower():
+        if last not in NAME_STOP and not names_in(lead_in, last):
             return f"the passage does not name {full_name} where it says this"
-    names = {n for n in _NAME.findall(claim) if n not in _NAME_STOP}
+    names = {n for n in NAME.findall(claim) if n not in NAME_STOP}
     if names:
-        present = sum(1 for n in names if n.lower() in lower)
-        if present / len(names) < settings.min_name_share:
-            return f"the passage does not name {', '.join(sorted(n for n in names if n.lower() not in lower))}"
+        absent = sorted(n for n in names if not names_in(source_text, n))
+        if 1 - len(absent) / len(names) < settings.min_name_share:
+            return f"the passage does not name {', '.join(absent)}"
+    if elsewhere := said_of_the_world(sentence, claim):
+        return f"the passage says this of the whole world, not of {', '.join(elsewhere)}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
     unstated = _unstated_superlative(claim, sentence, question)

@@ -94,6 +94,12 @@ def test_a_dateline_inside_the_story_stays():
         "Share this article",
         "(You can get “5 Things You Need to Know Today” delivered to your inbox daily. Sign up here.)",
         "– David Jackson",
+        # Links to other stories inside the text, as USA Today prints them.
+        "A history with China:Why Nancy Pelosi is visiting Taiwan despite China's threats and pleas from Biden",
+        "More:Hundreds of GM hourly workers transfer to Flint, leaving family behind",
+        "Baby formula shortage:5 things you can do to feed your baby during a formula shortage",
+        "'Literally ruined':Kim Kardashian accused of damaging historic Marilyn Monroe dress at Met Gala",
+        "►Onion recall 2021:Onions linked to salmonella outbreak in 37 states recalled for possible contamination",
     ],
 )
 def test_furniture_lines_go_wherever_they_stand(line):
@@ -105,6 +111,24 @@ def test_furniture_lines_go_wherever_they_stand(line):
 def test_news_that_mentions_contributors_or_sign_ups_stays():
     text = (f"{LEDE}\n\nSeveral agencies contributed to the report.\n\n"
             "More than 2 million people signed up for the program.")
+    assert strip_furniture(text).text == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Toyota (NYSE:TM), which recently made a modest investment in Uber, will begin leasing vehicles to drivers.",
+        "The fire was reported about 6:30 a.m. near Tortilla Flat, said a Tonto National Forest spokeswoman.",
+        "3:15 p.m.: Engineer questions ballot signatures",
+        "Welker: Quickly, President Trump, and then I want to get to two questions to both of you.",
+        "The mayor had one message: Stay home.",
+        "The company announced on Wednesday during its annual re:MARS conference that it is working on an update.",
+        "A re:Store shop in central Moscow. re:Store is one of the largest Apple resellers in Russia.",
+        "► NewsMax: “Former President Donald Trump officially declared his 2024 presidential bid.”",
+    ],
+)
+def test_a_colon_in_news_a_time_or_a_transcript_is_no_link(line):
+    text = f"{LEDE}\n\n{line}"
     assert strip_furniture(text).text == text
 
 

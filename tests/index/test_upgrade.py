@@ -3,6 +3,7 @@ the real ingest pipeline and archive parts (hash embedder), as its owner would m
 
 import json
 import logging
+import re
 import sqlite3
 from pathlib import Path
 
@@ -122,3 +123,40 @@ def test_an_interrupted_upgrade_resumes_where_it_stopped(tmp_path, records, monk
     assert snapshot(store) == snapshot(fresh)
     store.close()
     fresh.close()
+
+
+LINKED = {"id": "pelosi", "title": "Pelosi lands in Taiwan", "publish_date": "2022/08/02",
+          "text": "Nancy Pelosi landed in Taipei on Tuesday night.\n\n"
+                  "A history with China:Why Nancy Pelosi is visiting Taiwan despite China's threats\n\n"
+                  "China announced military drills around the island on Wednesday."}
+
+
+def build_format_3_archive(path: Path, records: Path, settings: IndexSettings,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """What newsdesk stored before links to other stories were removed: cleaning rules 1, in a format-3 archive."""
+    with monkeypatch.context() as old_code:
+        old_code.setattr("index.cleaning.RELATED_LINK", re.compile(r"(?!)"))
+        store = ArchiveStore(path, settings, create=True)
+        ingest([records], store, HashEmbedder())
+        store._manifest.mark_cleaned(["pelosi"], 1)
+        store.close()
+    meta = json.loads((path / "archive.json").read_text())
+    (path / "archive.json").write_text(json.dumps({**meta, "format": 3}))
+
+
+@pytest.mark.parametrize("where", ["folder", "postgres"])
+def test_an_archive_of_the_previous_rules_loses_its_links_to_other_stories_on_open(where, tmp_path, monkeypatch,
+                                                                                    request):
+    records = tmp_path / "linked.jsonl"
+    records.write_text(json.dumps(LINKED) + "\n")
+    settings = SETTINGS if where == "folder" else SETTINGS.model_copy(
+        update={"database_url": request.getfixturevalue("postgres_url"), "collection": "links"})
+    build_format_3_archive(tmp_path / "old", records, settings, monkeypatch)
+    old = ArchiveStore(tmp_path / "old", settings)
+    try:
+        assert "A history with China" not in old.article("pelosi").text
+        assert old.article("pelosi").text.endswith("China announced military drills around the island on Wednesday.")
+        assert old.lexical_query("history", 5) == [], "the link's words are no longer found"
+        assert json.loads((tmp_path / "old" / "archive.json").read_text())["format"] == FORMAT_VERSION
+    finally:
+        old.close()

@@ -25,8 +25,8 @@ def embedder():
     return make_embedder("all-MiniLM-L6-v2")
 
 
-def _lead(question, text, embedder):
-    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title=TITLE), text=text, start=0,
+def _lead(question, text, embedder, title=TITLE):
+    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title=title), text=text, start=0,
               end=len(text), score=1.0, dense_score=0.6)
     return find_lead(question, select_evidence(question, [hit], embedder), embedder)
 
@@ -66,3 +66,15 @@ def test_a_number_that_counts_no_age_does_not_lead_an_answer_to_an_age_question(
     assert _lead(question, crowd, embedder) is None
     ages = crowd + " America's youngest kids, aged 6 months to 5 years, became eligible for vaccines this week."
     assert "6 months to 5 years" in _lead(question, ages, embedder).text
+
+
+def test_a_figure_for_the_whole_world_does_not_lead_an_answer_for_a_place(embedder):
+    # Tried as a new user: "How many monkeypox cases are there in the US?" was led by the quote "Confirmed cases of
+    # monkeypox have now surpassed 26,800 worldwide, according to the CDC".
+    question = "How many monkeypox cases are there in the US?"
+    title = "How many monkeypox cases are in my state?"
+    world = "Confirmed monkeypox cases have now surpassed 26,800 worldwide, according to health officials."
+    assert _lead(question, world, embedder, title) is None
+    assert _lead("How many monkeypox cases are there worldwide?", world, embedder, title) is not None
+    us = "There are now 5,800 confirmed monkeypox cases in the US, according to health officials."
+    assert "5,800" in _lead(question, f"{world} {us}", embedder, title).text

@@ -304,3 +304,38 @@ def test_the_judge_reads_with_its_own_model_when_one_is_named(tmp_path):
     other = judge_for(Settings(archive=tmp_path, answer={"judge": "reread", "judge_model": "qwen2.5-coder-1.5b"}),
                       answering)
     assert other.llm is not answering and other.llm.name == "qwen2.5-coder-1.5b"
+
+
+def _usa_today(text: str) -> Hit:
+    ref = ArticleRef(article_id="pox", title="How many monkeypox cases are in my state?", source="USA Today",
+                     published_at=datetime(2022, 8, 2, tzinfo=timezone.utc))
+    return Hit(rank=1, chunk_id="pox:0", article=ref, text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
+
+
+QUESTION_US = "How many monkeypox cases are there in the US?"
+
+
+def test_a_short_country_name_must_be_named_as_a_word_not_found_inside_others(embedder):
+    # Tried as a new user: "There are 26,800 monkeypox cases in the US [1]" was passed because "us" is in "USA Today"
+    # (the source's header) and in "because".
+    text = "Confirmed cases of monkeypox have now surpassed 26,800, health officials said, because of travel."
+    shown = select_evidence(QUESTION_US, [_usa_today(text)], embedder, budget_tokens=400)
+    [wrong] = check_answer("There are 26,800 monkeypox cases in the US [1].", shown, embedder, question=QUESTION_US)
+    assert not wrong.supported and "does not name US" in wrong.reason, wrong.reason
+    named = text.replace("26,800,", "26,800 in the U.S.,")
+    shown = select_evidence(QUESTION_US, [_usa_today(named)], embedder, budget_tokens=400)
+    [right] = check_answer("There are 26,800 monkeypox cases in the US [1].", shown, embedder, question=QUESTION_US)
+    assert right.supported, right.reason
+
+
+def test_a_figure_for_the_whole_world_does_not_support_one_for_a_place(embedder):
+    text = ("Confirmed cases of monkeypox have now surpassed 26,800 worldwide, according to the Centers for Disease "
+            "Control and Prevention. The U.S. has reported 5,800 of them.")
+    shown = select_evidence(QUESTION_US, [_usa_today(text)], embedder, budget_tokens=400)
+    [wrong] = check_answer("There are 26,800 monkeypox cases in the US [1].", shown, embedder, question=QUESTION_US)
+    assert not wrong.supported and "of the whole world, not of US" in wrong.reason, wrong.reason
+    [right] = check_answer("The US has reported 5,800 monkeypox cases [1].", shown, embedder, question=QUESTION_US)
+    assert right.supported, right.reason
+    [world] = check_answer("Monkeypox cases have surpassed 26,800 worldwide [1].", shown, embedder,
+                           question=QUESTION_US)
+    assert world.supported, world.reason

@@ -55,7 +55,6 @@ _NOT_SUPERLATIVE = frozenset("top record least latest".split())
 _WH = re.compile(r"\b(?:who|whom|whose|which|what|when|where|why|how)\b", re.IGNORECASE)
 
 
-
 # How small models open a sentence about the prompt rather than the news: "According to the news excerpt,",
 # "Based on the information provided in the excerpts,", "The excerpt states that". It is no claim, and its words
 # (none of them in the source) would count against the sentence's share of the source's words. "Sources say" and

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from evals.datasets import ArticleSet
 from index.archive.store import FORMAT_VERSION as STORE_FORMAT
+from index.cleaning import CLEANING_VERSION
 from qa.desk import Desk
 from qa.settings import Settings
 
@@ -65,9 +66,10 @@ def archive_key(articles_sha256: str, shape: dict[str, Any], kind: str) -> str:
         >>> archive_key("ab", {"chunk_size": 200}, "newsdesk") == archive_key("ab", {"chunk_size": 300}, "newsdesk")
         False
     """
-    # The format version of newsdesk's store is part of a newsdesk index's key (a new on-disk layout means a
-    # new index); the baselines' indexes do not depend on it.
-    versions = [EVAL_ARCHIVE_FORMAT, STORE_FORMAT] if kind == "newsdesk" else [EVAL_ARCHIVE_FORMAT]
+    # Every system indexes the articles as index.cleaning leaves them, so new cleaning rules mean new indexes for
+    # all (a llama-index cache built before galleries were removed was once reused after). The format version of
+    # newsdesk's store is part of a newsdesk index's key too (a new on-disk layout means a new index).
+    versions = [EVAL_ARCHIVE_FORMAT, CLEANING_VERSION] + ([STORE_FORMAT] if kind == "newsdesk" else [])
     blob = json.dumps({"format": versions, "kind": kind, "articles": articles_sha256, "shape": shape}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

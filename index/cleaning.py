@@ -37,6 +37,7 @@ from index.furniture import (
     CREDIT,
     DATELINE,
     FURNITURE,
+    GALLERY,
     NAME_RE,
     NAMES,
     NOT_PLACES,
@@ -64,7 +65,8 @@ if TYPE_CHECKING:  # only for annotations: index.articles imports this module
 # re-cleans the articles cleaned with older rules (index.archive.upgrade), and eval caches, keyed by the format, are
 # rebuilt.
 # 2: links to other stories inside the text (index.furniture.RELATED_LINK).
-CLEANING_VERSION = 2
+# 3: photo galleries printed inside the text (index.furniture.GALLERY).
+CLEANING_VERSION = 3
 
 # How far from the top and the bottom of an article bylines, datelines and bios are looked for (in lines).
 _HEAD_LINES = 6
@@ -105,7 +107,10 @@ def strip_furniture(text: str, authors: Iterable[str] = ()) -> Stripped:
         >>> strip_furniture("(CNN) Markets rose on Monday.\\n\\nCNN's Jane Doe contributed to this report.").text
         'Markets rose on Monday.'
     """
-    lines = _Lines(text)
+    # A gallery's captions may wrap across paragraphs, so they are cut from the whole text before it is read by line.
+    galleries = [Removal("photo", match.group(0)) for match in GALLERY.finditer(text)]
+    lines = _Lines(GALLERY.sub("", text) if galleries else text)
+    lines.removed.extend(galleries)
     known = {_key(name) for name in authors}
     for index, line in enumerate(lines.text):
         if (kind := _anywhere_kind(line, lines.names)) is not None:

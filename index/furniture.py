@@ -143,6 +143,13 @@ CREDIT = re.compile(
 PHOTO_PAREN = re.compile(
     r"\s*\((?:(?:Photo|Image|Picture)s?(?::|\sby|\scourtesy(?:\sof)?)\s|(?:AP|Reuters|AFP)\sPhoto/)[^()]{1,100}\)"
 )
+# A photo gallery printed inside the text (CNN): "Photos: <gallery title> <caption>. Hide Caption 3 of 16", one caption
+# after another ("Photos: Photos: …" where the gallery's title starts so), sometimes wrapped onto the next paragraph.
+# For ``sub`` on a whole text, not one line. A caption never runs past the next one's "Photos:", so a gallery title
+# alone on its line (which PHOTO_LINE removes) never swallows the story after it; a "Hide Caption" left alone goes too.
+GALLERY = re.compile(
+    r"(?:(?<!\S)(?:Photos?:\s+)+(?:(?!Photos?:\s)[\s\S]){0,1500}?)?\bHide\sCaption\s\d+\sof\s\d+[ \t]*"
+)
 PHOTO_LINE = re.compile(
     r"(?:Photo|Photos|Image|Images|Picture|Photograph|Credit|Photo\scredit)\s?:\s?[^.!?]{1,100}|"
     r"FILE\s?[-–—]\s.+|File\sphoto(?:graph)?\sof\s.{1,100}"

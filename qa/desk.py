@@ -31,6 +31,7 @@ from qa.answering.choice_evidence import evidence_pick, evidence_scores
 from qa.answering.choose import LETTERS, ChoicePick, llm_probabilities
 from qa.answering.evidence import reporting_hits, select_evidence
 from qa.answering.judge import Judge, judge_for
+from qa.answering.latest import drop_superseded
 from qa.answering.lead import find_lead, judged_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
@@ -264,9 +265,9 @@ class Desk:
         answer = functools.partial(Answer, question=prepared.question, hits=prepared.hits, as_of=prepared.as_of,
                                    model=self.llm.name, lead=lead)
         cfg = self.settings.answer
-        sentences = [] if is_abstention(reply) else check_answer(
+        sentences = [] if is_abstention(reply) else drop_superseded(prepared.question, check_answer(
             reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question, judge=judge,
-        )
+        ), prepared.evidence, lead)
         timings = timings.model_copy(update={"check_ms": ms_since(started)})
         # The lead is the source's own words and answers the question's kind, so it stands when the model abstains
         # or every sentence it wrote is rejected: extract instead of abstaining.

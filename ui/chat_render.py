@@ -74,7 +74,8 @@ def draft_html(draft: str) -> str:
 
 
 def left_out_html(answer: Answer) -> str | None:
-    """The sentences the model wrote that no source supports, struck out with the reason; None when there are none."""
+    """The sentences the model wrote that are not shown as fact (no source supports them, they do not answer, or a
+    later report gives another figure), struck out with the reason; None when there are none."""
     dropped = answer.unsupported
     if not dropped:
         return None
@@ -86,7 +87,7 @@ def left_out_html(answer: Answer) -> str | None:
 def left_out_title(answer: Answer) -> str:
     """The collapsed heading of :func:`left_out_html`."""
     n = len(answer.unsupported)
-    return f"Left out: {n} sentence{'s' if n != 1 else ''} no source supports"
+    return f"Left out: {n} sentence{'s' if n != 1 else ''} not shown as fact"
 
 
 def error_html(message: str) -> str:

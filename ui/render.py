@@ -23,7 +23,7 @@ def render_answer(answer: Answer, *, lead_shown: bool = False) -> str:
     lines = [text] if text else []
     dropped = [s for s in answer.sentences if not s.supported]
     if dropped and not answer.abstained:
-        lines.append("\nLeft out (no source supports it):")
+        lines.append("\nLeft out (each with the reason):")
         lines.extend(f"  - {s.text} ({s.reason})" for s in dropped)
     if answer.rewritten_question:
         lines.insert(0, f"(searched for: {answer.rewritten_question})")

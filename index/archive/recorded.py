@@ -25,7 +25,8 @@ META = "archive.json"
 # 3: article text without bylines, datelines and page furniture (index.cleaning); older archives are re-cleaned on
 #    open, their changed articles re-chunked and re-embedded (index.archive.upgrade).
 # 4: links to other stories removed from the text too (cleaning rules 2); re-cleaned on open the same way.
-FORMAT_VERSION = 4
+# 5: photo galleries printed inside the text removed too (cleaning rules 3); re-cleaned on open the same way.
+FORMAT_VERSION = 5
 
 
 # What an archive recorded before a field existed means: before dense_chunks, every chunk was embedded; before a chroma

@@ -78,6 +78,14 @@ _AGE = re.compile(r"(?<![\w.,\-])\b(?:\d+|" + "|".join(_AGE_WORDS) + r")\b(?![.,
 # A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+# The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
+# opening a paragraph is no name.
+_NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
+
+
+# Where something happened: "in Nara, Japan", "in the capital Nairobi", "near the Ukrainian city of Kharkiv".
+_PLACE_PHRASE = re.compile(r"\b(?:in|near|outside|across|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}"
+                           r"((?:[A-Z][\w'’\-]*,?\s+)*[A-Z][\w'’\-]*)")
 
 
 # Short forms a question uses for what an answer may spell out: "a US drone strike" holds "the United States", so
@@ -171,8 +179,11 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     claim = strip_markers(sentence)
     asked = _question_words(question) | content_words(question) | _question_words(spelled_out(question))
     if kind == "who":
-        # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new).
-        return None if _new_names(claim, asked, context) else "it names nobody, and the question asks who"
+        # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new), nor is a
+        # place where something happened ("… to the tallying center in the capital Nairobi").
+        places = {word for phrase in _PLACE_PHRASE.findall(claim) for word in _CAPITALISED.findall(phrase)}
+        named = [name for name in _new_names(claim, asked, context) if name not in places]
+        return None if named else "it names nobody, and the question asks who"
     if kind == "which":
         if _new_names(claim, asked, context):
             return None
@@ -198,10 +209,11 @@ def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
     or weekdays), and the first word too when another capitalised word follows it ("American Airlines trims …") or
     the context capitalises it mid-sentence ("Walmart announced …", "Google's stock …"), so that "Flights are …"
     names nothing."""
-    names = [n for n in _NAME.findall(claim) if _is_new(n, asked)]
+    # "I" in a quote ("to serve, as I will") or a capitalised word after a quote's opening ("“It is …”") is no name.
+    names = [n for n in _NAME.findall(claim) if _is_new(n, asked) and n.lower() not in STOPWORDS]
     opening = re.match(r"\W*([A-Z][\w'’\-]*)(\s+[A-Z])?", claim)
     if opening and _is_new(opening.group(1), asked) and opening.group(1).lower() not in STOPWORDS:
-        known = opening.group(2) or bare(opening.group(1)) in {bare(n) for n in _NAME.findall(context)}
+        known = opening.group(2) or bare(opening.group(1)) in {bare(n) for n in _NAME_IN_TEXT.findall(context)}
         if known:
             names.append(opening.group(1))
     return names
@@ -239,7 +251,8 @@ def reversed_roles(question: str, sentence: str) -> str | None:
     """
     if not _WHO_ACTS.search(question):
         return None
-    held = _NAME.findall(question)
+    modifiers = set(_MODIFIER.findall(question))
+    held = [name for name in _NAME.findall(question) if name not in modifiers]
     claim = strip_markers(sentence)
     asked = _question_words(question)
     names = list(_names_with_positions(claim))
@@ -251,6 +264,10 @@ def reversed_roles(question: str, sentence: str) -> str | None:
     if new_at < known_at or " by " in claim[known_at:new_at]:
         return None
     return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
+
+
+# A name inside a noun phrase the question names: "the Kenyan presidential election" is no party that could act.
+_MODIFIER = re.compile(r"\b(?:the|a|an|its|his|her|their)\s([A-Z][\w'’\-]*)(?=\s+[a-z])")
 
 
 def _names_with_positions(text: str) -> list[tuple[int, str]]:

@@ -5,8 +5,9 @@ needs checking is that it *answers*. A lead is therefore taken only when it is a
 furniture, not text addressed to a model), reports rather than previews what the question asks about as done
 ("Pelosi is expected to visit Taiwan" does not say where she went), adds something the question does not hold (not
 an echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US), gives
-the kind of thing the question asks for (a name for "who", a time for "when", a number for "how many"), holds most
-of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
+the kind of thing the question asks for (a name for "who", a time for "when", a number for "how many") in the part
+the question asks for (not the question's own party acting on the new name, not the name of who reported it), holds
+most of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
 "What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With
 the re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find
 the answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words
-from qa.answering.answer_type import missing_answer_type
+from qa.answering.answer_type import missing_answer_type, only_reports, reversed_roles
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import said_of_the_world
@@ -145,6 +146,12 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False
     if said_of_the_world(plain, question):  # a world figure does not answer for the place asked about
+        return False
+    # The tests the check puts the model's sentences to, where a quote can fail them too: a quote the check would
+    # reject as the model's words must not lead, or the answer shows it and lists the model's copy as left out
+    # ("McCartney last played Glastonbury in 2004, … the Beatles era" for "Who joined Paul McCartney on stage?" has
+    # the question's party act on the new name).
+    if reversed_roles(question, plain) or only_reports(question, plain, plain):
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

@@ -22,17 +22,22 @@ _WRITTEN_AS = {"US": ("u.s.", "united states"), "UK": ("u.k.", "united kingdom",
 _WORLDWIDE = re.compile(r"\b(?:worldwide|world-wide|globally|(?:around|across) the (?:world|globe))\b", re.IGNORECASE)
 
 
-def said_of_the_world(sentence: str, statement: str) -> list[str]:
+def said_of_the_world(sentence: str, statement: str, *, even_if_worldwide: bool = False) -> list[str]:
     """The names ``statement`` (a claim, or a question) is about that ``sentence`` says nothing of because it speaks of
-    the whole world; empty unless ``sentence`` is worldwide and ``statement`` is not.
+    the whole world; empty unless ``sentence`` is worldwide and, unless ``even_if_worldwide``, ``statement`` is not
+    (a question about the world is answered by a world figure; a claim that names a place is not supported by one
+    however much it says "worldwide" too).
 
     Example:
         >>> said_of_the_world("Cases have surpassed 26,800 worldwide.", "There are 26,800 cases in the US.")
         ['US']
         >>> said_of_the_world("Cases have surpassed 26,800 worldwide.", "Cases passed 26,800 around the world.")
         []
+        >>> said_of_the_world("Cases have surpassed 26,800 worldwide.", "The US has 26,800 cases worldwide.",
+        ...                   even_if_worldwide=True)
+        ['US']
     """
-    if not _WORLDWIDE.search(sentence) or _WORLDWIDE.search(statement):
+    if not _WORLDWIDE.search(sentence) or (_WORLDWIDE.search(statement) and not even_if_worldwide):
         return []
     return sorted({n for n in NAME.findall(statement) if n not in NAME_STOP and not names_in(sentence, n)})
 

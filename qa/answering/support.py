@@ -317,7 +317,9 @@ def _guard(
         absent = sorted(n for n in names if not names_in(source_text, n))
         if 1 - len(absent) / len(names) < settings.min_name_share:
             return f"the passage does not name {', '.join(absent)}"
-    if elsewhere := said_of_the_world(sentence, claim):
+    # A claim that says "worldwide" too must still name only what the sentence names: "The US has 26,800 cases
+    # worldwide" gives a world figure as the US's.
+    if elsewhere := said_of_the_world(sentence, claim, even_if_worldwide=True):
         return f"the passage says this of the whole world, not of {', '.join(elsewhere)}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"

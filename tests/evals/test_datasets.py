@@ -144,3 +144,14 @@ def test_the_real_realtimeqa_dev_file_reads_as_is() -> None:
     first = json.loads(RTQA_DEV.read_text().splitlines()[0])
     assert questions[0].qid == first["question_id"]
     assert questions[0].choices[questions[0].answer_index] == first["answer_text"][0]
+
+
+@pytest.mark.parametrize("kind", ["newsdesk", "llamaindex"])
+def test_every_systems_cached_index_is_rebuilt_when_the_cleaning_rules_change(kind, monkeypatch):
+    # Every system indexes the texts index.cleaning leaves: a llama-index cache built before galleries were removed
+    # was once reused after, so its index still held them.
+    from evals import archives
+
+    before = archives.archive_key("ab", {"chunk_size": 200}, kind)
+    monkeypatch.setattr(archives, "CLEANING_VERSION", archives.CLEANING_VERSION + 1)
+    assert archives.archive_key("ab", {"chunk_size": 200}, kind) != before

@@ -161,6 +161,23 @@ def test_photo_captions_and_credits_go_and_polls_named_by_two_outlets_stay():
     assert [r.kind for r in stripped.removed] == ["photo", "photo", "photo"]
 
 
+def test_a_photo_gallery_printed_in_the_text_goes_and_the_story_around_it_stays():
+    # As CNN pages print them (dev: 1,748 captions in 30 articles): one caption after another, one wrapped onto the
+    # next paragraph, one whose gallery title starts with "Photos:" too, a gallery title alone on its line before the
+    # story goes on.
+    gallery = ("Photos: Former Prime Minister Shinzo Abe speaks moments before being shot in Nara on July 8. "
+               "Hide Caption 1 of 16 Photos: Japan's former Prime Minister Shinzo Abe, center, lies on the ground "
+               "having been shot in Nara, Japan, on July 8. Hide Caption 2 of 16")
+    wrapped = "Photos: Photos: Brittney Griner A mural of Griner in Phoenix.\n\nHide Caption 3 of 16"
+    text = (f"{LEDE}\n\n{gallery}\n\n{wrapped} Photos: Brittney Griner Griner arrives in court. Hide Caption 4 of 16"
+            "\n\nPhotos: British Prime Minister Boris Johnson\n\nThe vote was triggered by Conservative MPs.")
+    stripped = strip_furniture(text)
+    assert stripped.text == f"{LEDE}\n\nThe vote was triggered by Conservative MPs."
+    assert [r.kind for r in stripped.removed] == ["photo"] * 5
+    mention = "Photos: the agency shared them on Monday, and the story went on."
+    assert strip_furniture(f"{LEDE}\n\n{mention}").text == f"{LEDE}\n\n{mention}", "no caption without its marker"
+
+
 def test_stripping_keeps_paragraph_breaks_and_the_lines_of_a_paragraph():
     text = f"CNN —\n\n{LEDE}\nHe won 50.4%.\n\nSign up here.\n\nThe runoff was close."
     assert strip_furniture(text).text == f"{LEDE}\nHe won 50.4%.\n\nThe runoff was close."

@@ -134,14 +134,21 @@ LINKED = {"id": "pelosi", "title": "Pelosi lands in Taiwan", "publish_date": "20
 def build_format_3_archive(path: Path, records: Path, settings: IndexSettings,
                            monkeypatch: pytest.MonkeyPatch) -> None:
     """What newsdesk stored before links to other stories were removed: cleaning rules 1, in a format-3 archive."""
+    build_archive_of_older_rules(path, records, settings, monkeypatch, ("RELATED_LINK", "GALLERY"), 1, 3)
+
+
+def build_archive_of_older_rules(path: Path, records: Path, settings: IndexSettings, monkeypatch: pytest.MonkeyPatch,
+                                 rules_missing: tuple[str, ...], cleaned_with: int, format: int) -> None:
+    """An archive ingested by code without ``rules_missing`` (names in index.cleaning), as that code recorded it."""
     with monkeypatch.context() as old_code:
-        old_code.setattr("index.cleaning.RELATED_LINK", re.compile(r"(?!)"))
+        for rule in rules_missing:
+            old_code.setattr(f"index.cleaning.{rule}", re.compile(r"(?!)"))
         store = ArchiveStore(path, settings, create=True)
         ingest([records], store, HashEmbedder())
-        store._manifest.mark_cleaned(["pelosi"], 1)
+        store._manifest.mark_cleaned([json.loads(line)["id"] for line in records.open()], cleaned_with)
         store.close()
     meta = json.loads((path / "archive.json").read_text())
-    (path / "archive.json").write_text(json.dumps({**meta, "format": 3}))
+    (path / "archive.json").write_text(json.dumps({**meta, "format": format}))
 
 
 @pytest.mark.parametrize("where", ["folder", "postgres"])
@@ -157,6 +164,27 @@ def test_an_archive_of_the_previous_rules_loses_its_links_to_other_stories_on_op
         assert "A history with China" not in old.article("pelosi").text
         assert old.article("pelosi").text.endswith("China announced military drills around the island on Wednesday.")
         assert old.lexical_query("history", 5) == [], "the link's words are no longer found"
+        assert json.loads((tmp_path / "old" / "archive.json").read_text())["format"] == FORMAT_VERSION
+    finally:
+        old.close()
+
+
+GALLERY = {"id": "abe", "title": "Shinzo Abe shot", "publish_date": "2022/07/08",
+           "text": "Shinzo Abe was shot during a campaign speech in Nara on Friday.\n\n"
+                   "Photos: Shinzo Abe Abe speaks moments before being shot. Hide Caption 1 of 2 Photos: Shinzo Abe "
+                   "Abe lies on the ground. Hide Caption 2 of 2\n\n"
+                   "The suspect, Tetsuya Yamagami, was arrested at the scene."}
+
+
+def test_an_archive_of_format_4_loses_its_photo_galleries_on_open(tmp_path, monkeypatch):
+    records = tmp_path / "gallery.jsonl"
+    records.write_text(json.dumps(GALLERY) + "\n")
+    build_archive_of_older_rules(tmp_path / "old", records, SETTINGS, monkeypatch, ("GALLERY",), 2, 4)
+    old = ArchiveStore(tmp_path / "old", SETTINGS)
+    try:
+        assert old.article("abe").text == ("Shinzo Abe was shot during a campaign speech in Nara on Friday.\n\n"
+                                           "The suspect, Tetsuya Yamagami, was arrested at the scene.")
+        assert old.lexical_query("ground", 5) == [], "the captions' words are no longer found"
         assert json.loads((tmp_path / "old" / "archive.json").read_text())["format"] == FORMAT_VERSION
     finally:
         old.close()

@@ -71,6 +71,11 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("Ketanji Brown Jackson became the first Black woman on the Supreme Court. Whose seat is she filling?",
      "Ketanji Brown Jackson made history Thursday when she was sworn in [1].", False),
     ("Whose seat is she filling?", "She fills the seat of Stephen Breyer, who retired on Thursday [1].", True),
+    # Nor is a place where it happened, or "I" in a quote (tried as a new user: both led "who" answers).
+    ("Who shot Shinzo Abe?", "Abe lies on the ground having been shot in Nara, Japan, on July 8 [1].", False),
+    ("Who shot Shinzo Abe?", "Abe was shot in Nara by Tetsuya Yamagami, a former navy sailor [1].", True),
+    ("Who could replace Boris Johnson?", "Johnson said he would serve “as I will, until a new leader is in place” [1].",
+     False),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers
@@ -100,6 +105,10 @@ def test_an_opening_name_answers_who_too_possessive_included():
     ("Who could replace Boris Johnson?", "Boris Johnson could be replaced by Rishi Sunak [1].", False),
     # Asked for the one acted on: either order can be right, so nothing is told.
     ("Who did Boris Johnson replace?", "Boris Johnson replaced Theresa May [1].", False),
+    # A name that describes the question's thing is no party: "the Kenyan presidential election".
+    ("Who won the Kenyan presidential election?", "The Kenyan electoral commission declared William Ruto the winner.",
+     False),
+    ("Who beat the Chicago Bulls?", "The Chicago Bulls beat the Lakers [1].", True),
 ])
 def test_a_who_answer_keeps_the_roles_of_the_question(question, sentence, reversed_):
     assert (reversed_roles(question, sentence) is not None) is reversed_

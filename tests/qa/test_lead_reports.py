@@ -78,3 +78,31 @@ def test_a_figure_for_the_whole_world_does_not_lead_an_answer_for_a_place(embedd
     assert _lead("How many monkeypox cases are there worldwide?", world, embedder, title) is not None
     us = "There are now 5,800 confirmed monkeypox cases in the US, according to health officials."
     assert "5,800" in _lead(question, f"{world} {us}", embedder, title).text
+
+
+def test_a_who_question_is_not_led_by_a_sentence_that_names_only_a_place_or_no_one(embedder):
+    # Tried as a new user (dev archive, 0.5B). "Who won the Kenyan presidential election?" was led by a sentence on the
+    # tally whose only new name is where it happens; "Who could replace Boris Johnson?" by one that names nobody, its
+    # "Others" taken for a name because the source opens a paragraph with it.
+    kenya = "Who won the Kenyan presidential election?"
+    tally = ("Votes in the Kenyan presidential election were counted at the tallying center in the capital Nairobi, "
+             "where officials said who won would be known within days.")
+    assert _lead(kenya, tally, embedder, "Kenya's election") is None
+    won = "William Ruto won the Kenyan presidential election, the electoral commission said on Monday."
+    assert "William Ruto" in _lead(kenya, f"{tally} {won}", embedder, "Kenya's election").text
+    declared = "The Kenyan electoral commission declared William Ruto the winner of the presidential election."
+    assert "William Ruto" in _lead(kenya, declared, embedder, "Kenya's election").text, \
+        "the question's 'Kenyan' describes the election: it is no party whose place the answer could take"
+    johnson = "Who could replace Boris Johnson?"
+    others = "Boris Johnson resigned as prime minister on Thursday.\n\nOthers are already lining up to replace him."
+    assert _lead(johnson, others, embedder, "Boris Johnson resigns") is None
+    named = others + " Rishi Sunak and Liz Truss could replace Boris Johnson, polls suggest."
+    assert "Rishi Sunak" in _lead(johnson, named, embedder, "Boris Johnson resigns").text
+
+
+def test_a_who_question_is_not_led_by_its_own_party_acting_on_the_new_name(embedder):
+    # The check rejects the model's copy of such a sentence ("it gives the roles the other way round"); the quote it
+    # copied must not lead either, or the answer shows a sentence it also lists as unsupported.
+    question = "Who could replace Boris Johnson?"
+    reversed_ = "In 2019 Boris Johnson could replace Jeremy Hunt as the favourite, his allies said on Tuesday."
+    assert _lead(question, reversed_, embedder, "Tory race") is None

@@ -339,3 +339,6 @@ def test_a_figure_for_the_whole_world_does_not_support_one_for_a_place(embedder)
     [world] = check_answer("Monkeypox cases have surpassed 26,800 worldwide [1].", shown, embedder,
                            question=QUESTION_US)
     assert world.supported, world.reason
+    # Tried as a new user: the claim saying "worldwide" too does not make the world's figure the US's.
+    [both] = check_answer("The US has 26,800 monkeypox cases worldwide [1].", shown, embedder, question=QUESTION_US)
+    assert not both.supported and "of the whole world, not of US" in both.reason, both.reason

@@ -79,7 +79,7 @@ def test_the_lead_comes_first_then_the_pending_draft_then_the_checked_answer_rep
     assert "nd-draft" not in str(final) and "pending" not in str(final), "the draft is replaced, not left"
     assert "nd-final" in final[1]["content"] and "The council capped rents at 4 percent" in final[1]["content"]
     assert "The jets are purple" not in final[1]["content"], "an unsupported sentence never stands as fact"
-    assert final[2]["metadata"] == {"title": "Left out: 1 sentence no source supports", "status": "done"}
+    assert final[2]["metadata"] == {"title": "Left out: 1 sentence not shown as fact", "status": "done"}
     assert "<s>The jets are purple.</s>" in final[2]["content"]
     assert session.messages == final and not session.busy
 

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from evals.judge import judge_answer
 from qa import Desk, SearchFilters, Settings
+from qa.answering.latest import drop_superseded
 from qa.answering.support import check_answer
 
 LEAD = re.compile(r"^“.*?”\s*\[\d+\]\s*", re.S)
@@ -36,6 +37,9 @@ def main(answers: str, archive: str, out: str) -> None:
         text = _model_text(row)
         checked = check_answer(text, prepared.evidence, desk.embedder, desk.settings.answer.support,
                                question=row["question"]) if text.strip() else []
+        # As Desk._finish does: an older report's figure gives way to a later one's (qa.answering.latest).
+        checked = drop_superseded(row["question"], checked, prepared.evidence,
+                                  prepared.lead.checked() if prepared.lead else None)
         lead = [prepared.lead.text] if prepared.lead else []
         answer = " ".join(lead + [s.text for s in checked if s.supported])
         if not answer.strip():

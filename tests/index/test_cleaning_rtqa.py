@@ -12,6 +12,7 @@ from rtqa_subset import ARTICLES
 from index.articles import Article, article_from_record, clean_text
 from index.cleaning import strip_furniture
 from index.errors import IngestError
+from index.furniture import GALLERY
 
 pytestmark = pytest.mark.slow
 
@@ -44,11 +45,17 @@ def test_no_article_loses_its_story_and_cleaning_twice_changes_nothing(cleaned):
         if article.headline_only:
             emptied.append(record["url"])
         else:
-            # Furniture is short: no article with a story loses more than half of its text.
-            assert len(article.text) > len(raw) / 2, record["url"]
+            # Furniture is short: no article with a story loses more than half of its text, its photo galleries
+            # aside (a gallery's captions can outweigh the story: 8,300 of the 14,000 characters of CNN's Oscars
+            # preview).
+            assert len(article.text) > len(GALLERY.sub("", raw)) / 2, record["url"]
         assert strip_furniture(article.text, article.authors).text in (article.text, ""), record["url"]
-    # The pages that were all furniture are The Week's newsletter sign-up forms.
-    assert emptied and all("theweek.co.uk" in url for url in emptied), emptied[:5]
+    # The pages that were all furniture are The Week's newsletter sign-up forms, and two CNN pages whose text is
+    # nothing but a photo gallery (226 captions of "Russia invades Ukraine", and another).
+    galleries = [url for url in emptied if "theweek.co.uk" not in url]
+    assert emptied and len(galleries) == 2, galleries
+    raws = {record["url"]: raw for record, raw, _ in cleaned}
+    assert all(not GALLERY.sub("", raws[url]).strip() for url in galleries), galleries
 
 
 def test_datelines_are_gone_from_the_opening_lines(cleaned):

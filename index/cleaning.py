@@ -107,9 +107,15 @@ def strip_furniture(text: str, authors: Iterable[str] = ()) -> Stripped:
         >>> strip_furniture("(CNN) Markets rose on Monday.\\n\\nCNN's Jane Doe contributed to this report.").text
         'Markets rose on Monday.'
     """
-    # A gallery's captions may wrap across paragraphs, so they are cut from the whole text before it is read by line.
-    galleries = [Removal("photo", match.group(0)) for match in GALLERY.finditer(text)]
-    lines = _Lines(GALLERY.sub("", text) if galleries else text)
+    # A gallery's captions may wrap across paragraphs, so they are cut from the whole text before it is read by line
+    # (in one pass: the pattern runs on every article ingested).
+    galleries: list[Removal] = []
+
+    def cut(match: re.Match[str]) -> str:
+        galleries.append(Removal("photo", match.group(0)))
+        return ""
+
+    lines = _Lines(GALLERY.sub(cut, text))
     lines.removed.extend(galleries)
     known = {_key(name) for name in authors}
     for index, line in enumerate(lines.text):

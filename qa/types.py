@@ -113,5 +113,6 @@ class Answer(BaseModel):
 
     @property
     def unsupported(self) -> list[AnswerSentence]:
-        """Sentences the model wrote that no cited passage supports (left out of, or flagged in, the text)."""
+        """Sentences the model wrote that are not shown as fact (left out of, or flagged in, the text), each with the
+        reason: no cited passage supports it, it does not answer, or a later report gives another figure."""
         return [s for s in self.sentences if not s.supported]

@@ -21,7 +21,7 @@ def render_answer(answer: Answer, *, lead_shown: bool = False) -> str:
     if lead_shown and answer.lead is not None and text.startswith(answer.lead.text):
         text = text[len(answer.lead.text):].strip()
     lines = [text] if text else []
-    dropped = [s for s in answer.sentences if not s.supported]
+    dropped = answer.unsupported
     if dropped and not answer.abstained:
         lines.append("\nLeft out (each with the reason):")
         lines.extend(f"  - {s.text} ({s.reason})" for s in dropped)

@@ -81,8 +81,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
 _NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
-
-
+# A name inside a noun phrase the question names: "the Kenyan presidential election" is no party that could act.
+_MODIFIER = re.compile(r"\b(?:the|a|an|its|his|her|their)\s([A-Z][\w'’\-]*)(?=\s+[a-z])")
 # Where something happened: "in Nara, Japan", "in the capital Nairobi", "near the Ukrainian city of Kharkiv".
 _PLACE_PHRASE = re.compile(r"\b(?:in|near|outside|across|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}"
                            r"((?:[A-Z][\w'’\-]*,?\s+)*[A-Z][\w'’\-]*)")
@@ -264,10 +264,6 @@ def reversed_roles(question: str, sentence: str) -> str | None:
     if new_at < known_at or " by " in claim[known_at:new_at]:
         return None
     return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
-
-
-# A name inside a noun phrase the question names: "the Kenyan presidential election" is no party that could act.
-_MODIFIER = re.compile(r"\b(?:the|a|an|its|his|her|their)\s([A-Z][\w'’\-]*)(?=\s+[a-z])")
 
 
 def _names_with_positions(text: str) -> list[tuple[int, str]]:

@@ -3,8 +3,9 @@ so that it covers the package doctests as well."""
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,16 @@ def _counts(store: ArchiveStore) -> tuple[int, int, int]:
 
 @pytest.fixture(scope="session")
 def build_shared_archive(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., SharedArchive]:
-    """``build(*paths, settings=None)``: ingest ``paths`` into a new archive (default settings: the real MiniLM
-    embedder); call it from a module-scoped fixture."""
+    """``build(*paths, records=(), settings=None)``: ingest ``paths``, then ``records`` (dicts, written to a JSON Lines
+    file first), into a new archive (default settings: the real MiniLM embedder); call it from a module-scoped
+    fixture."""
 
-    def build(*paths: Path, settings: Settings | None = None) -> SharedArchive:
+    def build(*paths: Path, records: Sequence[dict] = (), settings: Settings | None = None) -> SharedArchive:
         folder = tmp_path_factory.mktemp("shared-archive") / "archive"
+        if records:
+            written = folder.with_name("records.jsonl")
+            written.write_text("".join(json.dumps(record) + "\n" for record in records))
+            paths = (*paths, written)
         settings = (settings or Settings()).model_copy(update={"archive": folder})
         desk = Desk.open(folder, settings, create=True)
         report = desk.ingest(paths)

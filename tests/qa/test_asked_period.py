@@ -4,7 +4,6 @@ it "this week": another week. Through the real ingest pipeline, archive and embe
 written for this test.
 """
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,10 +31,8 @@ QUESTION = "Which major holiday did India celebrate this week?"
 
 
 @pytest.fixture(scope="module")
-def archive(build_shared_archive, tmp_path_factory):
-    records = tmp_path_factory.mktemp("holidays") / "holidays.jsonl"
-    records.write_text("".join(json.dumps(r) + "\n" for r in (EID, INDEPENDENCE)))
-    return build_shared_archive(FIXTURE_ARTICLES, records)
+def archive(build_shared_archive):
+    return build_shared_archive(FIXTURE_ARTICLES, records=(EID, INDEPENDENCE))
 
 
 def _prompt(desk) -> str:

@@ -3,7 +3,6 @@
 8 dead (29 July), both cited, with nothing to tell the reader which holds. Through a real archive (MiniLM) and the
 Desk's answer path; the model's reply is given."""
 
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -21,10 +20,8 @@ REPLY = "At least 28 people have died in the Kentucky floods. There were 8 peopl
 
 
 @pytest.fixture(scope="module")
-def archive(build_shared_archive, tmp_path_factory):
-    records = tmp_path_factory.mktemp("floods") / "floods.jsonl"
-    records.write_text("".join(json.dumps(r) + "\n" for r in (EARLY, LATER)))
-    return build_shared_archive(records)
+def archive(build_shared_archive):
+    return build_shared_archive(records=(EARLY, LATER))
 
 
 def test_an_older_figure_gives_way_to_a_later_report(archive):

@@ -2,7 +2,6 @@
 news cycle the report that states the facts outranks a fresher follow-up, and last year's figures published this
 week outrank last year's news."""
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,11 +38,8 @@ THIS_WEEK = {
 
 
 @pytest.fixture(scope="module")
-def archive(build_shared_archive, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cycle")
-    records = folder / "records.jsonl"
-    records.write_text("".join(json.dumps(r) + "\n" for r in (REPORT, FOLLOW_UP, LAST_SUMMER, THIS_WEEK)))
-    return build_shared_archive(FIXTURE_ARTICLES, records)
+def archive(build_shared_archive):
+    return build_shared_archive(FIXTURE_ARTICLES, records=(REPORT, FOLLOW_UP, LAST_SUMMER, THIS_WEEK))
 
 
 @pytest.mark.parametrize("question", ["Who won the Lake Orwen rowing regatta?",

@@ -1,7 +1,6 @@
 """Headline-only items (a URL and nothing else, stored with its slug as title and text) never outrank an article with
 text for the same words, with or without ``as_of``, and are still found when nothing else matches."""
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,11 +76,8 @@ def test_a_headline_only_item_is_still_found_when_no_text_has_its_words():
 
 
 @pytest.fixture(scope="module")
-def archive(build_shared_archive, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("stubs")
-    records = folder / "records.jsonl"
-    records.write_text("".join(json.dumps(r) + "\n" for r in (ARTICLE, {"url": STUB_URL}, {"url": ORPHAN_URL})))
-    return build_shared_archive(FIXTURE_ARTICLES, records)
+def archive(build_shared_archive):
+    return build_shared_archive(FIXTURE_ARTICLES, records=(ARTICLE, {"url": STUB_URL}, {"url": ORPHAN_URL}))
 
 
 @pytest.mark.parametrize("as_of", [None, AS_OF])

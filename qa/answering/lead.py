@@ -33,9 +33,13 @@ from qa.answering.names import said_of_the_world
 from qa.answering.tense import previews
 from qa.types import AnswerSentence, Span
 
-# Page furniture that matches questions by its words ("Sign up for our newsletter about the election").
-_FURNITURE = ("sign up", "subscribe", "newsletter", "click here", "read more", "advertisement", "follow us",
-              "share this", "all rights reserved", "contributed to this report", "getty images", "photo:")
+# Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
+# words: "Netflix lost 970,000 subscribers" reports, "Subscribe to our newsletter" does not.
+_FURNITURE = re.compile(
+    r"\b(?:sign up|subscribe|newsletters?|click here|read more|advertisement|follow us|share this|all rights reserved"
+    r"|contributed to this report|getty images)\b|\bphoto:",
+    re.IGNORECASE,
+)
 # A link's words on the page: "Watch Mr. Happy Face get crowned "World's Ugliest Dog" here".
 _CALL_TO_ACTION = re.compile(r"^(?:watch|read|listen to|see|click|tap)\b.*\b(?:here|below|above)\W*$", re.IGNORECASE)
 
@@ -140,8 +144,7 @@ def judged_lead(question: str, lead: Lead | None, judge: Judge | None) -> Lead |
 
 def _may_lead(question: str, text: str, source: Evidence) -> bool:
     plain = text.strip()
-    lower = plain.lower()
-    if asks(plain) or any(f in lower for f in _FURNITURE) or _CALL_TO_ACTION.match(plain) or previews(question, plain):
+    if asks(plain) or _FURNITURE.search(plain) or _CALL_TO_ACTION.match(plain) or previews(question, plain):
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False

@@ -10,13 +10,20 @@ import re
 
 from index.text import asking_sentence
 
-# What is still to come; and what is asked as done: "did", "was", or a lower-case verb in "-ed" with no "is", "are"
-# or "does" about ("Who joined McCartney?", not "What is it titled?", nor "Which team does Manchester United …?").
+# What is still to come, or only foreseen ("It predicted a loss of 2 million subscribers"); and what is asked as
+# done: "did", "was", or a lower-case verb in the past ("-ed", or a common irregular form: "Who won?", "lost how
+# many?") with no "is", "are" or "does" about ("Who joined McCartney?", not "What is it titled?", nor "Which team does
+# Manchester United …?").
 _FUTURE = re.compile(r"\b(?:will|won['’]t|(?:is|are|was|were) (?:set|scheduled|expected|due|poised|slated) to|"
-                    r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year))\b",
+                    r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year)|"
+                    r"predict(?:s|ed|ing)?|forecast(?:s|ed|ing)?)\b",
                     re.IGNORECASE)
 _DONE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
-_DONE_VERB = re.compile(r"\b(?!(?:need|speed|seed|feed|breed|indeed|hundred)\b)[a-z]{2,}ed\b")
+_DONE_VERB = re.compile(
+    r"\b(?:(?!(?:need|speed|seed|feed|breed|indeed|hundred)\b)[a-z]{2,}ed|won|lost|sold|bought|made|took|gave|became|"
+    r"began|fell|rose|shot|struck|chose|wrote|told|held|met|brought|found|spent|sent|paid|built|caught|fought|kept|"
+    r"came|went|grew|threw|flew|knew|broke|spoke|stole|drove|fled|led)\b"
+)
 _PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
 
 
@@ -42,6 +49,8 @@ def previews(question: str, sentence: str) -> bool:
         False
         >>> previews("Where did Nancy Pelosi visit?", "Pelosi visited Taiwan on Tuesday.")
         False
+        >>> previews("Netflix lost how many subscribers?", "It predicted a loss of 2 million subscribers.")
+        True
         >>> previews("Beyoncé's album will be out soon. What is it titled?", "It will be titled Renaissance.")
         False
         >>> previews("Who scores most for Manchester United?", "Rashford will start on Sunday."), previews(

@@ -106,3 +106,18 @@ def test_a_who_question_is_not_led_by_its_own_party_acting_on_the_new_name(embed
     question = "Who could replace Boris Johnson?"
     reversed_ = "In 2019 Boris Johnson could replace Jeremy Hunt as the favourite, his allies said on Tuesday."
     assert _lead(question, reversed_, embedder, "Tory race") is None
+
+
+NETFLIX = ("Netflix lost subscribers again. It then predicted a loss of 2 million subscribers in the three months "
+           "ending June 30. The world's largest streamer lost 970,000 subscribers in the three months ending June "
+           "30, the company announced Tuesday. Subscribe to our newsletter for news about Netflix and its subscribers.")
+
+
+def test_a_report_of_subscribers_leads_and_neither_a_forecast_nor_a_newsletter_call_does(embedder):
+    """Dev: "subscribers" was read as the furniture word "subscribe", so no report of them could lead; with that
+    mended, the April forecast ("predicted a loss of 2 million") is no report of what was lost."""
+    question = "Netflix says it lost how many subscribers in the three months ending June 30?"
+    lead = _lead(question, NETFLIX, embedder, title="Netflix second-quarter earnings")
+    assert lead is not None and "970,000" in lead.text
+    call = "Subscribe to our newsletter to learn how many subscribers Netflix lost in the three months ending June 30."
+    assert _lead(question, call, embedder) is None

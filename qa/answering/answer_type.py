@@ -78,6 +78,7 @@ _AGE = re.compile(r"(?<![\w.,\-])\b(?:\d+|" + "|".join(_AGE_WORDS) + r")\b(?![.,
 # A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
 _NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
@@ -168,6 +169,9 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         >>> missing_answer_type("Who won Colombia's presidential election?", "Gustavo Petro won the election [1].")
         >>> missing_answer_type("Who won Colombia's presidential election?", "The leftist won the election [1].")
         'it names nobody, and the question asks who'
+        >>> missing_answer_type("Who killed Shinzo Abe?", "Former Japanese Prime Minister Shinzo Abe died Friday.")
+        'it names nobody, and the question asks who'
+        >>> missing_answer_type("Who won the Kenyan election?", "Kenyan Deputy President William Ruto won it.")
         >>> missing_answer_type("How many people died?", "Officials said people died.")
         'it gives no number, and the question asks how many'
         >>> missing_answer_type("What is the age range?", "About 17 million kids will become eligible [3].")
@@ -182,10 +186,10 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new), nor is a
         # place where something happened ("… to the tallying center in the capital Nairobi").
         places = {word for phrase in _PLACE_PHRASE.findall(claim) for word in _CAPITALISED.findall(phrase)}
-        named = [name for name in _new_names(claim, asked, context) if name not in places]
+        named = [name for name in _new_names(claim, asked, context, question) if name not in places]
         return None if named else "it names nobody, and the question asks who"
     if kind == "which":
-        if _new_names(claim, asked, context):
+        if _new_names(claim, asked, context, question):
             return None
         kind_asked = _asked_kind(question)
         return f"it names no {kind_asked}, and the question asks which {kind_asked}"
@@ -204,7 +208,7 @@ def _asked_kind(question: str) -> str:
     return (match.group(2) or match.group(4)).lower() if match else "one"
 
 
-def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
+def _new_names(claim: str, asked: set[str], context: str, question: str) -> list[str]:
     """Names in ``claim`` that the question does not hold: capitalised words past the sentence's first (not months
     or weekdays), and the first word too when another capitalised word follows it ("American Airlines trims …") or
     the context capitalises it mid-sentence ("Walmart announced …", "Google's stock …"), so that "Flights are …"
@@ -216,7 +220,17 @@ def _new_names(claim: str, asked: set[str], context: str) -> list[str]:
         known = opening.group(2) or bare(opening.group(1)) in {bare(n) for n in _NAME_IN_TEXT.findall(context)}
         if known:
             names.append(opening.group(1))
-    return names
+    titles = _titles_of_asked(claim, question)
+    return [n for n in names if n not in titles]
+
+
+def _titles_of_asked(claim: str, question: str) -> set[str]:
+    """The words of the question's own party's title: in a run of capitalised words, the name comes last, so a run
+    that ends in a name the question holds ("Former Japanese Prime Minister Shinzo Abe" for "Who killed Shinzo
+    Abe?") names no one else, while one that ends in a new name ("Kenyan President William Ruto") does. The name
+    must be one in the question too: "Yellowstone National Park" answers "Which national park?"."""
+    held = {bare(word) for word in _NAME.findall(question)}
+    return {word for run in _CAPITALISED_RUN.findall(claim) if bare(run.split()[-1]) in held for word in run.split()}
 
 
 def bare(word: str) -> str:
@@ -303,6 +317,9 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
         True
         >>> only_reports("Who said Biden tested positive?", "Karine Jean-Pierre said so [1].", src) is None
         True
+        >>> only_reports("Who is Liz Truss running against?", "Ben Wallace has said Truss is the only candidate.",
+        ...              "Ben Wallace has said Liz Truss is the only candidate.")
+        'the passage names Ben Wallace only as who reported it'
     """
     if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
         return None
@@ -329,7 +346,7 @@ def _reporter_only(name: str, sentence: str) -> bool:
     person = rf"(?:[A-Z][\w'’\-]*\s+)*{word}(?:\s+[A-Z][\w'’\-]*)*"
     credits = (
         rf"\b(?:according\s+to|per|said|says|told|tells)\s+{_TITLE_RUN}{person}",  # "…, per press secretary X"
-        rf"{person}(?:,[^,]{{1,80}},)?\s+{_REPORTING}\b",  # "X, a spokesperson, said …"
+        rf"{person}(?:,[^,]{{1,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",  # "X, a spokesperson, (has) said …"
     )
     mentions = [m.span() for m in re.finditer(rf"\b{word}\b", sentence)]
     credited = [m.span() for pattern in credits for m in re.finditer(pattern, sentence)]

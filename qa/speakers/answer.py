@@ -36,6 +36,7 @@ from qa.types import AnswerSentence, Citation, Hit, Span
 MIN_WITH_HEAD = 0.2
 MIN_WITH_QUALIFIER = 0.45
 MIN_UNNAMED = 0.55
+_WORD = re.compile(r"\w+")
 _QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?")  # a quotation running on past the sentence has no closing mark
 # How many of the speaker's other statements are offered when fewer than two are about the topic.
 OTHERS_OFFERED = 3
@@ -71,11 +72,22 @@ def topical_statements(
         relevance = round(max(cosine(query, vectors[i]), cosine(query, vectors[len(found) + i])), 4)
         match = match_topic(topic, statement.text, intros[i], statement.context, statement.article.title or "")
         judged.append(statement.model_copy(update={"relevance": relevance, "on_topic": is_about(match, relevance)}))
-    on = sorted((s for s in judged if s.on_topic), key=lambda s: -(s.relevance * s.score))[:limit]
+    on = _distinct(sorted((s for s in judged if s.on_topic), key=lambda s: -(s.relevance * s.score)))[:limit]
     if len(on) >= 2:
         return oldest_first(on)
-    others = sorted((s for s in judged if not s.on_topic), key=lambda s: -s.relevance)
+    others = _distinct(sorted((s for s in judged if not s.on_topic), key=lambda s: -s.relevance))
     return oldest_first(on) + oldest_first(others[: min(OTHERS_OFFERED, limit)])
+
+
+def _distinct(statements: list[DatedStatement]) -> list[DatedStatement]:
+    """``statements`` without repeats: one whose words hold, or are held by, an earlier one's is left out (a page
+    that repeats a quote under a label, "The search: Monday evening, Trump confirmed …", or a wire copy)."""
+    kept: list[tuple[DatedStatement, str]] = []
+    for statement in statements:
+        words = f" {' '.join(_WORD.findall(statement.text.lower()))} "  # padded: whole words only
+        if not any(words in other or other in words for _, other in kept):
+            kept.append((statement, words))
+    return [statement for statement, _ in kept]
 
 
 def is_about(match: TopicMatch, relevance: float) -> bool:

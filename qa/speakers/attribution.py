@@ -263,6 +263,11 @@ def _plain_gap(gap: str) -> bool:
     if len(tokens) > 10 or tokens[:1] == ["'s"] and len(tokens) == 1:
         return False
     first = tokens[0] if tokens else ""
+    # "The FBI search of Trump's residence … signaled": the residence is the subject, Trump only its owner; "Russia's
+    # foreign ministry said" and "Trump's spokesman said" speak for them.
+    if first in ("'s", "’s") and len(tokens) > 1 and tokens[1][:1].islower():
+        if tokens[1].lower() not in ROLES and tokens[1].lower() not in GAP_OK:
+            return False
     # "a Chinese military expert said", "a Putin ally said": the alias only modifies the speaker.
     if first[:1].islower() and first not in ROLES and first not in GAP_OK and first not in {"and", "or"}:
         if not first.endswith("ly"):

@@ -76,6 +76,13 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("Who shot Shinzo Abe?", "Abe was shot in Nara by Tetsuya Yamagami, a former navy sailor [1].", True),
     ("Who could replace Boris Johnson?", "Johnson said he would serve “as I will, until a new leader is in place” [1].",
      False),
+    # The titles before the question's own name name no one else (tried as a new user: this led "Who killed Abe?").
+    ("Who killed Shinzo Abe?", "Former Japanese Prime Minister Shinzo Abe died on Friday after being shot [1].", False),
+    ("Who killed Shinzo Abe?", "Former navy sailor Tetsuya Yamagami shot Prime Minister Shinzo Abe [1].", True),
+    ("Who won the Kenyan election?", "Kenyan Deputy President William Ruto won the election [1].", True),
+    # Only a name the question holds takes its titles: its common nouns do not ("national park", "pizza chain").
+    ("Which US national park was flooded?", "Yellowstone National Park officials assessed the damage [1].", True),
+    ("Which pizza chain pulled out of Italy?", "Domino's Pizza has been forced to pull out of Italy [2].", True),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers
@@ -132,6 +139,9 @@ COVID = "Biden tested positive for Covid-19 Thursday, per White House press secr
     # Named outside the credit too: the sentence may be about her.
     ("Who won the election?", "Nadia Perez won the election [1].",
      "Nadia Perez won the election, her spokesman Tom Ruiz said.", False),
+    # "Has said" credits as "said" does (tried as a new user: this led "Who is Liz Truss running against?").
+    ("Who is Liz Truss running against?", "Ben Wallace is running against her [1].",
+     "Ben Wallace has said Liz Truss is the “only candidate” with the experience to lead.", True),
     # Asked who said it: the one credited is the answer.
     ("Who announced that Biden tested positive?", "Karine Jean-Pierre announced it [1].", COVID, False),
     # Not a who/which question: the check has nothing to say.

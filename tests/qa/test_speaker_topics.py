@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from index.reference import ArticleRef
 from qa import FakeLLM
 from qa.speakers import parse_speaker_question, topical_statements
 from qa.speakers.topics import match_topic, parse_topic, stem
+from qa.types import Hit
 
 TOPIC_ARTICLES = Path(__file__).parents[1] / "fixtures" / "speaker_topics.jsonl"
 
@@ -159,3 +161,16 @@ def test_without_a_topic_every_statement_is_listed(desk):
     hits = desk.search("Russia Kremlin Peskov", k=10)
     found = topical_statements(sq, hits, desk.embedder)
     assert len(found) == 3 and all(s.on_topic for s in found)
+
+
+def test_a_statement_repeated_under_a_label_is_listed_once(desk):
+    """Dev archive, "What did Trump say about the FBI search?": a USA Today page gives the same sentence twice, once
+    under a summary label ("The search: …"); both were listed."""
+    said = ("Monday evening, Trump confirmed the search in a statement in which he raged at a raid that amounted to "
+            "the weaponization of the Justice System.")
+    text = f"The search: {said} Trump also said the raid on his home was not necessary or appropriate. {said}"
+    hit = Hit(rank=1, chunk_id="t:0", article=ArticleRef(article_id="t", title="FBI searches Mar-a-Lago"),
+              text=text, start=0, end=len(text), score=1.0)
+    sq = parse_speaker_question("What did Trump say about the FBI search?")
+    found = topical_statements(sq, [hit], desk.embedder)
+    assert len(found) == 2 and sum("weaponization" in s.text for s in found) == 1, [s.text for s in found]

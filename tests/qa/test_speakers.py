@@ -246,6 +246,9 @@ US = tuple(load_aliases()["United States"])
         ("The Washington Post reported that the talks had stalled.", US),
         ("The US Open said unvaccinated players could not enter.", US),
         ("The language changed, according to a Trump campaign staffer.", US),
+        # Dev archive, "What did Trump say about the FBI search?": the search is the subject, Trump only its owner.
+        ("The FBI search of former President Donald Trump 's residence in Florida signaled an escalation.", US),
+        ("Trump's lawyers said the search was illegal.", US),
     ],
 )
 def test_other_speakers_near_the_alias(text, aliases):

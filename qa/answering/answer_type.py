@@ -1,20 +1,12 @@
 """What kind of thing a question asks for, and whether an answer sentence gives one.
 
-A "who" question is answered by a name, a "when" question by a time, a "how many" question by a number, a "how old"
-question by an age (a number that counts no millions or percent: "17 million kids" is no age range). An answer
+A "who" question is answered by a name, a "when" question by a time, a "how many" or "how long" question by a
+number, a "how old" question by an age (a number that counts no millions or percent: "17 million kids"). An answer
 sentence whose new words (those the question does not hold) contain no such thing has not answered, however well a
 source matches it: "The park was hit by flooding this week" for "When was Yellowstone flooded?" restates; "Officials
 won the election" for "Who won?" names nobody.
 
-A "who" question that asks for the one who acts ("Who could replace Boris Johnson?") also fixes the answer's order:
-the new name comes before the name the question holds ("Rishi Sunak could replace Boris Johnson"), unless the
-sentence turns it around with "by" ("Johnson could be replaced by Sunak"). "Boris Johnson could replace Jeremy Hunt"
-has the roles reversed, however well a source about the two men matches it.
-
-The one who reports a fact is not the one it is about: "Biden tested positive …, per White House press secretary
-Karine Jean-Pierre" names Jean-Pierre only as the source of the news, so it supports no answer naming her as who
-tested positive, unless the question asks who said it. Nor is a name the passage gives another part: "Sri Lanka has
-plunged into chaos and its president has fled to Singapore" says the chaos is Sri Lanka's, not Singapore's.
+The parts the names play (who acts, who only reports) are :mod:`qa.answering.roles`.
 
 An answer must also add news: its words are compared with the question's as stems, with the question's short forms
 spelled out and words that add no fact left aside (:func:`new_words`).
@@ -28,14 +20,11 @@ from difflib import SequenceMatcher
 from index.text import STOPWORDS, content_words, stem, strip_markers, word_stems
 
 # A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
-_ASKING = r"(?:^|[.!?:;]\s+)\s*"
+ASKING = r"(?:^|[.!?:;]\s+)\s*"
 _WHO = re.compile(
-    _ASKING + r"(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|politician|company|team|country)\b",
+    ASKING + r"(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|politician|company|team|country)\b",
     re.IGNORECASE,
 )
-# "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
-_WHO_ACTS = re.compile(_ASKING + r"who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
-                       re.IGNORECASE)
 # "Which retailer / island nation / 23-time champion …?" asks for something with a name: the answer must name one.
 # Kinds whose answers are common nouns ("which disease": polio; "which condiment": mustard) are left out on purpose.
 _NAMED_KINDS = (
@@ -55,8 +44,9 @@ _WHICH_NAMED = re.compile(
     re.IGNORECASE,
 )
 # "When" opens the question, or ends it ("… voted to strike indefinitely from when?").
-_WHEN = re.compile(_ASKING + r"when\b|\bwhen\?\s*$|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
+_WHEN = re.compile(ASKING + r"when\b|\bwhen\?\s*$|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 _HOW_OLD = re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:range|group|bracket|limit)s?\b", re.IGNORECASE)
 
 _MONTHS = ("january february march april may june july august september october november december "
@@ -69,6 +59,7 @@ _TIME = re.compile(r"\b(?:\d{1,4}|" + "|".join(_MONTHS + _DAYS + _RELATIVE) + r"
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen dozens twenty thirty forty "
                  "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
                  "quarter third several all none no").split()
+_DECADES = re.compile(r"\b(?:decades?|centur(?:y|ies))\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 # An age is a number that counts no crowd or share: "6 months to 6 years", "under 5", "101", not "17 million kids".
 _AGE_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -76,14 +67,12 @@ _AGE_WORDS = ("one two three four five six seven eight nine ten eleven twelve th
 _AGE = re.compile(r"(?<![\w.,\-])\b(?:\d+|" + "|".join(_AGE_WORDS) + r")\b(?![.,]?\d)"
                   r"(?!\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion)s?\b))", re.IGNORECASE)
 # A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
+CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
 _NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
-# A name inside a noun phrase the question names: "the Kenyan presidential election" is no party that could act.
-_MODIFIER = re.compile(r"\b(?:the|a|an|its|his|her|their)\s([A-Z][\w'’\-]*)(?=\s+[a-z])")
 # Where something happened: "in Nara, Japan", "in the capital Nairobi", "near the Ukrainian city of Kharkiv".
 _PLACE_PHRASE = re.compile(r"\b(?:in|near|outside|across|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}"
                            r"((?:[A-Z][\w'’\-]*,?\s+)*[A-Z][\w'’\-]*)")
@@ -134,7 +123,8 @@ def _near(a: str, b: str) -> bool:
 
 
 def asked_type(question: str) -> str | None:
-    """``"who"``, ``"when"``, ``"how many"``, ``"how old"``, or None for questions whose answer has no checkable kind.
+    """``"who"``, ``"when"``, ``"how many"``, ``"how long"``, ``"how old"``, or None for questions whose answer has
+    no checkable kind.
 
     Example:
         >>> asked_type("Who won Colombia's election?"), asked_type("When did it open?"), asked_type("How many died?")
@@ -148,6 +138,8 @@ def asked_type(question: str) -> str | None:
         return "how old"
     if _HOW_MANY.search(question):
         return "how many"
+    if _HOW_LONG.search(question):
+        return "how long"
     if _WHEN.search(question):
         return "when"
     if _WHO.search(question):
@@ -181,11 +173,11 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     if kind is None:
         return None
     claim = strip_markers(sentence)
-    asked = _question_words(question) | content_words(question) | _question_words(spelled_out(question))
+    asked = question_words(question) | content_words(question) | question_words(spelled_out(question))
     if kind == "who":
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new), nor is a
         # place where something happened ("… to the tallying center in the capital Nairobi").
-        places = {word for phrase in _PLACE_PHRASE.findall(claim) for word in _CAPITALISED.findall(phrase)}
+        places = {word for phrase in _PLACE_PHRASE.findall(claim) for word in CAPITALISED.findall(phrase)}
         named = [name for name in _new_names(claim, asked, context, question) if name not in places]
         return None if named else "it names nobody, and the question asks who"
     if kind == "which":
@@ -200,6 +192,8 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         # Searched in the claim itself, since the words of ``new`` have lost their "%".
         ages = [m.group(0) for m in _AGE.finditer(claim) if m.group(0).lower() not in asked]
         return None if ages else "it gives no age, and the question asks how old"
+    if kind == "how long":  # "nine years", "for decades"; not "Biden called the sentence unacceptable"
+        return None if _NUMBER.search(new) or _DECADES.search(new) else "it gives no length, and it asks how long"
     return None if _NUMBER.search(new) else "it gives no number, and the question asks how many"
 
 
@@ -214,9 +208,9 @@ def _new_names(claim: str, asked: set[str], context: str, question: str) -> list
     the context capitalises it mid-sentence ("Walmart announced …", "Google's stock …"), so that "Flights are …"
     names nothing."""
     # "I" in a quote ("to serve, as I will") or a capitalised word after a quote's opening ("“It is …”") is no name.
-    names = [n for n in _NAME.findall(claim) if _is_new(n, asked) and n.lower() not in STOPWORDS]
+    names = [n for n in NAME.findall(claim) if is_new(n, asked) and n.lower() not in STOPWORDS]
     opening = re.match(r"\W*([A-Z][\w'’\-]*)(\s+[A-Z])?", claim)
-    if opening and _is_new(opening.group(1), asked) and opening.group(1).lower() not in STOPWORDS:
+    if opening and is_new(opening.group(1), asked) and opening.group(1).lower() not in STOPWORDS:
         known = opening.group(2) or bare(opening.group(1)) in {bare(n) for n in _NAME_IN_TEXT.findall(context)}
         if known:
             names.append(opening.group(1))
@@ -229,8 +223,10 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     that ends in a name the question holds ("Former Japanese Prime Minister Shinzo Abe" for "Who killed Shinzo
     Abe?") names no one else, while one that ends in a new name ("Kenyan President William Ruto") does. The name
     must be one in the question too: "Yellowstone National Park" answers "Which national park?"."""
-    held = {bare(word) for word in _NAME.findall(question)}
-    return {word for run in _CAPITALISED_RUN.findall(claim) if bare(run.split()[-1]) in held for word in run.split()}
+    held = {bare(word) for word in NAME.findall(question)}
+    runs = [run.split() for run in _CAPITALISED_RUN.findall(claim)]
+    # With the parts of hyphenated words, which a name pattern finds alone: "Japanese" in "Then-Japanese".
+    return {part for run in runs if bare(run[-1]) in held for word in run for part in (word, *word.split("-"))}
 
 
 def bare(word: str) -> str:
@@ -238,158 +234,13 @@ def bare(word: str) -> str:
     return re.sub(r"['’]s?$", "", word.lower())
 
 
-def _question_words(question: str) -> set[str]:
+def question_words(question: str) -> set[str]:
     """The question's words, lowercased, as the checks below compare a claim's names with them."""
     return {w.lower() for w in re.findall(r"[\w'’\-]+", question)}
 
 
-def _is_new(word: str, asked: set[str]) -> bool:
+def is_new(word: str, asked: set[str]) -> bool:
     """Whether ``word`` says something the question does not: not one of its words (nor their possessive), and
     not a month or weekday."""
     plain = word.lower().rstrip("'s’")
     return word.lower() not in asked and plain not in asked and plain not in CALENDAR
-
-
-def reversed_roles(question: str, sentence: str) -> str | None:
-    """Why ``sentence`` puts the question's named party where the asked-for one acts; None when the order is right
-    or cannot be told (see the module docstring).
-
-    Example:
-        >>> q = "Who could replace Boris Johnson?"
-        >>> reversed_roles(q, "Boris Johnson could replace Jeremy Hunt [3].")
-        'it gives the roles the other way round (Boris Johnson acts on Jeremy Hunt)'
-        >>> reversed_roles(q, "Rishi Sunak could replace Boris Johnson [1].") is None
-        True
-        >>> reversed_roles(q, "Boris Johnson could be replaced by Rishi Sunak [1].") is None
-        True
-    """
-    if not _WHO_ACTS.search(question):
-        return None
-    modifiers = set(_MODIFIER.findall(question))
-    held = [name for name in _NAME.findall(question) if name not in modifiers]
-    claim = strip_markers(sentence)
-    asked = _question_words(question)
-    names = list(_names_with_positions(claim))
-    known = [(at, name) for at, name in names if name in held]
-    new = [(at, name) for at, name in names if name.lower() not in asked]
-    if not known or not new:
-        return None
-    known_at, new_at = known[0][0], new[0][0]
-    if new_at < known_at or " by " in claim[known_at:new_at]:
-        return None
-    return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
-
-
-def _names_with_positions(text: str) -> list[tuple[int, str]]:
-    # Sentence-initial words count here ("Boris Johnson could…"); function words ("The", "It") are not names.
-    return [(m.start(), m.group()) for m in _CAPITALISED.finditer(text) if m.group().lower() not in STOPWORDS]
-
-
-def _full(text: str, at: int) -> str:
-    """The run of capitalised words starting at ``at``: "Boris Johnson"."""
-    match = re.match(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*", text[at:])
-    return match.group() if match else text[at:].split()[0]
-
-
-# Verbs that report what someone else did or said: a name in their subject or object is a source, not an actor.
-_REPORTING = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|tweeted|posted|explained|noted|argued|stated|"
-              r"reported)")
-_ASKS_WHO_SAID = re.compile(
-    r"\b(?:say|says|said|tell|told|announc\w*|confirm\w*|report\w*|claim\w*|warn\w*|writ\w*|wrote|tweet\w*|"
-    r"reveal\w*|accus\w*|call\w*|criticis\w*|criticiz\w*|describ\w*|predict\w*|insist\w*|deni\w*|admit\w*|"
-    r"spokes\w*|statement|comment\w*|interview\w*)\b",
-    re.IGNORECASE,
-)
-_TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " before the name
-
-
-def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
-    """Why ``source_sentence`` does not support ``claim``'s answer to a "who"/"which" ``question``: the new names the
-    claim gives appear in it only as who reported the news ("…, per X", "according to X", "X said …"). None when
-    one of them appears otherwise, when the question asks who said something, or when it asks no "who"/"which".
-
-    Example:
-        >>> q = "Which high-ranking US official tested positive for Covid-19 this week?"
-        >>> src = "Biden tested positive for Covid-19, per White House press secretary Karine Jean-Pierre."
-        >>> only_reports(q, "Karine Jean-Pierre tested positive for Covid-19 [1].", src)
-        'the passage names Karine Jean-Pierre only as who reported it'
-        >>> only_reports(q, "Joe Biden tested positive for Covid-19 [1].", src) is None
-        True
-        >>> only_reports("Who said Biden tested positive?", "Karine Jean-Pierre said so [1].", src) is None
-        True
-        >>> only_reports("Who is Liz Truss running against?", "Ben Wallace has said Truss is the only candidate.",
-        ...              "Ben Wallace has said Liz Truss is the only candidate.")
-        'the passage names Ben Wallace only as who reported it'
-    """
-    if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
-        return None
-    plain = strip_markers(claim)
-    new = _given_names(question, plain)
-    found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
-    if not found or any(not _reporter_only(name, source_sentence) for name in found):
-        return None
-    first = next(m for m in new if m.group() in found)
-    return f"the passage names {_full(plain, first.start())} only as who reported it"
-
-
-def _given_names(question: str, claim: str) -> list[re.Match[str]]:
-    """The capitalised words of ``claim`` (markers stripped) that ``question`` does not hold: the names it gives as
-    its answer, sentence-initial ones included, function words ("The", "It") not."""
-    asked = _question_words(question)
-    return [m for m in _CAPITALISED.finditer(claim) if _is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
-
-
-def _reporter_only(name: str, sentence: str) -> bool:
-    """Whether every mention of ``name`` in ``sentence`` is in a phrase that credits it with the report."""
-    word = re.escape(name)
-    # The name with the capitalised words joined to it: "Karine Jean-Pierre" for "Karine".
-    person = rf"(?:[A-Z][\w'’\-]*\s+)*{word}(?:\s+[A-Z][\w'’\-]*)*"
-    credits = (
-        rf"\b(?:according\s+to|per|said|says|told|tells)\s+{_TITLE_RUN}{person}",  # "…, per press secretary X"
-        rf"{person}(?:,[^,]{{1,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",  # "X, a spokesperson, (has) said …"
-    )
-    mentions = [m.span() for m in re.finditer(rf"\b{word}\b", sentence)]
-    credited = [m.span() for pattern in credits for m in re.finditer(pattern, sentence)]
-    return bool(mentions) and all(any(a <= start and end <= b for a, b in credited) for start, end in mentions)
-
-
-# A name, then what it did: "Sri Lanka has plunged", "Gustavo Petro was elected".
-# Only a past form, or a word after an auxiliary, is read as the verb: "Alphabet stock …" is no deed of Alphabet's.
-_ACTOR = re.compile(r"\b((?:[A-Z][\w'’\-]*\s+){0,3}[A-Z][\w'’\-]*)\s+"
-                    r"(?:(?:has|have|had|was|were|is|are)\s+([a-z]+)|([a-z]+ed))\b")
-
-
-def another_actor(question: str, claim: str, source_sentence: str) -> str | None:
-    """Why ``source_sentence`` gives what a "who"/"which" ``question`` asks about to another name than ``claim``'s;
-    None when it does not, or cannot be told.
-
-    The question's deed is one of its words used as a verb right after a name in the source ("Sri Lanka has
-    plunged into chaos"). When that name is new to the question and the claim does not give it, the claim's new
-    name plays another part in the sentence.
-
-    Example:
-        >>> q = "Which island nation plunged into chaos, prompting its leader to flee?"
-        >>> src = "Sri Lanka has plunged into chaos and its president has fled to Singapore."
-        >>> another_actor(q, "The island nation that plunged into chaos is Singapore [2].", src)
-        'the passage says this of Sri Lanka, not of Singapore'
-        >>> another_actor(q, "Sri Lanka plunged into chaos [2].", src) is None
-        True
-    """
-    if asked_type(question) not in ("who", "which"):
-        return None
-    plain = strip_markers(claim)
-    given = _given_names(question, plain)
-    if not given:
-        return None
-    asked = _question_words(question)
-    deeds = word_stems(question)
-    claimed = {bare(n) for n in _CAPITALISED.findall(plain)}
-    for match in _ACTOR.finditer(source_sentence):
-        name, verb = match.group(1), match.group(2) or match.group(3)
-        words = [w for w in name.split() if w.lower() not in STOPWORDS]
-        if stem(verb) not in deeds or not words or not any(_is_new(w, asked) for w in words):
-            continue
-        if any(bare(w) in claimed for w in words):
-            return None
-        return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
-    return None

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words
-from qa.answering.answer_type import missing_answer_type, only_reports, reversed_roles
+from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import said_of_the_world
+from qa.answering.roles import only_reports, reversed_roles
 from qa.answering.tense import previews
 from qa.types import AnswerSentence, Span
 

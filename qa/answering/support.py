@@ -30,11 +30,12 @@ import re
 from index.embedding import Embedder
 from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers, word_stems
 from qa.answering.anchors import unnamed_subject
-from qa.answering.answer_type import another_actor, missing_answer_type, new_words, only_reports, reversed_roles
+from qa.answering.answer_type import missing_answer_type, new_words
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import numbers_in, without_framing
 from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, names_in, said_of_the_world
+from qa.answering.roles import another_actor, only_reports, reversed_roles
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 

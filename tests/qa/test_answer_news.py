@@ -7,7 +7,8 @@ import pytest
 from checking import checked
 
 from index.embedding import make_embedder
-from qa.answering.answer_type import another_actor, missing_answer_type, new_words
+from qa.answering.answer_type import missing_answer_type, new_words
+from qa.answering.roles import another_actor
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.answering.answer_type import asked_type, missing_answer_type, only_reports, reversed_roles
+from qa.answering.answer_type import asked_type, missing_answer_type
+from qa.answering.roles import only_reports, reversed_roles
 
 
 @pytest.mark.parametrize(("question", "kind"), [

@@ -1,0 +1,170 @@
+"""The parts the names of an answer play: who acts, and who only reports.
+
+A "who" question that asks for the one who acts ("Who could replace Boris Johnson?") also fixes the answer's order:
+the new name comes before the name the question holds ("Rishi Sunak could replace Boris Johnson"), unless the
+sentence turns it around with "by" ("Johnson could be replaced by Sunak"). "Boris Johnson could replace Jeremy Hunt"
+has the roles reversed, however well a source about the two men matches it.
+
+The one who reports a fact is not the one it is about: "Biden tested positive …, per White House press secretary
+Karine Jean-Pierre" names Jean-Pierre only as the source of the news, so it supports no answer naming her as who
+tested positive, unless the question asks who said it. Nor is a name the passage gives another part: "Sri Lanka has
+plunged into chaos and its president has fled to Singapore" says the chaos is Sri Lanka's, not Singapore's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import STOPWORDS, stem, strip_markers, word_stems
+from qa.answering.answer_type import ASKING, CAPITALISED, NAME, asked_type, bare, is_new, question_words
+
+# "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
+_WHO_ACTS = re.compile(ASKING + r"who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
+                       re.IGNORECASE)
+# A name inside a noun phrase the question names: "the Kenyan presidential election" is no party that could act.
+_MODIFIER = re.compile(r"\b(?:the|a|an|its|his|her|their)\s([A-Z][\w'’\-]*)(?=\s+[a-z])")
+
+
+def reversed_roles(question: str, sentence: str) -> str | None:
+    """Why ``sentence`` puts the question's named party where the asked-for one acts; None when the order is right
+    or cannot be told (see the module docstring).
+
+    Example:
+        >>> q = "Who could replace Boris Johnson?"
+        >>> reversed_roles(q, "Boris Johnson could replace Jeremy Hunt [3].")
+        'it gives the roles the other way round (Boris Johnson acts on Jeremy Hunt)'
+        >>> reversed_roles(q, "Rishi Sunak could replace Boris Johnson [1].") is None
+        True
+        >>> reversed_roles(q, "Boris Johnson could be replaced by Rishi Sunak [1].") is None
+        True
+    """
+    if not _WHO_ACTS.search(question):
+        return None
+    modifiers = set(_MODIFIER.findall(question))
+    held = [name for name in NAME.findall(question) if name not in modifiers]
+    claim = strip_markers(sentence)
+    asked = question_words(question)
+    names = list(_names_with_positions(claim))
+    known = [(at, name) for at, name in names if name in held]
+    new = [(at, name) for at, name in names if name.lower() not in asked]
+    if not known or not new:
+        return None
+    known_at, new_at = known[0][0], new[0][0]
+    if new_at < known_at or " by " in claim[known_at:new_at]:
+        return None
+    return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
+
+
+def _names_with_positions(text: str) -> list[tuple[int, str]]:
+    # Sentence-initial words count here ("Boris Johnson could…"); function words ("The", "It") are not names.
+    return [(m.start(), m.group()) for m in CAPITALISED.finditer(text) if m.group().lower() not in STOPWORDS]
+
+
+def _full(text: str, at: int) -> str:
+    """The run of capitalised words starting at ``at``: "Boris Johnson"."""
+    match = re.match(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*", text[at:])
+    return match.group() if match else text[at:].split()[0]
+
+
+# Verbs that report what someone else did or said: a name in their subject or object is a source, not an actor.
+_REPORTING = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|tweeted|posted|explained|noted|argued|stated|"
+              r"reported)")
+_ASKS_WHO_SAID = re.compile(
+    r"\b(?:say|says|said|tell|told|announc\w*|confirm\w*|report\w*|claim\w*|warn\w*|writ\w*|wrote|tweet\w*|"
+    r"reveal\w*|accus\w*|call\w*|criticis\w*|criticiz\w*|describ\w*|predict\w*|insist\w*|deni\w*|admit\w*|"
+    r"spokes\w*|statement|comment\w*|interview\w*)\b",
+    re.IGNORECASE,
+)
+_TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " before the name
+
+
+def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` does not support ``claim``'s answer to a "who"/"which" ``question``: the new names the
+    claim gives appear in it only as who reported the news ("…, per X", "according to X", "X said …"). None when
+    one of them appears otherwise, when the question asks who said something, or when it asks no "who"/"which".
+
+    Example:
+        >>> q = "Which high-ranking US official tested positive for Covid-19 this week?"
+        >>> src = "Biden tested positive for Covid-19, per White House press secretary Karine Jean-Pierre."
+        >>> only_reports(q, "Karine Jean-Pierre tested positive for Covid-19 [1].", src)
+        'the passage names Karine Jean-Pierre only as who reported it'
+        >>> only_reports(q, "Joe Biden tested positive for Covid-19 [1].", src) is None
+        True
+        >>> only_reports("Who said Biden tested positive?", "Karine Jean-Pierre said so [1].", src) is None
+        True
+        >>> only_reports("Who is Liz Truss running against?", "Ben Wallace has said Truss is the only candidate.",
+        ...              "Ben Wallace has said Liz Truss is the only candidate.")
+        'the passage names Ben Wallace only as who reported it'
+    """
+    if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
+        return None
+    plain = strip_markers(claim)
+    new = _given_names(question, plain)
+    found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
+    if not found or any(not _reporter_only(name, source_sentence) for name in found):
+        return None
+    first = next(m for m in new if m.group() in found)
+    return f"the passage names {_full(plain, first.start())} only as who reported it"
+
+
+def _given_names(question: str, claim: str) -> list[re.Match[str]]:
+    """The capitalised words of ``claim`` (markers stripped) that ``question`` does not hold: the names it gives as
+    its answer, sentence-initial ones included, function words ("The", "It") not."""
+    asked = question_words(question)
+    return [m for m in CAPITALISED.finditer(claim) if is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
+
+
+def _reporter_only(name: str, sentence: str) -> bool:
+    """Whether every mention of ``name`` in ``sentence`` is in a phrase that credits it with the report."""
+    word = re.escape(name)
+    # The name with the capitalised words joined to it: "Karine Jean-Pierre" for "Karine".
+    person = rf"(?:[A-Z][\w'’\-]*\s+)*{word}(?:\s+[A-Z][\w'’\-]*)*"
+    credits = (
+        rf"\b(?:according\s+to|per|said|says|told|tells)\s+{_TITLE_RUN}{person}",  # "…, per press secretary X"
+        rf"{person}(?:,[^,]{{1,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",  # "X, a spokesperson, (has) said …"
+    )
+    mentions = [m.span() for m in re.finditer(rf"\b{word}\b", sentence)]
+    credited = [m.span() for pattern in credits for m in re.finditer(pattern, sentence)]
+    return bool(mentions) and all(any(a <= start and end <= b for a, b in credited) for start, end in mentions)
+
+
+# A name, then what it did: "Sri Lanka has plunged", "Gustavo Petro was elected".
+# Only a past form, or a word after an auxiliary, is read as the verb: "Alphabet stock …" is no deed of Alphabet's.
+_ACTOR = re.compile(r"\b((?:[A-Z][\w'’\-]*\s+){0,3}[A-Z][\w'’\-]*)\s+"
+                    r"(?:(?:has|have|had|was|were|is|are)\s+([a-z]+)|([a-z]+ed))\b")
+
+
+def another_actor(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` gives what a "who"/"which" ``question`` asks about to another name than ``claim``'s;
+    None when it does not, or cannot be told.
+
+    The question's deed is one of its words used as a verb right after a name in the source ("Sri Lanka has
+    plunged into chaos"). When that name is new to the question and the claim does not give it, the claim's new
+    name plays another part in the sentence.
+
+    Example:
+        >>> q = "Which island nation plunged into chaos, prompting its leader to flee?"
+        >>> src = "Sri Lanka has plunged into chaos and its president has fled to Singapore."
+        >>> another_actor(q, "The island nation that plunged into chaos is Singapore [2].", src)
+        'the passage says this of Sri Lanka, not of Singapore'
+        >>> another_actor(q, "Sri Lanka plunged into chaos [2].", src) is None
+        True
+    """
+    if asked_type(question) not in ("who", "which"):
+        return None
+    plain = strip_markers(claim)
+    given = _given_names(question, plain)
+    if not given:
+        return None
+    asked = question_words(question)
+    deeds = word_stems(question)
+    claimed = {bare(n) for n in CAPITALISED.findall(plain)}
+    for match in _ACTOR.finditer(source_sentence):
+        name, verb = match.group(1), match.group(2) or match.group(3)
+        words = [w for w in name.split() if w.lower() not in STOPWORDS]
+        if stem(verb) not in deeds or not words or not any(is_new(w, asked) for w in words):
+            continue
+        if any(bare(w) in claimed for w in words):
+            return None
+        return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
+    return None

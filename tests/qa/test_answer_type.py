@@ -17,6 +17,7 @@ from qa.answering.roles import only_reports, reversed_roles
     ("Vaccinations began for which age group?", "how old"),
     ("A former guard was convicted of 3,518 counts. How old is he?", "how old"),
     ("What did the council decide?", None),
+    ("How long will the James Webb telescope operate?", "how long"),
     ("Which major US retailer announced price cuts this week?", "which"),
     ("A former prime minister of which nation was killed?", "which"),
     ("What airline is slashing 31,000 flights?", "which"),
@@ -81,6 +82,11 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("Who killed Shinzo Abe?", "Former Japanese Prime Minister Shinzo Abe died on Friday after being shot [1].", False),
     ("Who killed Shinzo Abe?", "Former navy sailor Tetsuya Yamagami shot Prime Minister Shinzo Abe [1].", True),
     ("Who won the Kenyan election?", "Kenyan Deputy President William Ruto won the election [1].", True),
+    ("Who shot Shinzo Abe?", "Then-Japanese Prime Minister Shinzo Abe addresses the media in 2014 [2].", False),
+    # A "how long" answer gives a length (tried as a new user: the first led "How long is her sentence?").
+    ("How long was Brittney Griner sentenced to?", "President Biden called the sentence unacceptable [4].", False),
+    ("How long was Brittney Griner sentenced to?", "A judge sentenced her to nine years in prison [1].", True),
+    ("How long has the strike gone on?", "Workers have been on strike for decades [1].", True),
     # Only a name the question holds takes its titles: its common nouns do not ("national park", "pizza chain").
     ("Which US national park was flooded?", "Yellowstone National Park officials assessed the damage [1].", True),
     ("Which pizza chain pulled out of Italy?", "Domino's Pizza has been forced to pull out of Italy [2].", True),

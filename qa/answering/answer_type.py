@@ -60,6 +60,12 @@ _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve
                  "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
                  "quarter third several all none no").split()
 _DECADES = re.compile(r"\b(?:decades?|centur(?:y|ies))\b", re.IGNORECASE)
+# A number and the word it counts ("88 countries", "6,600 probable cases", "40%"), multipliers skipped.
+_COUNT = re.compile(r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)"
+                    r"(?:\s+(?:hundred|thousand|million|billion|trillion))?(?:\s*(%)|\s+([A-Za-z][\w\-]*))",
+                    re.IGNORECASE)
+_OTHER_KINDS = frozenset(stem(w) for w in "countries nations states cities counties provinces years months weeks days "
+                         "hours minutes percent dollars euros pounds miles kilometers feet acres degrees".split())
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 # An age is a number that counts no crowd or share: "6 months to 6 years", "under 5", "101", not "17 million kids".
 _AGE_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -194,7 +200,28 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         return None if ages else "it gives no age, and the question asks how old"
     if kind == "how long":  # "nine years", "for decades"; not "Biden called the sentence unacceptable"
         return None if _NUMBER.search(new) or _DECADES.search(new) else "it gives no length, and it asks how long"
-    return None if _NUMBER.search(new) else "it gives no number, and the question asks how many"
+    if not _NUMBER.search(new):
+        return "it gives no number, and the question asks how many"
+    return _counts_another_kind(question, claim, asked)
+
+
+def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | None:
+    """Why every new number of ``claim`` counts another kind of thing than a "how many X" ``question`` asks for
+    ("The outbreak has reached 88 countries" for "How many people have been infected?"); None when one may count it.
+    Only kinds a count is often confused with are told apart: places, times, shares and money."""
+    wanted = re.search(r"\bhow many\s+((?:[\w'’\-]+\s*){1,3})", question, re.IGNORECASE)
+    if wanted is None:
+        return None
+    counted = {stem(w) for w in re.findall(r"[\w'’\-]+", wanted.group(1).lower())}
+    kinds = []
+    for number in _COUNT.finditer(claim):
+        if number.group(1).lower() in asked:
+            continue
+        word = number.group(3) or "percent"  # group 2 is "%"
+        if stem(word.lower()) not in _OTHER_KINDS or stem(word.lower()) in counted:
+            return None
+        kinds.append(word)
+    return f"it counts {kinds[0]}, and the question asks how many {wanted.group(1).split()[0]}" if kinds else None
 
 
 def _asked_kind(question: str) -> str:

@@ -31,7 +31,7 @@ from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import said_of_the_world
 from qa.answering.roles import only_reports, reversed_roles
-from qa.answering.tense import previews
+from qa.answering.tense import previews, recounts
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
@@ -145,7 +145,9 @@ def judged_lead(question: str, lead: Lead | None, judge: Judge | None) -> Lead |
 
 def _may_lead(question: str, text: str, source: Evidence) -> bool:
     plain = text.strip()
-    if asks(plain) or _FURNITURE.search(plain) or _CALL_TO_ACTION.match(plain) or previews(question, plain):
+    if asks(plain) or _FURNITURE.search(plain) or _CALL_TO_ACTION.match(plain):
+        return False
+    if previews(question, plain) or recounts(question, plain):  # tells of another time than the question asks about
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False

@@ -122,6 +122,8 @@ def _reporter_only(name: str, sentence: str) -> bool:
     credits = (
         rf"\b(?:according\s+to|per|said|says|told|tells)\s+{_TITLE_RUN}{person}",  # "…, per press secretary X"
         rf"{person}(?:,[^,]{{1,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",  # "X, a spokesperson, (has) said …"
+        # A name in the aside that describes whoever reports: "UEFA, European football's governing body, says …".
+        rf"[A-Z][\w'’\-]*,[^,]{{1,80}},\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",
     )
     mentions = [m.span() for m in re.finditer(rf"\b{word}\b", sentence)]
     credited = [m.span() for pattern in credits for m in re.finditer(pattern, sentence)]

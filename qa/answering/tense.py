@@ -1,4 +1,5 @@
-"""Tense: whether a question asks about something done, and whether a sentence only tells what is to come.
+"""Tense: whether a question asks about something done, and whether a sentence only tells what is to come (or, for a
+question about what is to come, only what was done).
 
 A preview ("Pelosi is expected to visit Taiwan") does not report the event a question asks about as done ("Where
 did Pelosi visit?"), however well it names its people; it does answer a question about what is to come.
@@ -24,6 +25,9 @@ _DONE_VERB = re.compile(
     r"began|fell|rose|shot|struck|chose|wrote|told|held|met|brought|found|spent|sent|paid|built|caught|fought|kept|"
     r"came|went|grew|threw|flew|knew|broke|spoke|stole|drove|fled|led)\b"
 )
+# Anything still ahead in a sentence, beyond what _FUTURE finds: "would", "is scheduled for", "next", "soon".
+_AHEAD = re.compile(r"\b(?:would|\w+['’]ll|scheduled|slated|planned|plans?|upcoming|soon|next|later|"
+                    r"expect(?:s|ed)?|due|set (?:for|to))\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
 
 
@@ -58,3 +62,20 @@ def previews(question: str, sentence: str) -> bool:
         (False, False)
     """
     return asked_as_done(question) and bool(_FUTURE.search(sentence))
+
+
+def recounts(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` only tells what was done while ``question`` asks about what is to come: "the telescope
+    finally launched on December 25" does not say when it will send more images.
+
+    Example:
+        >>> q = "When will the James Webb telescope release more images?"
+        >>> recounts(q, "The telescope finally launched on December 25."), recounts(q, "More images are due in May.")
+        (True, False)
+        >>> recounts("When did the telescope launch?", "The telescope finally launched on December 25.")
+        False
+    """
+    if not _FUTURE.search(asking_sentence(question)):
+        return False
+    ahead = _FUTURE.search(sentence) or _AHEAD.search(sentence)
+    return not ahead and bool(_DONE.search(sentence) or _DONE_VERB.search(sentence))

@@ -87,6 +87,12 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("How long was Brittney Griner sentenced to?", "President Biden called the sentence unacceptable [4].", False),
     ("How long was Brittney Griner sentenced to?", "A judge sentenced her to nine years in prison [1].", True),
     ("How long has the strike gone on?", "Workers have been on strike for decades [1].", True),
+    # A count of another kind of thing answers no "how many X" (tried as a new user: "88 countries" for people).
+    ("How many people have been infected with monkeypox?", "The outbreak has reached 88 countries [1].", False),
+    ("How many people have been infected with monkeypox?", "More than 6,600 probable or confirmed cases were seen [3]",
+     True),
+    ("How many people died in the floods?", "Deaths rose 40% in two days [2].", False),
+    ("How many years did Neighbours run?", "Neighbours ran for 37 years [1].", True),
     # Only a name the question holds takes its titles: its common nouns do not ("national park", "pizza chain").
     ("Which US national park was flooded?", "Yellowstone National Park officials assessed the damage [1].", True),
     ("Which pizza chain pulled out of Italy?", "Domino's Pizza has been forced to pull out of Italy [2].", True),
@@ -131,6 +137,9 @@ def test_a_who_answer_keeps_the_roles_of_the_question(question, sentence, revers
 COVID = "Biden tested positive for Covid-19 Thursday, per White House press secretary Karine Jean-Pierre."
 
 
+UEFA = "UEFA, European football's governing body, says nearly 100,000 children have attended matches at Euro 2022."
+
+
 @pytest.mark.parametrize(("question", "claim", "source", "rejected"), [
     # Dev (0.5B): the press secretary the report credits, given as the official who tested positive.
     ("Which high-ranking US official tested positive for Covid-19?",
@@ -149,6 +158,8 @@ COVID = "Biden tested positive for Covid-19 Thursday, per White House press secr
     # "Has said" credits as "said" does (tried as a new user: this led "Who is Liz Truss running against?").
     ("Who is Liz Truss running against?", "Ben Wallace is running against her [1].",
      "Ben Wallace has said Liz Truss is the “only candidate” with the experience to lead.", True),
+    # A name in the aside that describes who reports is credited too (tried as a new user: this led "Who won?").
+    ("Who won the Women's Euro 2022 final?", UEFA, UEFA, True),
     # Asked who said it: the one credited is the answer.
     ("Who announced that Biden tested positive?", "Karine Jean-Pierre announced it [1].", COVID, False),
     # Not a who/which question: the check has nothing to say.

@@ -121,3 +121,13 @@ def test_a_report_of_subscribers_leads_and_neither_a_forecast_nor_a_newsletter_c
     assert lead is not None and "970,000" in lead.text
     call = "Subscribe to our newsletter to learn how many subscribers Netflix lost in the three months ending June 30."
     assert _lead(question, call, embedder) is None
+
+
+def test_a_question_about_what_is_to_come_is_not_led_by_what_was_done(embedder):
+    """Tried as a new user: "When will the James Webb telescope release more images?" was led by the telescope's
+    launch date."""
+    question = "When will the James Webb telescope release more images?"
+    done = "The James Webb telescope finally launched on December 25, after years of delays, and released images."
+    assert _lead(question, done, embedder, title="James Webb telescope images") is None
+    ahead = done + " NASA will release more images from the James Webb telescope in September, the agency said."
+    assert "September" in _lead(question, ahead, embedder, title="James Webb telescope images").text

@@ -35,12 +35,16 @@ from qa.answering.tense import previews, recounts
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
-# words: "Netflix lost 970,000 subscribers" reports, "Subscribe to our newsletter" does not.
+# words: "Netflix lost 970,000 subscribers" reports, "Subscribe to our newsletter" does not. A caption tells what a
+# picture shows, not what happened ("An aerial photo shows a man believed to be … Abe on the stretcher").
 _FURNITURE = re.compile(
     r"\b(?:sign up|subscribe|newsletters?|click here|read more|advertisement|follow us|share this|all rights reserved"
-    r"|contributed to this report|getty images)\b|\bphoto:",
+    r"|contributed to this report|getty images|(?:photo|picture|image|video|footage)s? (?:shows?|showed|shown))\b"
+    r"|\bphoto:",
     re.IGNORECASE,
 )
+# A sentence has words besides names: "Former Health Secretary Sajid Javid." is an item of a list, not a report.
+_MIN_LOWER_WORDS = 2
 # A link's words on the page: "Watch Mr. Happy Face get crowned "World's Ugliest Dog" here".
 _CALL_TO_ACTION = re.compile(r"^(?:watch|read|listen to|see|click|tap)\b.*\b(?:here|below|above)\W*$", re.IGNORECASE)
 
@@ -150,6 +154,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if previews(question, plain) or recounts(question, plain):  # tells of another time than the question asks about
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
+        return False
+    if len(re.findall(r"\b[a-z][\w'’\-]*", plain)) < _MIN_LOWER_WORDS:
         return False
     if said_of_the_world(plain, question):  # a world figure does not answer for the place asked about
         return False

@@ -26,7 +26,7 @@ _DONE_VERB = re.compile(
     r"came|went|grew|threw|flew|knew|broke|spoke|stole|drove|fled|led)\b"
 )
 # Anything still ahead in a sentence, beyond what _FUTURE finds: "would", "is scheduled for", "next", "soon".
-_AHEAD = re.compile(r"\b(?:would|\w+['’]ll|scheduled|slated|planned|plans?|upcoming|soon|next|later|"
+_AHEAD = re.compile(r"\b(?:would|\w+['’]ll|scheduled|slated|plans?|upcoming|soon|next|later|"
                     r"expect(?:s|ed)?|due|set (?:for|to))\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
 

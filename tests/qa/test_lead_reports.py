@@ -131,3 +131,14 @@ def test_a_question_about_what_is_to_come_is_not_led_by_what_was_done(embedder):
     assert _lead(question, done, embedder, title="James Webb telescope images") is None
     ahead = done + " NASA will release more images from the James Webb telescope in September, the agency said."
     assert "September" in _lead(question, ahead, embedder, title="James Webb telescope images").text
+
+
+def test_a_caption_or_an_item_of_a_list_does_not_lead(embedder):
+    """Tried as a new user: a photo's caption led "Who killed Shinzo Abe?", and a bare name from a list of
+    candidates led "Who will replace Boris Johnson as Conservative leader?"."""
+    caption = ("An aerial photo shows a man believed to be former Japanese Prime Minister Shinzo Abe on the stretcher "
+               "at Nara Medical University Hospital in Kashihara, Nara Prefecture on July 8.")
+    assert _lead("Who killed Shinzo Abe?", caption, embedder, title="Shinzo Abe killed in Nara") is None
+    item = "Former Health Secretary Sajid Javid."
+    title = "Who could replace Boris Johnson as Conservative leader"
+    assert _lead("Who will replace Boris Johnson as Conservative leader?", item, embedder, title=title) is None

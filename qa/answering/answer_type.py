@@ -75,6 +75,8 @@ _AGE = re.compile(r"(?<![\w.,\-])\b(?:\d+|" + "|".join(_AGE_WORDS) + r")\b(?![.,
 # A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
 CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+_BODIES = frozenset("party department ministry committee council court office government house senate "
+                    "administration agency union league club association".split())
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
@@ -252,8 +254,11 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     must be one in the question too: "Yellowstone National Park" answers "Which national park?"."""
     held = {bare(word) for word in NAME.findall(question)}
     runs = [run.split() for run in _CAPITALISED_RUN.findall(claim)]
+    # The question's own body with its generic word: "the Conservative Party" for "… as Conservative leader?".
+    own = [run for run in runs
+           if bare(run[-1]) in held or all(bare(w) in held | _BODIES or w.lower() in STOPWORDS for w in run)]
     # With the parts of hyphenated words, which a name pattern finds alone: "Japanese" in "Then-Japanese".
-    return {part for run in runs if bare(run[-1]) in held for word in run for part in (word, *word.split("-"))}
+    return {part for run in own for word in run for part in (word, *word.split("-"))}
 
 
 def bare(word: str) -> str:

@@ -74,8 +74,11 @@ def recounts(question: str, sentence: str) -> bool:
         (True, False)
         >>> recounts("When did the telescope launch?", "The telescope finally launched on December 25.")
         False
+        >>> recounts("Who will replace Johnson?", "Leading the pack is Rishi Sunak, whose resignation toppled him.")
+        False
     """
     if not _FUTURE.search(asking_sentence(question)):
         return False
-    ahead = _FUTURE.search(sentence) or _AHEAD.search(sentence)
+    # "Leading the pack of hopefuls is Rishi Sunak, … whose resignation contributed to …" tells of now, too.
+    ahead = _FUTURE.search(sentence) or _AHEAD.search(sentence) or _PRESENT.search(sentence)
     return not ahead and bool(_DONE.search(sentence) or _DONE_VERB.search(sentence))

@@ -83,6 +83,9 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("Who killed Shinzo Abe?", "Former navy sailor Tetsuya Yamagami shot Prime Minister Shinzo Abe [1].", True),
     ("Who won the Kenyan election?", "Kenyan Deputy President William Ruto won the election [1].", True),
     ("Who shot Shinzo Abe?", "Then-Japanese Prime Minister Shinzo Abe addresses the media in 2014 [2].", False),
+    # Nor does the question's own body with a generic word ("Party"): this led "Who will replace Boris Johnson …?".
+    ("Who will replace Boris Johnson as Conservative leader?",
+     "“The Conservative Party wants a new leader,” Johnson said [3].", False),
     # A "how long" answer gives a length (tried as a new user: the first led "How long is her sentence?").
     ("How long was Brittney Griner sentenced to?", "President Biden called the sentence unacceptable [4].", False),
     ("How long was Brittney Griner sentenced to?", "A judge sentenced her to nine years in prison [1].", True),

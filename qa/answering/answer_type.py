@@ -75,6 +75,7 @@ _AGE = re.compile(r"(?<![\w.,\-])\b(?:\d+|" + "|".join(_AGE_WORDS) + r")\b(?![.,
 # A capitalised word that is not the first of its sentence: a name (of a person, party, company or country).
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’\-]*")
 CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+# The generic word of a body's name: "the Conservative Party" is the question's own "Conservative" body.
 _BODIES = frozenset("party department ministry committee council court office government house senate "
                     "administration agency union league club association".split())
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
@@ -210,7 +211,7 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
 def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | None:
     """Why every new number of ``claim`` counts another kind of thing than a "how many X" ``question`` asks for
     ("The outbreak has reached 88 countries" for "How many people have been infected?"); None when one may count it.
-    Only kinds a count is often confused with are told apart: places, times, shares and money."""
+    Only kinds a count is often confused with are told apart: places, times, shares, money and measures."""
     wanted = re.search(r"\bhow many\s+((?:[\w'’\-]+\s*){1,3})", question, re.IGNORECASE)
     if wanted is None:
         return None

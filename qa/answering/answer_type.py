@@ -78,7 +78,7 @@ CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 # The generic word of a body's name: "the Conservative Party" is the question's own "Conservative" body.
 _BODIES = frozenset("party department ministry committee council court office government house senate "
                     "administration agency union league club association".split())
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")  # "Former Prime Minister Shinzo Abe"
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
 _NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
@@ -221,7 +221,8 @@ def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | No
         if number.group(1).lower() in asked:
             continue
         word = number.group(3) or "percent"  # group 2 is "%"
-        if stem(word.lower()) not in _OTHER_KINDS or stem(word.lower()) in counted:
+        kind = stem(word.lower())
+        if kind not in _OTHER_KINDS or kind in counted:
             return None
         kinds.append(word)
     return f"it counts {kinds[0]}, and the question asks how many {wanted.group(1).split()[0]}" if kinds else None
@@ -254,7 +255,7 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     Abe?") names no one else, while one that ends in a new name ("Kenyan President William Ruto") does. The name
     must be one in the question too: "Yellowstone National Park" answers "Which national park?"."""
     held = {bare(word) for word in NAME.findall(question)}
-    runs = [run.split() for run in _CAPITALISED_RUN.findall(claim)]
+    runs = [run.split() for run in CAPITALISED_RUN.findall(claim)]
     # The question's own body with its generic word: "the Conservative Party" for "… as Conservative leader?".
     own = [run for run in runs
            if bare(run[-1]) in held or all(bare(w) in held | _BODIES or w.lower() in STOPWORDS for w in run)]

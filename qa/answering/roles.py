@@ -16,7 +16,16 @@ from __future__ import annotations
 import re
 
 from index.text import STOPWORDS, stem, strip_markers, word_stems
-from qa.answering.answer_type import ASKING, CAPITALISED, NAME, asked_type, bare, is_new, question_words
+from qa.answering.answer_type import (
+    ASKING,
+    CAPITALISED,
+    CAPITALISED_RUN,
+    NAME,
+    asked_type,
+    bare,
+    is_new,
+    question_words,
+)
 
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
 _WHO_ACTS = re.compile(ASKING + r"who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
@@ -62,7 +71,7 @@ def _names_with_positions(text: str) -> list[tuple[int, str]]:
 
 def _full(text: str, at: int) -> str:
     """The run of capitalised words starting at ``at``: "Boris Johnson"."""
-    match = re.match(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*", text[at:])
+    match = CAPITALISED_RUN.match(text, at)
     return match.group() if match else text[at:].split()[0]
 
 

@@ -29,6 +29,7 @@ REWRITE_PROMPT = (
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|so|also|then|what about|how about|and what|what else|why|how come|same for|now)\b", re.IGNORECASE
 )
+_QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then|the same)\b",
                         re.IGNORECASE)
 
@@ -104,7 +105,8 @@ class Chat:
         previous = history[-1].question
         reply = self.desk.llm.complete(rewrite_messages(history, message), max_tokens=60).text.strip()
         rewrite = reply.splitlines()[0].strip().strip('"') if reply else ""
-        return rewrite if acceptable_rewrite(message, rewrite) else f"{previous} {message}"
+        earlier = [turn.question for turn in history]
+        return rewrite if acceptable_rewrite(message, rewrite, earlier) else f"{previous} {message}"
 
 
 def is_follow_up(message: str) -> bool:
@@ -132,20 +134,36 @@ def rewrite_messages(history: list[Turn], message: str) -> list[Message]:
     ]
 
 
-def acceptable_rewrite(message: str, rewrite: str) -> bool:
-    """A rewrite keeps most of the follow-up's own words, is a single short line, and is not the message itself.
+def acceptable_rewrite(message: str, rewrite: str, earlier: list[str] | None = None) -> bool:
+    """A rewrite keeps most of the follow-up's own words and what it asks (its question word), is a single short line,
+    and is neither the message itself nor an ``earlier`` question (the small model often answers the request with
+    the previous question).
 
     Example:
         >>> acceptable_rewrite("And what did Iran say?", "What did Iran say about US strikes?")
         True
         >>> acceptable_rewrite("And what did Iran say?", "I cannot help with that.")
         False
+        >>> acceptable_rewrite("How did China respond?", "Where did China respond?")
+        False
+        >>> acceptable_rewrite("Who else quit?", "Who quit the cabinet?", ["Who quit the cabinet?"])
+        False
     """
     if not rewrite or len(rewrite.split()) > 40 or rewrite.lower() == message.lower():
+        return False
+    if any(rewrite.lower() == question.strip().lower() for question in earlier or []):
+        return False
+    if _question_word(message) not in (None, _question_word(rewrite)):
         return False
     own = content_words(message)
     kept = own & content_words(rewrite)
     return not own or len(kept) / len(own) >= 0.5
+
+
+def _question_word(text: str) -> str | None:
+    # "What states …" asks what "Which states …" does.
+    found = _QUESTION_WORD.search(text)
+    return None if found is None else found.group(1).lower().replace("which", "what")
 
 
 def _first_sentence(text: str) -> str:

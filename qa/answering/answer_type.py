@@ -1,6 +1,7 @@
 """What kind of thing a question asks for, and whether an answer sentence gives one.
 
-A "who" question is answered by a name, a "when" question by a time, a "how many" or "how long" question by a
+A "who" question is answered by a name, a "when" question by a time, a "where" question by a place (a name, or a
+place noun: "headed to the moon"), a "how many" or "how long" question by a
 number, a "how old" question by an age (a number that counts no millions or percent: "17 million kids"). An answer
 sentence whose new words (those the question does not hold) contain no such thing has not answered, however well a
 source matches it: "The park was hit by flooding this week" for "When was Yellowstone flooded?" restates; "Officials
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from index.text import STOPWORDS, content_words, stem, strip_markers, word_stems
+from index.text import STOPWORDS, asking_sentence, content_words, stem, strip_markers, word_stems
 
 # A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
 ASKING = r"(?:^|[.!?:;]\s+)\s*"
@@ -45,6 +46,15 @@ _WHICH_NAMED = re.compile(
 )
 # "When" opens the question, or ends it ("… voted to strike indefinitely from when?").
 _WHEN = re.compile(ASKING + r"when\b|\bwhen\?\s*$|\bwhat (?:day|date|year|month|time)\b", re.IGNORECASE)
+_WHERE = re.compile(ASKING + r"where\b|\bwhere\?\s*$", re.IGNORECASE)
+# A place without a name: "headed to the moon", "at a hospital". A name is the usual answer to "where".
+_PLACE_NOUN = re.compile(
+    r"\b(?:in|at|to|into|near|outside|from|on)\s+(?:the|a|an|its|their|his|her)\s+(?:[\w'’\-]+\s+){0,2}?"
+    r"(?:moon|sun|space|orbit|city|town|village|suburb|state|country|region|capital|county|province|island|coast"
+    r"|border|sea|ocean|river|lake|park|airport|hospital|school|campus|church|stadium|arena|prison|jail|hotel|beach"
+    r"|mountains?|desert|forest|station|base|port|camp|embassy|courthouse|building|area|site|scene|venue)s?\b",
+    re.IGNORECASE,
+)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 _HOW_OLD = re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:range|group|bracket|limit)s?\b", re.IGNORECASE)
@@ -82,8 +92,9 @@ CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")  # "
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
 _NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
-# Where something happened: "in Nara, Japan", "in the capital Nairobi", "near the Ukrainian city of Kharkiv".
-_PLACE_PHRASE = re.compile(r"\b(?:in|near|outside|across|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}"
+# Where something happened: "in Nara, Japan", "in the capital Nairobi", "near the Ukrainian city of Kharkiv", "at the
+# Nara Medical University hospital".
+_PLACE_PHRASE = re.compile(r"\b(?:in|at|near|outside|across|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}"
                            r"((?:[A-Z][\w'’\-]*,?\s+)*[A-Z][\w'’\-]*)")
 
 
@@ -132,8 +143,8 @@ def _near(a: str, b: str) -> bool:
 
 
 def asked_type(question: str) -> str | None:
-    """``"who"``, ``"when"``, ``"how many"``, ``"how long"``, ``"how old"``, or None for questions whose answer has
-    no checkable kind.
+    """``"who"``, ``"when"``, ``"where"``, ``"how many"``, ``"how long"``, ``"how old"``, or None for questions whose
+    answer has no checkable kind.
 
     Example:
         >>> asked_type("Who won Colombia's election?"), asked_type("When did it open?"), asked_type("How many died?")
@@ -142,7 +153,14 @@ def asked_type(question: str) -> str | None:
         'how old'
         >>> asked_type("What did the council decide?") is None
         True
+
+    The kind is the asking sentence's, the last: a follow-up searched with the question before it ("Who shot Shinzo
+    Abe? What weapon did he use?") asks what the follow-up asks.
+
+        >>> asked_type("Who shot Shinzo Abe? What weapon did he use?") is None
+        True
     """
+    question = asking_sentence(question)
     if _HOW_OLD.search(question):
         return "how old"
     if _HOW_MANY.search(question):
@@ -151,6 +169,8 @@ def asked_type(question: str) -> str | None:
         return "how long"
     if _WHEN.search(question):
         return "when"
+    if _WHERE.search(question):
+        return "where"
     if _WHO.search(question):
         return "who"
     if _WHICH_NAMED.search(question):
@@ -186,9 +206,13 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     if kind == "who":
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new), nor is a
         # place where something happened ("… to the tallying center in the capital Nairobi").
-        places = {word for phrase in _PLACE_PHRASE.findall(claim) for word in CAPITALISED.findall(phrase)}
+        places = place_names(claim)
         named = [name for name in _new_names(claim, asked, context, question) if name not in places]
         return None if named else "it names nobody, and the question asks who"
+    if kind == "where":
+        if _new_names(claim, asked, context, question) or _PLACE_NOUN.search(claim):
+            return None
+        return "it names no place, and the question asks where"
     if kind == "which":
         if _new_names(claim, asked, context, question):
             return None
@@ -212,7 +236,7 @@ def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | No
     """Why every new number of ``claim`` counts another kind of thing than a "how many X" ``question`` asks for
     ("The outbreak has reached 88 countries" for "How many people have been infected?"); None when one may count it.
     Only kinds a count is often confused with are told apart: places, times, shares, money and measures."""
-    wanted = re.search(r"\bhow many\s+((?:[\w'’\-]+\s*){1,3})", question, re.IGNORECASE)
+    wanted = re.search(r"\bhow many\s+((?:[\w'’\-]+\s*){1,3})", asking_sentence(question), re.IGNORECASE)
     if wanted is None:
         return None
     counted = {stem(w) for w in re.findall(r"[\w'’\-]+", wanted.group(1).lower())}
@@ -229,7 +253,7 @@ def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | No
 
 
 def _asked_kind(question: str) -> str:
-    match = _WHICH_NAMED.search(question)
+    match = _WHICH_NAMED.search(asking_sentence(question))
     return (match.group(2) or match.group(4)).lower() if match else "one"
 
 
@@ -259,8 +283,23 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     # The question's own body with its generic word: "the Conservative Party" for "… as Conservative leader?".
     own = [run for run in runs
            if bare(run[-1]) in held or all(bare(w) in held | _BODIES or w.lower() in STOPWORDS for w in run)]
+    # A possessive before a title in lower case: "Japan's former prime minister Shinzo Abe".
+    own += [[m.group(1)] for m in _POSSESSIVE_TITLE.finditer(claim) if bare(m.group(2)) in held]
     # With the parts of hyphenated words, which a name pattern finds alone: "Japanese" in "Then-Japanese".
     return {part for run in own for word in run for part in (word, *word.split("-"))}
+
+
+_POSSESSIVE_TITLE = re.compile(r"\b([A-Z][\w\-]*['’]s)\s+(?:[a-z][\w\-]*\s+){1,4}([A-Z][\w'’\-]*)")
+
+
+def place_names(text: str) -> set[str]:
+    """The capitalised words of ``text`` that name where something happened, not who did it.
+
+    Example:
+        >>> sorted(place_names("Abe is being treated at the Nara Medical University hospital, Kishida said."))
+        ['Medical', 'Nara', 'University']
+    """
+    return {word for phrase in _PLACE_PHRASE.findall(text) for word in CAPITALISED.findall(phrase)}
 
 
 def bare(word: str) -> str:

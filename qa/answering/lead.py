@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from index.embedding import Embedder
-from index.text import Sentence, asks, content_words
+from index.text import Sentence, asking_sentence, asks, content_words, word_stems
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
@@ -158,6 +158,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
         return False
     if len(re.findall(r"\b[a-z][\w'’\-]*", plain)) < _MIN_LOWER_WORDS:
         return False
+    if not _meets_follow_up(question, plain, source):
+        return False
     if said_of_the_world(plain, question):  # a world figure does not answer for the place asked about
         return False
     # The tests the check puts the model's sentences to, where a quote can fail them too: a quote the check would
@@ -167,6 +169,18 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if reversed_roles(question, plain) or only_reports(question, plain, plain):
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
+
+
+def _meets_follow_up(question: str, text: str, source: Evidence) -> bool:
+    """Whether ``text`` (with its headline) holds a word of the last question when ``question`` asks several, as a
+    chat follow-up searched with the question before it does ("Who shot Shinzo Abe? What weapon did he use?"): a
+    sentence that answers only the earlier one ("Abe has died after being shot") does not answer what was asked
+    last. One question, however much scene it sets, is not tested here: its asking sentence is often all generic
+    words ("… What is it titled?")."""
+    asking = asking_sentence(question)
+    if question.count("?") < 2 or not (wanted := word_stems(asking)):
+        return True
+    return bool(wanted & word_stems(f"{text} {source.hit.article.title or ''}"))
 
 
 def _source_text(source: Evidence) -> str:

@@ -24,6 +24,7 @@ from qa.answering.answer_type import (
     asked_type,
     bare,
     is_new,
+    place_names,
     question_words,
 )
 
@@ -77,7 +78,9 @@ def _full(text: str, at: int) -> str:
 
 # Verbs that report what someone else did or said: a name in their subject or object is a source, not an actor.
 _REPORTING = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|tweeted|posted|explained|noted|argued|stated|"
-              r"reported)")
+              r"reported|confirmed)")
+# A word between who reports and the verb: "the fire department earlier confirmed", "police later said".
+_ADVERB = r"(?:(?:earlier|later|also|previously|then|[a-z]+ly)\s+)?"
 _ASKS_WHO_SAID = re.compile(
     r"\b(?:say|says|said|tell|told|announc\w*|confirm\w*|report\w*|claim\w*|warn\w*|writ\w*|wrote|tweet\w*|"
     r"reveal\w*|accus\w*|call\w*|criticis\w*|criticiz\w*|describ\w*|predict\w*|insist\w*|deni\w*|admit\w*|"
@@ -108,7 +111,8 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     if asked_type(question) not in ("who", "which") or _ASKS_WHO_SAID.search(question):
         return None
     plain = strip_markers(claim)
-    new = _given_names(question, plain)
+    # A place is where it happened, not who did it: "… at the Nara Medical University hospital, Kishida said".
+    new = [m for m in _given_names(question, plain) if m.group() not in place_names(source_sentence)]
     found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
     if not found or any(not _reporter_only(name, source_sentence) for name in found):
         return None
@@ -130,7 +134,9 @@ def _reporter_only(name: str, sentence: str) -> bool:
     person = rf"(?:[A-Z][\w'’\-]*\s+)*{word}(?:\s+[A-Z][\w'’\-]*)*"
     credits = (
         rf"\b(?:according\s+to|per|said|says|told|tells)\s+{_TITLE_RUN}{person}",  # "…, per press secretary X"
-        rf"{person}(?:,[^,]{{1,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",  # "X, a spokesperson, (has) said …"
+        rf"\b{_REPORTING}\s+to\s+{person}",  # whom it was reported to: "… confirmed to CNN that …"
+        # "X, a spokesperson, (has) said …", "the X Fire Department earlier confirmed …"
+        rf"{person}(?:,[^,]{{1,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_ADVERB}{_REPORTING}\b",
         # A name in the aside that describes whoever reports: "UEFA, European football's governing body, says …".
         rf"[A-Z][\w'’\-]*,[^,]{{1,80}},\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b",
     )

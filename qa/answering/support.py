@@ -138,7 +138,7 @@ def check_answer(
     if not sentences:
         return []
     claims = [strip_markers(s) for s in sentences]
-    asked = content_words(question)
+    asked = word_stems(question)  # stems: "used" takes up "What weapon did he use?"
     context = " ".join(c.text for source in sources for c in _candidates(source))
     kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else [None] * len(claims)
     wrong_kind = _answers_nothing(asked, claims, kinds)
@@ -198,8 +198,9 @@ def check_answer(
 
 
 def _answers_nothing(asked: set[str], claims: list[str], kinds: list[str | None]) -> str | None:
-    """Why these sentences, taken as the answer, answer nothing; None when they may answer."""
-    if asked and len(content_words(claims[0])) >= _LONG_CLAIM and not any(asked & content_words(c) for c in claims):
+    """Why these sentences, taken as the answer, answer nothing; None when they may answer. ``asked`` is the
+    question's word stems."""
+    if asked and len(content_words(claims[0])) >= _LONG_CLAIM and not any(asked & word_stems(c) for c in claims):
         # A long sentence copied from a source about something else ("The passage states: There's a big shift
         # happening right now …" for a question on woodland creatures) matches that source word for word and still
         # answers nothing. A short one may answer in other words ("Deliveries start in 2026" for "When will they

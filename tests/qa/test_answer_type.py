@@ -33,6 +33,11 @@ from qa.answering.roles import only_reports, reversed_roles
     # A "when" inside the scene asks nothing: the question is "what happened".
     ("The debate was cut short when what happened?", None),
     ("The man who won said so. What did he say?", None),
+    # A chat follow-up searched with the question before it asks what the follow-up asks.
+    ("Who shot Shinzo Abe? What weapon did he use?", None),
+    ("Which two candidates are left in the race? When will the winner be announced?", "when"),
+    ("NASA lost contact with Capstone. Where is the spacecraft headed?", "where"),
+    ("The couple married in Las Vegas. They met where?", "where"),
 ])
 def test_the_kind_a_question_asks_for(question, kind):
     assert asked_type(question) == kind
@@ -83,6 +88,9 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("Who killed Shinzo Abe?", "Former navy sailor Tetsuya Yamagami shot Prime Minister Shinzo Abe [1].", True),
     ("Who won the Kenyan election?", "Kenyan Deputy President William Ruto won the election [1].", True),
     ("Who shot Shinzo Abe?", "Then-Japanese Prime Minister Shinzo Abe addresses the media in 2014 [2].", False),
+    # A possessive before a title in lower case (chat: this led "Who shot Shinzo Abe?").
+    ("Who shot Shinzo Abe?", "On Friday, Japan’s former prime minister Shinzo Abe died after being shot [3].", False),
+    ("Who won the Kenyan election?", "Kenya’s deputy president William Ruto won the election [1].", True),
     # Nor does the question's own body with a generic word ("Party"): this led "Who will replace Boris Johnson …?".
     ("Who will replace Boris Johnson as Conservative leader?",
      "“The Conservative Party wants a new leader,” Johnson said [3].", False),
@@ -99,6 +107,16 @@ def test_the_kind_a_question_asks_for(question, kind):
     # Only a name the question holds takes its titles: its common nouns do not ("national park", "pizza chain").
     ("Which US national park was flooded?", "Yellowstone National Park officials assessed the damage [1].", True),
     ("Which pizza chain pulled out of Italy?", "Domino's Pizza has been forced to pull out of Italy [2].", True),
+    # The follow-up asks what weapon, not who: its answer need name nobody.
+    ("Who shot Shinzo Abe? What weapon did he use?", "The suspect used a homemade gun [1].", True),
+    ("Who won the final? How many goals were scored?", "England won 2-1 [1].", True),
+    ("Who won the final? How many goals were scored?", "England won the final [1].", False),
+    # "Where" asks for a place: a name, or a place without one.
+    ("Where did Nancy Pelosi travel this week?", "Pelosi traveled to Taiwan on Tuesday [1].", True),
+    ("Where is the spacecraft headed?", "Capstone is headed to the moon [1].", True),
+    ("Where did Nancy Pelosi travel this week?", "Pelosi's office would not confirm the travel in advance [2].",
+     False),
+    ("Who shot Shinzo Abe? Where did it happen?", "He used an improvised or homemade weapon [1].", False),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers
@@ -138,8 +156,10 @@ def test_a_who_answer_keeps_the_roles_of_the_question(question, sentence, revers
 
 
 COVID = "Biden tested positive for Covid-19 Thursday, per White House press secretary Karine Jean-Pierre."
-
-
+ABE_ARREST = ("An official from the Nara City Fire Department earlier confirmed to CNN that Abe was in a state of "
+              "cardiopulmonary arrest.")
+KISHIDA = ("Prime Minister Fumio Kishida said on Friday that Abe is receiving emergency treatment at the Nara Medical "
+           "University hospital.")
 UEFA = "UEFA, European football's governing body, says nearly 100,000 children have attended matches at Euro 2022."
 
 
@@ -163,6 +183,12 @@ UEFA = "UEFA, European football's governing body, says nearly 100,000 children h
      "Ben Wallace has said Liz Truss is the “only candidate” with the experience to lead.", True),
     # A name in the aside that describes who reports is credited too (tried as a new user: this led "Who won?").
     ("Who won the Women's Euro 2022 final?", UEFA, UEFA, True),
+    # Who confirmed it, and to whom (tried as a new user: this led "Who killed Shinzo Abe?").
+    ("Who killed Shinzo Abe?", ABE_ARREST, ABE_ARREST, True),
+    # A place is where it happened, not who did it: the one left is who reported it (this led it next).
+    ("Who killed Shinzo Abe?", KISHIDA, KISHIDA, True),
+    ("Who killed Shinzo Abe?", "Tetsuya Yamagami shot Abe [1].",
+     "Police confirmed that Tetsuya Yamagami, 41, shot Abe with a homemade gun.", False),
     # Asked who said it: the one credited is the answer.
     ("Who announced that Biden tested positive?", "Karine Jean-Pierre announced it [1].", COVID, False),
     # Not a who/which question: the check has nothing to say.

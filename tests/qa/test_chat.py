@@ -38,6 +38,20 @@ def test_a_bad_rewrite_falls_back_to_the_previous_question_plus_the_follow_up(de
     assert second.rewritten_question == "What did Northwind Airlines order? And the delivery date?"
 
 
+@pytest.mark.parametrize(("follow_up", "rewrite"), [
+    # The 0.5B often answers the request with the question before.
+    ("What else did they order?", "What did Northwind Airlines order?"),
+    # A rewrite that asks another thing than the follow-up: "where" for "when".
+    ("When will they get the new jets?", "Where will Northwind Airlines get its new jets?"),
+])
+def test_a_rewrite_that_repeats_the_earlier_question_or_asks_another_thing_falls_back(desk, follow_up, rewrite):
+    desk.llm = FakeLLM(["Northwind Airlines ordered 40 new jets [1].", rewrite, "Deliveries start [1]."])
+    chat = desk.chat()
+    chat.ask("What did Northwind Airlines order?")
+    second = chat.ask(follow_up)
+    assert second.rewritten_question == f"What did Northwind Airlines order? {follow_up}"
+
+
 def test_a_standalone_question_is_not_rewritten(desk):
     desk.llm = FakeLLM(["Northwind Airlines ordered 40 new jets [1]."])
     chat = desk.chat()

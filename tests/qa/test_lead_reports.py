@@ -142,3 +142,15 @@ def test_a_caption_or_an_item_of_a_list_does_not_lead(embedder):
     item = "Former Health Secretary Sajid Javid."
     title = "Who could replace Boris Johnson as Conservative leader"
     assert _lead("Who will replace Boris Johnson as Conservative leader?", item, embedder, title=title) is None
+
+
+def test_a_sentence_that_answers_only_the_earlier_question_does_not_lead_a_follow_up(embedder):
+    # A chat follow-up the model could not rewrite is searched with the question before it.
+    question = "Who shot Shinzo Abe? What weapon did he use?"
+    first_only = "Tetsuya Yamagami shot former prime minister Shinzo Abe during a campaign speech in Nara on Friday."
+    both = first_only + " The weapon Yamagami used to shoot Abe was a homemade gun made of pipes, police said."
+    title = "Shinzo Abe shot in Nara"
+    assert _lead(question, first_only, embedder, title=title) is None
+    assert "homemade gun" in _lead(question, both, embedder, title=title).text
+    assert "Yamagami shot" in _lead("Who shot Shinzo Abe?", first_only, embedder, title=title).text
+

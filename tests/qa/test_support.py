@@ -342,3 +342,14 @@ def test_a_figure_for_the_whole_world_does_not_support_one_for_a_place(embedder)
     # Tried as a new user: the claim saying "worldwide" too does not make the world's figure the US's.
     [both] = check_answer("The US has 26,800 monkeypox cases worldwide [1].", shown, embedder, question=QUESTION_US)
     assert not both.supported and "of the whole world, not of US" in both.reason, both.reason
+
+
+def test_a_long_answer_takes_up_the_question_in_another_form_of_its_words(embedder):
+    # Chat: "Yamagami used a homemade gun made of metal pipes …" takes up "What weapon did he use?".
+    question = "What did the lawmakers decide about capping?"
+    hits = [_hit("rents", RENTS, "Harbor city council caps rents", 1)]
+    shown = select_evidence(question, hits, embedder, budget_tokens=400)
+    copy = "The Harbor city council voted 7-2 on Tuesday to cap annual rent increases at 4 percent [1]."
+    lenient = SupportSettings(min_question_share=0.0, min_passage_question_share=0.0)
+    [answer] = check_answer(copy, shown, embedder, lenient, question=question)
+    assert answer.supported, answer.reason

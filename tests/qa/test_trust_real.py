@@ -39,12 +39,21 @@ RESHUFFLE = {
             "resigned over the government's Brexit plans. Hunt had been health secretary since 2012.",
 }
 
+ABE = {
+    "article_id": "abe-shot",
+    "title": "Former Japanese leader Shinzo Abe shot dead at campaign event",
+    "source": "Reuters", "published_at": "2022-07-08T10:00:00Z",
+    "text": "Former Japanese Prime Minister Shinzo Abe died on Friday after being shot while giving a campaign speech "
+            "in the city of Nara. Police arrested Tetsuya Yamagami, 41, at the scene. Yamagami used a homemade gun "
+            "made of metal pipes wrapped in tape, police said. Abe, 67, was Japan's longest-serving prime minister.",
+}
+
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     folder = tmp_path_factory.mktemp("trust")
     articles = folder / "articles.jsonl"
-    articles.write_text("\n".join(json.dumps(a) for a in (COLOMBIA, RESIGNATION, RESHUFFLE)), encoding="utf-8")
+    articles.write_text("\n".join(json.dumps(a) for a in (COLOMBIA, RESIGNATION, RESHUFFLE, ABE)), encoding="utf-8")
     desk = Desk.open(folder / "archive", Settings(archive=folder / "archive"), create=True)
     desk.ingest([articles])
     yield desk
@@ -65,6 +74,15 @@ def test_a_follow_up_never_gets_the_roles_reversed(desk):
     assert not re.search(r"Johnson (?:could|would|will|to) replace", answer.text), answer.text
     if not answer.abstained:
         assert re.search(r"Sunak|Truss|Mordaunt", answer.text), answer.text
+
+
+def test_a_follow_up_is_answered_for_what_it_asks_not_for_the_question_before(desk):
+    chat = desk.chat(as_of=datetime(2022, 7, 9, tzinfo=UTC))
+    chat.ask("Who shot Shinzo Abe?")
+    answer = chat.ask("What weapon did he use?")
+    assert not answer.abstained, answer.reason
+    assert "gun" in answer.text, answer.text
+    assert answer.lead is None or "gun" in answer.lead.text, "a quote about the shooting alone does not lead"
 
 
 @pytest.mark.parametrize(

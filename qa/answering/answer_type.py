@@ -1,11 +1,10 @@
 """What kind of thing a question asks for, and whether an answer sentence gives one.
 
-A "who" question is answered by a name, a "when" question by a time, a "where" question by a place (a name, or a
-place noun: "headed to the moon"), a "how many" or "how long" question by a
-number, a "how old" question by an age (a number that counts no millions or percent: "17 million kids"). An answer
-sentence whose new words (those the question does not hold) contain no such thing has not answered, however well a
-source matches it: "The park was hit by flooding this week" for "When was Yellowstone flooded?" restates; "Officials
-won the election" for "Who won?" names nobody.
+A "who" question is answered by a name, a "when" question by a time, a "where" question by a place (a name, or a place
+noun: "headed to the moon"), a "how many" or "how long" question by a number, a "how old" question by an age (a number
+that counts no millions or percent: "17 million kids"). An answer sentence whose new words (those the question does
+not hold) contain no such thing has not answered, however well a source matches it: "The park was hit by flooding this
+week" for "When was Yellowstone flooded?" restates; "Officials won the election" for "Who won?" names nobody.
 
 The parts the names play (who acts, who only reports) are :mod:`qa.answering.roles`.
 

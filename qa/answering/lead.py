@@ -4,9 +4,11 @@ A quoted sentence needs no check of what it says (it is the source's own words, 
 needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not page
 furniture or a caption, not an item of a list, not text addressed to a model), reports rather than previews what the
 question asks about as done ("Pelosi is expected to visit Taiwan" does not say where she went), and not only what was
-done when the question asks what is to come, adds something the question does not hold (not
+done when the question asks what is to come, answers the last question when the text asks several (a chat follow-up
+searched with the question before it), adds something the question does not hold (not
 an echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US), gives
-the kind of thing the question asks for (a name for "who", a time for "when", a number for "how many") in the part
+the kind of thing the question asks for (a name for "who", a time for "when", a place for "where", a number for
+"how many") in the part
 the question asks for (not the question's own party acting on the new name, not the name of who reported it), holds
 most of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
 "What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from index.text import asking_sentence
 from qa.answering.evidence import Evidence
 from qa.llm.base import Message
 from qa.types import AnswerSentence, Citation, Span
@@ -42,26 +41,8 @@ def build_messages(question: str, sources: list[Evidence], as_of: datetime | Non
     today = f"Today is {as_of.day} {as_of:%B %Y}. " if as_of else ""
     return [
         Message(role="system", content=SYSTEM_PROMPT),
-        Message(role="user", content=f"News excerpts:\n{context}\n\n{today}{asked_lines(question)}"),
+        Message(role="user", content=f"News excerpts:\n{context}\n\n{today}Question: {question}"),
     ]
-
-
-def asked_lines(question: str) -> str:
-    """How the prompt puts the question. A chat follow-up searched with the question before it asks only the last:
-    the earlier one is given as context, so that the model does not answer both.
-
-    Example:
-        >>> asked_lines("Who shot Shinzo Abe?")
-        'Question: Who shot Shinzo Abe?'
-        >>> print(asked_lines("Who shot Shinzo Abe? What weapon did he use?"))
-        Earlier question: Who shot Shinzo Abe?
-        Question: What weapon did he use?
-    """
-    last = asking_sentence(question)
-    earlier = question[: question.rfind(last)].strip()
-    if question.count("?") < 2 or not earlier:
-        return f"Question: {question}"
-    return f"Earlier question: {earlier}\nQuestion: {last}"
 
 
 def is_abstention(text: str) -> bool:

@@ -153,4 +153,3 @@ def test_a_sentence_that_answers_only_the_earlier_question_does_not_lead_a_follo
     assert _lead(question, first_only, embedder, title=title) is None
     assert "homemade gun" in _lead(question, both, embedder, title=title).text
     assert "Yamagami shot" in _lead("Who shot Shinzo Abe?", first_only, embedder, title=title).text
-

@@ -62,6 +62,8 @@ _WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z.]))([A-Za-z](?:[A-Za-z.]*[A-Za-z])
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, e.g, a.m (the final full stop is the candidate end)
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(]*(?:(?P<marker>\[\d)|(?P<word>[A-Za-z]+)(?P<dot>\.)?)")
 _CONTENT_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+# The word a question asks with; group 1 is the word.
+QUESTION_WORD = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.IGNORECASE)
 _STEMMER = SnowballStemmer("english")
 _MAX_QUOTATION = 600  # longest quotation kept in one sentence by split_sentences(keep_quotations=True)
 

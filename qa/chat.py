@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from index.chunking import count_tokens
-from index.text import content_words, split_sentences, strip_markers
+from index.text import QUESTION_WORD, content_words, split_sentences, strip_markers
 from qa.filters import SearchFilters
 from qa.llm.base import Message
 from qa.types import Answer
@@ -29,7 +29,6 @@ REWRITE_PROMPT = (
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|so|also|then|what about|how about|and what|what else|why|how come|same for|now)\b", re.IGNORECASE
 )
-_QUESTION_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then|the same)\b",
                         re.IGNORECASE)
 
@@ -162,7 +161,7 @@ def acceptable_rewrite(message: str, rewrite: str, earlier: list[str] | None = N
 
 def _question_word(text: str) -> str | None:
     # "What states …" asks what "Which states …" does.
-    found = _QUESTION_WORD.search(text)
+    found = QUESTION_WORD.search(text)
     return None if found is None else found.group(1).lower().replace("which", "what")
 
 

@@ -88,6 +88,8 @@ CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 _BODIES = frozenset("party department ministry committee council court office government house senate "
                     "administration agency union league club association".split())
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")  # "Former Prime Minister Shinzo Abe"
+# A possessive before a title in lower case, then a name: "Japan's former prime minister Shinzo Abe".
+_POSSESSIVE_TITLE = re.compile(r"\b([A-Z][\w\-]*['’]s)\s+(?:[a-z][\w\-]*\s+){1,4}([A-Z][\w'’\-]*)")
 # The same in a source's whole text, where a sentence may also open a paragraph or follow a closing quote: "Others"
 # opening a paragraph is no name.
 _NAME_IN_TEXT = re.compile(r"(?<!^)(?<!\n)(?<![.!?]\s)(?<![.!?][\"”’')]\s)\b[A-Z][\w'’\-]*")
@@ -286,9 +288,6 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     own += [[m.group(1)] for m in _POSSESSIVE_TITLE.finditer(claim) if bare(m.group(2)) in held]
     # With the parts of hyphenated words, which a name pattern finds alone: "Japanese" in "Then-Japanese".
     return {part for run in own for word in run for part in (word, *word.split("-"))}
-
-
-_POSSESSIVE_TITLE = re.compile(r"\b([A-Z][\w\-]*['’]s)\s+(?:[a-z][\w\-]*\s+){1,4}([A-Z][\w'’\-]*)")
 
 
 def place_names(text: str) -> set[str]:

@@ -179,8 +179,7 @@ def _meets_follow_up(question: str, text: str, source: Evidence) -> bool:
     sentence that answers only the earlier one ("Abe has died after being shot") does not answer what was asked
     last. One question, however much scene it sets, is not tested here: its asking sentence is often all generic
     words ("… What is it titled?")."""
-    asking = asking_sentence(question)
-    if question.count("?") < 2 or not (wanted := word_stems(asking)):
+    if question.count("?") < 2 or not (wanted := word_stems(asking_sentence(question))):
         return True
     return bool(wanted & word_stems(f"{text} {source.hit.article.title or ''}"))
 

@@ -112,7 +112,8 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
         return None
     plain = strip_markers(claim)
     # A place is where it happened, not who did it: "… at the Nara Medical University hospital, Kishida said".
-    new = [m for m in _given_names(question, plain) if m.group() not in place_names(source_sentence)]
+    places = place_names(source_sentence)
+    new = [m for m in _given_names(question, plain) if m.group() not in places]
     found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
     if not found or any(not _reporter_only(name, source_sentence) for name in found):
         return None

@@ -28,7 +28,16 @@ from __future__ import annotations
 import re
 
 from index.embedding import Embedder
-from index.text import Sentence, asks, content_words, markers_in, split_answer, strip_markers, word_stems
+from index.text import (
+    QUESTION_WORD,
+    Sentence,
+    asks,
+    content_words,
+    markers_in,
+    split_answer,
+    strip_markers,
+    word_stems,
+)
 from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import missing_answer_type, new_words
 from qa.answering.evidence import Evidence, cosine
@@ -53,7 +62,6 @@ _SUPERLATIVES = [frozenset(group.split()) for group in (
 )]
 # Words a source may say a superlative with that assert none in a claim ("at least 10", "the top prize").
 _NOT_SUPERLATIVE = frozenset("top record least latest".split())
-_WH = re.compile(r"\b(?:who|whom|whose|which|what|when|where|why|how)\b", re.IGNORECASE)
 
 
 # How small models open a sentence about the prompt rather than the news: "According to the news excerpt,",
@@ -344,7 +352,7 @@ def _unstated_superlative(claim: str, sentence: str, question: str = "") -> str 
     state has the highest price?") is.
     """
     said = {w.lower() for w in re.findall(r"[\w\-]+", sentence)}
-    asking = _WH.search(question)
+    asking = QUESTION_WORD.search(question)
     scene = {w.lower() for w in re.findall(r"[\w\-]+", question[: asking.start()])} if asking else set()
     for word in re.findall(r"[\w\-]+", claim.lower()):
         if word in scene or word in _NOT_SUPERLATIVE:

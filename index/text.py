@@ -57,7 +57,11 @@ MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _MARKER_WITH_SPACE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 # A possible sentence end (group "stop": the mark and closing quotes or brackets), or a blank line.
-_BREAK = re.compile(r"(?P<stop>[.!?][\"'”’)\]]*)(?=\s+[A-Z0-9\"'“‘(\[])|\n\s*\n")
+_BREAK = re.compile(r"(?P<stop>[.!?][\"'”’)\]]*)(?=\s+[A-Z0-9\"'“‘(\[])|\n\s*\n|(?P<joined>\.)(?=[A-Z][a-z]+[\s,;:])")
+# Scraped pages drop the space between paragraphs: "… led investigators to Crimo.Lake County Coroner …". A full stop
+# after a plain word, before a capitalised one, ends a sentence; not in a web address ("Iowa.gov",
+# "VisitMusicCity.Com") or after an abbreviation ("Gov.Michelle").
+_PLAIN_WORD_BEFORE = re.compile(r"(?:^|[\s(“\"])([A-Za-z][a-z]+)$")
 _WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z.]))([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, e.g, a.m (the final full stop is the candidate end)
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(]*(?:(?P<marker>\[\d)|(?P<word>[A-Za-z]+)(?P<dot>\.)?)")
@@ -95,13 +99,17 @@ def split_sentences(text: str, offset: int = 0, *, keep_quotations: bool = False
         ['The U.S. Senate voted on Jan. 6.', 'It passed.']
         >>> [s.text for s in split_sentences("Talks ended in Jan. The next round is in May.")]
         ['Talks ended in Jan.', 'The next round is in May.']
+        >>> [s.text for s in split_sentences("It led to Crimo.Lake County said more. See Iowa.gov, Gov.Michelle Lee.")]
+        ['It led to Crimo.', 'Lake County said more.', 'See Iowa.gov, Gov.Michelle Lee.']
         >>> [(s.start, s.end) for s in split_sentences("  Oil rose. Gas fell.", offset=100)]
         [(102, 111), (112, 121)]
     """
     sentences: list[Sentence] = []
     start = 0
     for match in _BREAK.finditer(text):
-        stop = match.group("stop")
+        stop = match.group("stop") or match.group("joined")
+        if match.group("joined") and not _joined(text, match.start()):
+            continue
         if stop is not None:
             if stop == "." and _inside_sentence(text, match.start(), match.end()):
                 continue
@@ -132,6 +140,12 @@ def _inside_sentence(text: str, dot: int, after: int) -> bool:
     return not starts
 
 
+def _joined(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot``, with no space after it, ends a sentence run into the next."""
+    word = _PLAIN_WORD_BEFORE.search(text[max(0, dot - 40) : dot])
+    return word is not None and word.group(1) not in ABBREVIATIONS
+
+
 def _open_quotation(sentence: str) -> bool:
     opened = sentence.count("“") - sentence.count("”") + sentence.count('"') % 2
     return opened > 0 and len(sentence) < _MAX_QUOTATION
@@ -144,6 +158,17 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, offset: 
         return
     begin = start + len(piece) - len(piece.lstrip())
     sentences.append(Sentence(stripped, offset + begin, offset + begin + len(stripped)))
+
+
+def names_only(text: str) -> bool:
+    """Whether ``text`` is little but names, with fewer than two lower-case words: an item of a list ("Britain's
+    former Chancellor Rishi Sunak."), which reports nothing.
+
+    Example:
+        >>> names_only("Britain's former Chancellor Rishi Sunak."), names_only("Sajid Javid resigned on Tuesday.")
+        (True, False)
+    """
+    return len(re.findall(r"(?<![\w'’])[a-z][\w'’\-]*", text)) < 2  # the "s" of "Britain's" is no word
 
 
 def content_words(text: str) -> set[str]:

@@ -4,23 +4,26 @@
 item on the national holiday the Taliban declared in Kabul) cannot answer it, however closely the answer's sentence
 matches the story's. A question names what it is about with capitalised words; a source may name it in another
 form (a plural, a possessive, "the UK" for "the United Kingdom"), and may leave some of several names out, so one
-of the question's names, in any of these forms, is enough. Two kinds of name anchor nothing: one with a number
-("Covid-19": sources write "COVID" or "the coronavirus", as the number guard of :mod:`qa.answering.support` also
-allows), and a country's short form ("Where in the US …?"), since national news leaves its own country unsaid ("In
-New Jersey, it's been illegal …").
+of the question's names, in any of these forms, is enough; but where the question says what it is about ("What did
+the Supreme Court decide about the EPA?"), the source must name that. Two kinds of name anchor nothing: one with a
+number ("Covid-19": sources write "COVID" or "the coronavirus", as the number guard of :mod:`qa.answering.support`
+also allows), and a country's short form ("Where in the US …?"), since national news leaves its own country unsaid
+("In New Jersey, it's been illegal …").
 """
 
 from __future__ import annotations
 
 import re
 
-from index.text import STOPWORDS
+from index.text import STOPWORDS, asking_sentence
 from qa.answering.answer_type import CALENDAR, SHORT_FORMS, bare, spelled_out
 
 # A capitalised word that does not open its sentence or clause: a name ("India", "Emmys", "AirlineRankings").
 _NAME = re.compile(r"(?<!^)(?<![.!?:;]\s)\b[A-Z][\w'’\-]*")
 _WORD = re.compile(r"[\w\-]+")
 _DIGIT = re.compile(r"\d")
+# What a question asks about, when it says so: "… about the EPA?", "… about Pelosi's visit to Taiwan?"
+_ABOUT = re.compile(r"\babout\s+(?:(?:the|a|an)\s+)?((?:[A-Z][\w'’\-]*\s+)*[A-Z][\w'’\-]*)")
 _QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
 
 
@@ -49,8 +52,10 @@ def unnamed_subject(question: str, source_text: str) -> str | None:
         >>> unnamed_subject("Which major holiday did India celebrate this week?", taliban)
         'its source never names India, which the question asks about'
         >>> unnamed_subject("Where did the United Kingdom's record heat hit 40.3C?", "The UK hit 40.3C in Coningsby.")
+        >>> unnamed_subject("What did the Supreme Court decide about the EPA?", "The Supreme Court ended Roe.")
+        'its source never names EPA, which the question asks about'
     """
-    names = asked_names(question)
+    names = _topic_names(question) or asked_names(question)
     if not names:
         return None
     held = {_plain(word) for word in _WORD.findall(f"{source_text} {spelled_out(source_text)}")}
@@ -58,6 +63,18 @@ def unnamed_subject(question: str, source_text: str) -> str | None:
         return None
     shown = sorted({w for w in _NAME.findall(question) if _plain(w) in names})
     return f"its source never names {', '.join(shown)}, which the question asks about"
+
+
+def _topic_names(question: str) -> set[str]:
+    """The names of what ``question`` asks about by saying "about": "What did the Supreme Court decide about the
+    EPA?" is about the EPA, and a source on the court's other rulings names the court but does not answer it.
+
+    Example:
+        >>> sorted(_topic_names("What did the Supreme Court decide about the EPA?"))
+        ['epa']
+    """
+    topic = _ABOUT.search(asking_sentence(question))
+    return asked_names(f"On {topic.group(1)}") if topic else set()
 
 
 def _country_short_form(word: str) -> bool:

@@ -25,6 +25,10 @@ _WHO = re.compile(
     ASKING + r"(?:who|whom|whose)\b|\bwhich (?:person|man|woman|player|politician|company|team|country)\b",
     re.IGNORECASE,
 )
+# "Who is eligible for student loan forgiveness?" asks which people, a kind: "borrowers earning under $125,000".
+_WHO_QUALIFIES = re.compile(r"\bwho\s+(?:is|are|was|were|will\s+be|would\s+be)\s+(?:most\s+|now\s+)?"
+                            r"(?:eligible|affected|allowed|entitled|covered|exempt|required|qualified|at\s+risk)\b",
+                            re.IGNORECASE)
 # "Which retailer / island nation / 23-time champion …?" asks for something with a name: the answer must name one.
 # Kinds whose answers are common nouns ("which disease": polio; "which condiment": mustard) are left out on purpose.
 _NAMED_KINDS = (
@@ -55,6 +59,11 @@ _PLACE_NOUN = re.compile(
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
+# A rate changes by a share or by points: "How much did inflation fall?" is not answered in cents a barrel.
+_RATE = re.compile(r"\b(?:inflation|unemployment|jobless rate|(?:interest|mortgage) rates?)\b", re.IGNORECASE)
+_HOW_MUCH_CHANGED = re.compile(r"\bhow much\b.*\b(?:ris|rose|fall|fell|drop|climb|increas|decreas|jump|eas|cool|"
+                               r"slow|grow|grew|surg|soar|declin|hik|rais|cut|lower)\w*", re.IGNORECASE)
+_SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent(?:age)?\b|\bpoints?\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 _HOW_OLD = re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:range|group|bracket|limit)s?\b", re.IGNORECASE)
 
@@ -152,8 +161,8 @@ def asked_type(question: str) -> str | None:
         ('who', 'when', 'how many')
         >>> asked_type("Kids became eligible for vaccines. What is the age range?")
         'how old'
-        >>> asked_type("What did the council decide?") is None
-        True
+        >>> asked_type("What did the council decide?") is None, asked_type("Who is eligible for the refund?") is None
+        (True, True)
 
     The kind is the asking sentence's, the last: a follow-up searched with the question before it ("Who shot Shinzo
     Abe? What weapon did he use?") asks what the follow-up asks.
@@ -172,7 +181,7 @@ def asked_type(question: str) -> str | None:
         return "when"
     if _WHERE.search(question):
         return "where"
-    if _WHO.search(question):
+    if _WHO.search(question) and not _WHO_QUALIFIES.search(question):
         return "who"
     if _WHICH_NAMED.search(question):
         return "which"
@@ -230,7 +239,25 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         return None if _NUMBER.search(new) or _DECADES.search(new) else "it gives no length, and it asks how long"
     if not _NUMBER.search(new):
         return "it gives no number, and the question asks how many"
-    return _counts_another_kind(question, claim, asked)
+    return _counts_another_kind(question, claim, asked) or _rate_without_share(question, claim)
+
+
+def _rate_without_share(question: str, claim: str) -> str | None:
+    """Why ``claim`` does not tell how much a rate changed: a "how much did inflation fall?" ``question`` is answered
+    by a share or points, not by an amount ("Inflation fell by 20 cents a barrel" quotes a price). None when it
+    gives a share or the question asks of no rate's change.
+
+    Example:
+        >>> _rate_without_share("How much did inflation fall in July?", "Inflation fell by 20 cents a barrel [1].")
+        'it gives no share or points, and the question asks how much inflation changed'
+        >>> _rate_without_share("How much did inflation fall in July?", "It fell to 8.5% in July [1].") is None
+        True
+    """
+    asking = asking_sentence(question)
+    rate = _RATE.search(asking)
+    if rate is None or not _HOW_MUCH_CHANGED.search(asking) or _SHARE.search(claim):
+        return None
+    return f"it gives no share or points, and the question asks how much {rate.group().lower()} changed"
 
 
 def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | None:

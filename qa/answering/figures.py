@@ -1,10 +1,11 @@
 """The numbers a claim states, and which of them only restate how its question is framed.
 
-A claim's numbers must be in the passage that supports it (a figure the sources lack is the commonest way a small
-model goes wrong), except those that frame the question rather than answer it: a name with a number ("Covid-19",
-"G7") and a year or decade ("2019", "the 1960s") that the question holds too. A day of a month is not framing:
-"the three months ending June 30" is what tells the quarter asked about from the one before (dev, asked a week
-early: "Netflix lost 200,000 subscribers in the three months ending June 30", from a story on the first quarter).
+A claim's numbers and weekdays must be in the passage that supports it (a figure the sources lack is the commonest
+way a small model goes wrong), except those that frame the question rather than answer it: a name with a number
+("Covid-19", "G7") and a year or decade ("2019", "the 1960s") that the question holds too. A day of a month is not
+framing: "the three months ending June 30" is what tells the quarter asked about from the one before (dev, asked a
+week early: "Netflix lost 200,000 subscribers in the three months ending June 30", from a story on the first
+quarter).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
 
 def without_framing(claim: str, question: str) -> str:
@@ -48,3 +50,14 @@ def numbers_in(text: str) -> set[str]:
     for part in re.findall(r"\d+", text):
         found.add(part.lstrip("0") or "0")
     return found
+
+
+def weekdays_in(text: str) -> set[str]:
+    """The days of the week ``text`` names: a claim's "on Thursday" must be its passage's, not "on Friday" (asked as
+    a new user, the 0.5B moved the Dobbs ruling to the day before).
+
+    Example:
+        >>> sorted(weekdays_in("Overturned on Friday, after Thursday's ruling on guns."))
+        ['Friday', 'Thursday']
+    """
+    return set(_WEEKDAY.findall(text))

@@ -28,11 +28,12 @@ import re
 from dataclasses import dataclass
 
 from index.embedding import Embedder
-from index.text import Sentence, asking_sentence, asks, content_words, word_stems
+from index.text import Sentence, asking_sentence, asks, content_words, names_only, word_stems
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import said_of_the_world
+from qa.answering.offices import office_not_given
 from qa.answering.roles import only_reports, reversed_roles
 from qa.answering.tense import previews, recounts
 from qa.types import AnswerSentence, Span
@@ -46,8 +47,6 @@ _FURNITURE = re.compile(
     r"|\bphoto:",
     re.IGNORECASE,
 )
-# A sentence has words besides names: "Former Health Secretary Sajid Javid." is an item of a list, not a report.
-_MIN_LOWER_WORDS = 2
 # A link's words on the page: "Watch Mr. Happy Face get crowned "World's Ugliest Dog" here".
 _CALL_TO_ACTION = re.compile(r"^(?:watch|read|listen to|see|click|tap)\b.*\b(?:here|below|above)\W*$", re.IGNORECASE)
 
@@ -158,7 +157,7 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False
-    if len(re.findall(r"\b[a-z][\w'’\-]*", plain)) < _MIN_LOWER_WORDS:
+    if names_only(plain):
         return False
     if not _meets_follow_up(question, plain, source):
         return False
@@ -168,7 +167,7 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     # reject as the model's words must not lead, or the answer shows it and lists the model's copy as left out
     # ("McCartney last played Glastonbury in 2004, … the Beatles era" for "Who joined Paul McCartney on stage?" has
     # the question's party act on the new name).
-    if reversed_roles(question, plain) or only_reports(question, plain, plain):
+    if reversed_roles(question, plain) or only_reports(question, plain, plain) or office_not_given(question, plain):
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

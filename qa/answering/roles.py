@@ -29,8 +29,9 @@ from qa.answering.answer_type import (
 )
 
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
-_WHO_ACTS = re.compile(ASKING + r"who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])\w+",
-                       re.IGNORECASE)
+# "Who became Sri Lanka's president?" asks who is what, in either order.
+_WHO_ACTS = re.compile(ASKING + r"who\s+(?!(?:did|does|do|is|was|are|were|will|would|has|have|had)\s+[A-Z])"
+                       r"(?!(?:became|become|becomes|is|was|are|were)\b)\w+", re.IGNORECASE)
 # A name inside a noun phrase the question names: "the Kenyan presidential election" is no party that could act.
 _MODIFIER = re.compile(r"\b(?:the|a|an|its|his|her|their)\s([A-Z][\w'’\-]*)(?=\s+[a-z])")
 
@@ -47,16 +48,20 @@ def reversed_roles(question: str, sentence: str) -> str | None:
         True
         >>> reversed_roles(q, "Boris Johnson could be replaced by Rishi Sunak [1].") is None
         True
+        >>> reversed_roles("Who could replace Sri Lanka's president?", "Sri Lanka's president is replaced by Ranil "
+        ...                "Wickremesinghe [1].") is None
+        True
     """
     if not _WHO_ACTS.search(question):
         return None
     modifiers = set(_MODIFIER.findall(question))
-    held = [name for name in NAME.findall(question) if name not in modifiers]
+    held = {bare(name) for name in NAME.findall(question) if name not in modifiers}
     claim = strip_markers(sentence)
     asked = question_words(question)
+    asked |= {bare(word) for word in asked}  # "Lanka" is the question's "Lanka's"
     names = list(_names_with_positions(claim))
-    known = [(at, name) for at, name in names if name in held]
-    new = [(at, name) for at, name in names if name.lower() not in asked]
+    known = [(at, name) for at, name in names if bare(name) in held]
+    new = [(at, name) for at, name in names if is_new(name, asked)]
     if not known or not new:
         return None
     known_at, new_at = known[0][0], new[0][0]

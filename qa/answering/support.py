@@ -34,6 +34,7 @@ from index.text import (
     asks,
     content_words,
     markers_in,
+    names_only,
     split_answer,
     strip_markers,
     word_stems,
@@ -41,9 +42,11 @@ from index.text import (
 from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import missing_answer_type, new_words
 from qa.answering.evidence import Evidence, cosine
-from qa.answering.figures import numbers_in, without_framing
+from qa.answering.figures import numbers_in, weekdays_in, without_framing
 from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, names_in, said_of_the_world
+from qa.answering.offices import another_office, office_not_given
+from qa.answering.opposites import opposite_deed
 from qa.answering.roles import another_actor, only_reports, reversed_roles
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
@@ -162,7 +165,7 @@ def check_answer(
                 reason="it only restates the question",
             ))
             continue
-        wrong_roles = wrong_kind or (reversed_roles(question, claim) if question else None)
+        wrong_roles = wrong_kind or reversed_roles(question, claim) or office_not_given(question, claim)
         if wrong_roles:
             checked.append(AnswerSentence(
                 text=_with_markers(claim, sentence, cited), markers=cited, supported=False, reason=wrong_roles,
@@ -232,10 +235,12 @@ def _span(sentence: Sentence) -> Span | None:
 
 def _candidates(source: Evidence) -> list[Sentence]:
     # What the model saw of the source: its shown sentences and its headline (offsets -1: not article text). A
-    # sentence that asks ("Who will replace him?", a quiz's question) states nothing, so it supports nothing.
+    # sentence that asks ("Who will replace him?", a quiz's question) states nothing, so it supports nothing; nor
+    # does an item of a list ("Britain's former Chancellor Rishi Sunak." for "Rishi Sunak replaced Boris Johnson").
     title = source.hit.article.title
     headline = [Sentence(title, -1, -1)] if title else []
-    return [s for s in [*source.sentences, *headline] if not asks(s.text)]
+    body = [s for s in source.sentences if not names_only(s.text)]
+    return [s for s in [*body, *headline] if not asks(s.text)]
 
 
 def _best_support(
@@ -267,6 +272,7 @@ def _best_support(
                              question)
                       or only_reports(question, claim, candidate.text)
                       or another_actor(question, claim, candidate.text)
+                      or another_office(claim, candidate.text)
                       or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
                       or _off_question(question, claim, source, candidate, settings))
         if reason is None:
@@ -313,7 +319,8 @@ def _guard(
     year, that the question holds is not the claim's news, so the source need not repeat it ("Covid-19" where it
     says "COVID").
     """
-    missing = sorted(numbers_in(without_framing(claim, question)) - numbers_in(source_text))
+    missing = sorted(numbers_in(without_framing(claim, question)) - numbers_in(source_text)) + sorted(
+        weekdays_in(claim) - weekdays_in(question) - weekdays_in(source_text))
     if missing:
         return f"the passage does not mention {', '.join(missing)}"
     # A person or organisation named in full ("Victor Hedman") must be named where the support is: a sentence about
@@ -333,6 +340,8 @@ def _guard(
         return f"the passage says this of the whole world, not of {', '.join(elsewhere)}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
+    if opposite := opposite_deed(claim, sentence):
+        return opposite
     unstated = _unstated_superlative(claim, sentence, question)
     if unstated:
         return f"the passage sentence does not say {unstated}"

@@ -152,16 +152,16 @@ def statement_answer(
 
     on = [s for s in statements if s.on_topic]
     off = [s for s in statements if not s.on_topic]
-    about = f" about {sq.topic}" if sq.topic else ""
+    about = _about(sq.topic) if sq.topic else ""
     if len(on) >= 2:
-        head = f"What {sq.speaker} said about {sq.topic or 'this'}, oldest first:"
+        head = f"What {sq.speaker} said{about or ' about this'}, oldest first:"
     elif on:
         head = f"I found one statement by {sq.speaker}{about}:"
     else:
         head = f"I found no statement by {sq.speaker}{about}."
     parts = [head + ("\n" + "\n".join(lines(on, mark_latest=True)) if on else "")]
     if off:
-        label = f"Other statements by {sq.speaker}, not about {sq.topic}" if sq.topic else "Other statements"
+        label = f"Other statements by {sq.speaker}, not{about}" if sq.topic else "Other statements"
         parts.append(f"{label} (the closest found, oldest first):\n" + "\n".join(lines(off, mark_latest=False)))
     citations = []
     for article_id, marker in markers.items():
@@ -172,3 +172,16 @@ def statement_answer(
             start=quoted[0].start, end=quoted[-1].end, spans=quoted,
         ))
     return "\n\n".join(parts), sentences, citations
+
+
+def _about(topic: str) -> str:
+    """The topic as the answer words it: " about the strikes", but " at Jackson Hole" where the question gives a
+    place or time ("What did Jerome Powell say at Jackson Hole?").
+
+    Example:
+        >>> _about("US strikes"), _about("at Jackson Hole")
+        (' about US strikes', ' at Jackson Hole')
+    """
+    if re.match(r"(?:at|in|on|during|after|before|since|to|for|about|over)\s", topic, re.IGNORECASE):
+        return f" {topic}"
+    return f" about {topic}"

@@ -77,11 +77,29 @@ def test_blank_lines_end_sentences_and_single_newlines_do_not():
     assert texts(text) == ["Harbor caps rents", "The council voted\non Tuesday.", "Landlords objected."]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # Dev: a scraped page ran two paragraphs together, and the quote leading an answer read "… to Crimo.Lake County …".
+    ("It helped lead investigators to Crimo.Lake County Coroner Jennifer Banek said five were adults.",
+     ["It helped lead investigators to Crimo.", "Lake County Coroner Jennifer Banek said five were adults."]),
+    ("Visits were limited to 50 customers at any one time.The union estimated more.",
+     ["Visits were limited to 50 customers at any one time.", "The union estimated more."]),
+    # Web addresses and abbreviations keep their full stops.
+    ("Please visit www.Coronavirus.gov for more.", ["Please visit www.Coronavirus.gov for more."]),
+    ("VisitMusicCity.Com offers a peek.", ["VisitMusicCity.Com offers a peek."]),
+    ("On Monday, Gov.Michelle Lujan Grisham signed it.", ["On Monday, Gov.Michelle Lujan Grisham signed it."]),
+    ("Two deaths, per the state's coronavirus.Iowa.gov website.", ["Two deaths, per the state's coronavirus.Iowa.gov "
+                                                                   "website."]),
+])
+def test_a_sentence_run_into_the_next_without_a_space_ends_at_its_full_stop(text, expected):
+    assert texts(text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "  WASHINGTON (Reuters) - The U.S. Senate voted 52-48.  Mr. Lee said so.\n\n  New paragraph here.  ",
         "Nichelle Nichols portrayed Lt. Uhura. She died in 2022.\nIt was \u201cquiet.\u201d The end",
+        "It led to Crimo.Lake County said so.Then it ended.",
         "",
         "   ",
     ],

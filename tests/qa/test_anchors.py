@@ -43,3 +43,21 @@ def test_a_name_in_another_form_or_one_of_several_is_enough(question, source):
 
 def test_weekdays_months_and_question_words_are_not_names():
     assert asked_names("What did the council decide on Monday in July? Which") == set()
+
+
+def test_what_a_question_says_it_is_about_must_be_named(embedder):
+    # Asked as a new user: the court's other rulings of the term were given as its decision on the EPA.
+    question = "What did the Supreme Court decide about the EPA?"
+    term = ("The Supreme Court decided high-profile cases this term with the conservative justices aligned against "
+            "the liberals, expanding access to guns and ending the constitutional right to abortion.")
+    [wrong] = checked(question, term, "The Supreme Court's term", "The Supreme Court decided high-profile cases with "
+                      "the conservative justices aligned against the liberals [1].", embedder)
+    assert not wrong.supported
+    assert wrong.reason == "its source never names EPA, which the question asks about"
+    epa = ("The Supreme Court on Thursday curbed the EPA's power to limit carbon emissions from power plants, a 6-3 "
+           "ruling along ideological lines.")
+    [right] = checked(question, epa, "Supreme Court curbs EPA", "The Supreme Court curbed the EPA's power to limit "
+                      "carbon emissions from power plants [1].", embedder)
+    assert right.supported, right.reason
+    assert unnamed_subject("What did the court decide about the EPA?", "The Supreme Court ruled on guns.") is not None
+    assert unnamed_subject("What did Biden say about Trump?", "Trump spoke.") is None, "Trump is named"

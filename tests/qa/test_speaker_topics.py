@@ -149,6 +149,13 @@ def test_no_statement_on_the_topic_says_so_and_offers_the_closest_others(desk):
     assert desk.llm.prompts == []
 
 
+def test_a_topic_given_as_a_place_reads_as_one(desk):
+    # Asked as a new user: "I found no statement by Jerome Powell about at Jackson Hole."
+    answer = desk.ask("What has China said at the United Nations?")
+    assert answer.text.startswith("I found no statement by China at the United Nations.\n\n"), answer.text
+    assert "not at the United Nations" in answer.text
+
+
 def test_other_questions_and_silent_speakers_are_answered_the_ordinary_way(desk):
     assert parse_speaker_question("When did Pelosi land in Taipei?") is None
     desk.ask("When did Pelosi land in Taipei?")

@@ -1,0 +1,142 @@
+"""The offices names hold: whether an answer gives the office asked about, and to the one its source gives it to.
+
+"Who is the new prime minister of Italy?" (asked in July 2022, when there was none) drew "The new prime minister of
+Italy is Sergio Mattarella", resting on "Italy's President Sergio Mattarella dissolved parliament … following the
+resignation of the country's Prime Minister Mario Draghi": the sentence names both men and the office, so it
+resembles the claim, but it gives the office to another. And it drew the quote "Giorgia Meloni, the Leader of the
+far-right Brothers of Italy, … called for immediate elections", which names somebody new but gives nobody the office
+asked about.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import asking_sentence, strip_markers
+
+# The longest spelling is matched first, so "Vice President Mike Pence" holds no "President".
+_OFFICES = sorted((
+    "president", "vice president", "prime minister", "deputy prime minister", "chancellor", "minister",
+    "foreign minister", "finance minister", "defence minister", "defense minister", "secretary", "foreign secretary",
+    "home secretary", "secretary of state", "defense secretary", "treasury secretary", "press secretary",
+    "attorney general", "chief justice", "speaker", "governor", "senator", "mayor", "king", "queen", "prince",
+    "princess", "pope", "premier", "chief executive", "ceo", "chairman", "chairwoman", "coach", "first lady", "leader",
+), key=len, reverse=True)
+_OFFICE = re.compile(r"\b(?:" + "|".join(o.replace(" ", r"\s+") for o in _OFFICES) + r")\b", re.IGNORECASE)
+_HOLDER = r"((?:[A-Z][\w'’\-]*\s+){0,3}[A-Z][\w'’\-]*)"
+# After the office: "President Sergio Mattarella"; "the new prime minister of Italy is Sergio Mattarella".
+_HOLDER_AFTER = re.compile(r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*\s+(?:is|was|will\s+be)\s+"
+                           r"|\s+(?:(?:is|was|will\s+be)\s+)?)" + _HOLDER)
+# Before it: "Mario Draghi, the prime minister"; "Liz Truss became the new prime minister".
+_BECOMES = r"(?:is|was|will\s+be|would\s+be|became|becomes|has\s+become|will\s+become|could\s+become)"
+_HOLDER_BEFORE = re.compile(_HOLDER + rf"(?:,\s+|\s+{_BECOMES}\s+)(?:(?:the|a|an)\s+)?(?:[\w'’\-]+\s+){{0,2}}?$")
+# Taking an office: "won the race to become prime minister", "was sworn in as Sri Lanka's president".
+_TAKES_OFFICE = re.compile(r"\b(?:become|becomes|becoming|became|elected|named|appointed|installed|sworn\s+in\s+as|"
+                           r"as)\s+(?:(?:the|a|an)\s+)?(?:[\w'’\-]+\s+){0,3}?$", re.IGNORECASE)
+# "Who is the new prime minister of Italy?", "Which politician will become Britain's next prime minister?"
+_ASKS_HOLDER = re.compile(rf"\b(?:who|which\s+[\w'’\-]+)\s+{_BECOMES}\s+(?:the\s+)?(?:[\w'’\-]+\s+){{0,3}}?"
+                          rf"({_OFFICE.pattern})", re.IGNORECASE)
+# The post in other words: "won the race for the premiership", "the gubernatorial race".
+_POSTS = {"prime minister": ("premiership",), "governor": ("gubernatorial",), "king": ("throne",), "queen": ("throne",)}
+_LESSER = ("vice", "deputy")  # "Vice President Harris" holds no president's office
+
+
+def _office(text: str) -> str:
+    """An office as matched, lower-cased and spaced once."""
+    return " ".join(text.lower().split())
+
+
+def _holders(text: str) -> list[tuple[str, str | None]]:
+    """Each office ``text`` names, with the surname of the one it gives it to (None if nobody's)."""
+    return [(_office(match.group()), _holder(text, match)) for match in _OFFICE.finditer(text)]
+
+
+def _holder(text: str, office: re.Match[str]) -> str | None:
+    after = _HOLDER_AFTER.match(text, office.end())
+    before = _HOLDER_BEFORE.search(text[: office.start()])
+    holder = after.group(1) if after else before.group(1) if before else None
+    return _surname(holder) if holder else None
+
+
+def _surname(name: str) -> str:
+    return re.sub(r"['’]s?$", "", name.split()[-1])
+
+
+def _is_office(given: str, office: str) -> bool:
+    """Whether an office named ``given`` is an ``office``: a foreign minister is a minister, a vice president no
+    president, and a minister not always a prime minister."""
+    return given == office or (given.endswith(" " + office) and given.split()[0] not in _LESSER)
+
+
+def _same_office(a: str, b: str) -> bool:
+    """Whether offices ``a`` and ``b`` may be one: either is the other."""
+    return _is_office(a, b) or _is_office(b, a)
+
+
+def office_not_given(question: str, sentence: str) -> str | None:
+    """Why ``sentence`` does not answer a question asking who holds an office: it gives that office to nobody (by
+    name, or as what someone takes: "… won the race to become prime minister"). None when it does, or when
+    ``question`` asks no such thing.
+
+    Example:
+        >>> q = "Who is the new prime minister of Italy?"
+        >>> office_not_given(q, "Giorgia Meloni, the Leader of the Brothers of Italy, called for elections.")
+        'it gives nobody the office asked about (prime minister)'
+        >>> office_not_given(q, "Renato Brunetta, the minister for public administration, said so.")
+        'it gives nobody the office asked about (prime minister)'
+        >>> office_not_given(q, "The next prime minister will inherit a mess.")
+        'it gives nobody the office asked about (prime minister)'
+        >>> office_not_given(q, "Liz Truss won the race to become prime minister.") is None
+        True
+        >>> office_not_given("Who was elected president?", "William Ruto won the presidential election.") is None
+        True
+        >>> office_not_given("Who did the prime minister meet?", "He met Joe Biden.") is None
+        True
+    """
+    asked = _ASKS_HOLDER.search(asking_sentence(question))
+    if asked is None:
+        return None
+    office = _office(asked.group(1))
+    plain = strip_markers(sentence)
+    for match in _OFFICE.finditer(plain):
+        if _is_office(_office(match.group()), office) and (
+                _holder(plain, match) or _TAKES_OFFICE.search(plain[: match.start()])):
+            return None
+    if _names_the_post(office, plain):
+        return None
+    return f"it gives nobody the office asked about ({office})"
+
+
+def _names_the_post(office: str, text: str) -> bool:
+    """Whether ``text`` speaks of the post in another form: "won the presidential election", "the premiership"."""
+    forms = [r"\s+".join(office.split()) + r"\w+", *_POSTS.get(office, ())]
+    return bool(re.search(r"\b(?:" + "|".join(forms) + r")\b", text, re.IGNORECASE))
+
+
+def another_office(claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` does not support the office ``claim`` gives a name: it gives that name another office,
+    and the claimed one only to someone else. None when it gives the name no office, the claimed one, or names the
+    claimed office free ("… will become prime minister").
+
+    Example:
+        >>> src = ("Italy's President Sergio Mattarella dissolved parliament, following the resignation of the "
+        ...        "country's Prime Minister Mario Draghi.")
+        >>> another_office("The new prime minister of Italy is Sergio Mattarella [1].", src)
+        'the passage gives Mattarella another office (president); the prime minister it names is another'
+        >>> another_office("Prime Minister Mario Draghi resigned [1].", src) is None
+        True
+        >>> another_office("Liz Truss will be prime minister [1].",
+        ...                "Foreign Secretary Liz Truss won the race to become prime minister.") is None
+        True
+    """
+    given = _holders(source_sentence)
+    for office, holder in _holders(strip_markers(claim)):
+        if holder is None:
+            continue
+        theirs = [o for o, h in given if h is not None and h.lower() == holder.lower()]
+        if not theirs or any(_same_office(office, o) for o in theirs):
+            continue
+        if any(h is None and _same_office(office, o) for o, h in given):
+            continue
+        return f"the passage gives {holder} another office ({theirs[0]}); the {office} it names is another"
+    return None

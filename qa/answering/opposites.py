@@ -1,0 +1,56 @@
+"""Opposite deeds, which a sentence embedding puts side by side: "won" and "lost", "rose" and "fell".
+
+Asked "Who won the Wyoming Republican primary?", the 0.5B wrote "Liz Cheney won the Wyoming Republican primary",
+and the check found it close to "Republican Liz Cheney has lost her seat in Congress after voters in Wyoming elected a
+Trump-backed candidate": the same names, the same primary, the opposite outcome. Who won and who lost are told apart
+by the name before the verb ("Cheney lost to Hageman" supports "Hageman won"); a figure that rose or fell is a thing
+without a name, so a sentence that says only the opposite of the claim's direction does not support it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import STOPWORDS
+
+_WON = r"(?:won|wins?|winning|victorious)"
+_LOST = r"(?:lost|loses?|losing|conceded)"
+_ROSE = re.compile(r"\b(?:rose|rises?|risen|rising|increased?|increases|increasing|climbed|climbs?|jumped|jumps?|"
+                   r"soared|soars?|grew|grows?|surged|surges?|rebounded|gained)\b", re.IGNORECASE)
+_FELL = re.compile(r"\b(?:fell|falls?|fallen|falling|decreased?|decreases|decreasing|dropped|drops?|declined|"
+                   r"declines?|slid|slides?|sank|sinks?|plunged|plunges?|shrank|shrinks?|eased|eases?)\b",
+                   re.IGNORECASE)
+_NEAR = 5  # words before the verb in which its doer is named: "Republican Liz Cheney has lost"
+
+
+def opposite_deed(claim: str, sentence: str) -> str | None:
+    """Why ``sentence`` says the opposite of ``claim``: the one the claim says won, it says lost (or the reverse),
+    or a figure the claim says rose, it says only fell (or the reverse). None when it does not.
+
+    Example:
+        >>> src = "Republican Liz Cheney has lost her seat after voters elected a Trump-backed candidate."
+        >>> opposite_deed("Liz Cheney won the Wyoming Republican primary [4].", src)
+        'the passage says Cheney lost'
+        >>> opposite_deed("Harriet Hageman won the primary [1].", "Liz Cheney lost to Harriet Hageman.") is None
+        True
+        >>> opposite_deed("Inflation rose in July [1].", "Inflation eased in July as gas prices fell.")
+        'the passage says it fell, not that it rose'
+    """
+    for said, other in ((_WON, _LOST), (_LOST, _WON)):
+        for name in sorted(_doers(claim, said) & _doers(sentence, other) - _doers(sentence, said)):
+            return f"the passage says {name} {re.search(other, sentence).group()}"
+    for said, other, words in ((_ROSE, _FELL, ("rose", "fell")), (_FELL, _ROSE, ("fell", "rose"))):
+        if said.search(claim) and other.search(sentence) and not said.search(sentence):
+            return f"the passage says it {words[1]}, not that it {words[0]}"
+    return None
+
+
+def _doers(text: str, verb: str) -> set[str]:
+    """The names just before each ``verb`` of ``text``: who it says did it ("Liz Cheney has lost" → Cheney)."""
+    doers = set()
+    for match in re.finditer(rf"\b{verb}\b", text):
+        names = [w.strip(",;:") for w in text[: match.start()].split()[-_NEAR:] if w[:1].isupper()]
+        names = [n for n in names if n.lower() not in STOPWORDS]
+        if names:
+            doers.add(re.sub(r"['’]s$", "", names[-1]))
+    return doers

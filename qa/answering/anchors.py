@@ -1,14 +1,15 @@
 """The names a question is about, and whether a source names any of them.
 
-"Which major holiday did India celebrate this week?" is about India: a story that never names India (a digest's
-item on the national holiday the Taliban declared in Kabul) cannot answer it, however closely the answer's sentence
-matches the story's. A question names what it is about with capitalised words; a source may name it in another
-form (a plural, a possessive, "the UK" for "the United Kingdom"), and may leave some of several names out, so one
-of the question's names, in any of these forms, is enough; but where the question says what it is about ("What did
-the Supreme Court decide about the EPA?"), the source must name that. Two kinds of name anchor nothing: one with a
-number ("Covid-19": sources write "COVID" or "the coronavirus", as the number guard of :mod:`qa.answering.support`
-also allows), and a country's short form ("Where in the US …?"), since national news leaves its own country unsaid
-("In New Jersey, it's been illegal …").
+"Which major holiday did India celebrate this week?" is about India: a story that never names India (a digest's item
+on the national holiday the Taliban declared in Kabul) cannot answer it, however closely the answer's sentence
+matches the story's. A question names what it is about with capitalised words; a source may name it in another form
+(a plural, a possessive, "the UK" for "the United Kingdom"), and may leave some of several names out, so one of the
+question's names, in any of these forms, is enough (a word naming a kind of event, "Finals", only when the question
+names nothing else); but where the question says what it is about ("What did the Supreme Court decide about the
+EPA?"), the source must name that. Two kinds of name anchor nothing: one with a number ("Covid-19": sources write
+"COVID" or "the coronavirus", as the number guard of :mod:`qa.answering.support` also allows), and a country's short
+form ("Where in the US …?"), since national news leaves its own country unsaid ("In New Jersey, it's been illegal
+…").
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ _WORD = re.compile(r"[\w\-]+")
 _DIGIT = re.compile(r"\d")
 # What a question asks about, when it says so: "… about the EPA?", "… about Pelosi's visit to Taiwan?"
 _ABOUT = re.compile(r"\babout\s+(?:(?:the|a|an)\s+)?((?:[A-Z][\w'’\-]*\s+)*[A-Z][\w'’\-]*)")
+# Words that name a kind of event in many names ("the NBA Finals", "the Stanley Cup Final", "the US Open").
+_EVENT_WORDS = frozenset("final finals open cup games game award awards prize trophy championship championships "
+                         "tournament series bowl classic grand prix".split())
 _QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
 
 
@@ -55,7 +59,7 @@ def unnamed_subject(question: str, source_text: str) -> str | None:
         >>> unnamed_subject("What did the Supreme Court decide about the EPA?", "The Supreme Court ended Roe.")
         'its source never names EPA, which the question asks about'
     """
-    names = _topic_names(question) or asked_names(question)
+    names = _topic_names(question) or _distinctive(asked_names(question))
     if not names:
         return None
     held = {_plain(word) for word in _WORD.findall(f"{source_text} {spelled_out(source_text)}")}
@@ -63,6 +67,17 @@ def unnamed_subject(question: str, source_text: str) -> str | None:
         return None
     shown = sorted({w for w in _NAME.findall(question) if _plain(w) in names})
     return f"its source never names {', '.join(shown)}, which the question asks about"
+
+
+def _distinctive(names: set[str]) -> set[str]:
+    """``names`` without the words that name a kind of event, unless nothing else is left: "Who won the NBA Finals?"
+    is about the NBA, and a story on the Stanley Cup Final names a final too.
+
+    Example:
+        >>> sorted(_distinctive({"nba", "final"})), sorted(_distinctive({"final"}))
+        (['nba'], ['final'])
+    """
+    return names - _EVENT_WORDS or names
 
 
 def _topic_names(question: str) -> set[str]:

@@ -33,7 +33,7 @@ from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import said_of_the_world
-from qa.answering.offices import office_not_given
+from qa.answering.offices import office_not_given, office_not_taken
 from qa.answering.roles import only_reports, reversed_roles
 from qa.answering.tense import previews, recounts
 from qa.types import AnswerSentence, Span
@@ -167,7 +167,9 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     # reject as the model's words must not lead, or the answer shows it and lists the model's copy as left out
     # ("McCartney last played Glastonbury in 2004, … the Beatles era" for "Who joined Paul McCartney on stage?" has
     # the question's party act on the new name).
-    if reversed_roles(question, plain) or only_reports(question, plain, plain) or office_not_given(question, plain):
+    if reversed_roles(question, plain) or only_reports(question, plain, plain):
+        return False
+    if office_not_given(question, plain) or office_not_taken(question, plain):
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

@@ -36,6 +36,10 @@ _TAKES_OFFICE = re.compile(r"\b(?:become|becomes|becoming|became|elected|named|a
 # "Who is the new prime minister of Italy?", "Which politician will become Britain's next prime minister?"
 _ASKS_HOLDER = re.compile(rf"\b(?:who|which\s+[\w'’\-]+)\s+{_BECOMES}\s+(?:the\s+)?(?:[\w'’\-]+\s+){{0,3}}?"
                           rf"({_OFFICE.pattern})", re.IGNORECASE)
+# Asked who takes the office, not who holds it: "Who became …?", "Who is the new …?".
+_ASKS_TAKER = re.compile(r"\b(?:became|becomes|become|new|next|incoming|elected)\b", re.IGNORECASE)
+# The office named as taken where it is named: "the country's new president", "the next prime minister".
+_NEW_OFFICE = re.compile(r"\b(?:new|next|incoming|elected)\s+(?:[\w'’\-]+\s+){0,2}?$", re.IGNORECASE)
 # The post in other words: "won the race for the premiership", "the gubernatorial race".
 _POSTS = {"prime minister": ("premiership",), "governor": ("gubernatorial",), "king": ("throne",), "queen": ("throne",)}
 _LESSER = ("vice", "deputy")  # "Vice President Harris" holds no president's office
@@ -107,10 +111,45 @@ def office_not_given(question: str, sentence: str) -> str | None:
     return f"it gives nobody the office asked about ({office})"
 
 
+def office_not_taken(question: str, sentence: str) -> str | None:
+    """Why ``sentence`` does not answer a question asking who took an office ("Who became Sri Lanka's new
+    president?"): it names the holder ("Sri Lanka's President Gotabaya Rajapaksa … has formally resigned") but
+    nobody taking it. None when it tells of the office taken ("elected Ranil Wickremesinghe as the country's new
+    president"), or when ``question`` asks who holds an office, or nothing of the kind.
+
+    Example:
+        >>> q = "Who became Sri Lanka's new president?"
+        >>> office_not_taken(q, "Sri Lanka's President Gotabaya Rajapaksa has formally resigned.")
+        'it does not say who became president'
+        >>> office_not_taken(q, "Parliament elected Ranil Wickremesinghe as the country's new president.") is None
+        True
+        >>> office_not_taken("Who is Sri Lanka's president?", "President Gotabaya Rajapaksa resigned.") is None
+        True
+    """
+    asked = _ASKS_HOLDER.search(asking_sentence(question))
+    if asked is None or not _ASKS_TAKER.search(asked.group(0)):
+        return None
+    office = _office(asked.group(1))
+    plain = strip_markers(sentence)
+    for match in _OFFICE.finditer(plain):
+        before = plain[: match.start()]
+        if _is_office(_office(match.group()), office) and (
+                _TAKES_OFFICE.search(before) or _NEW_OFFICE.search(before)
+                or re.match(r"[\s-]+elect\b", plain[match.end():])):
+            return None
+    return None if _names_the_post(office, plain) else f"it does not say who became {office}"
+
+
 def _names_the_post(office: str, text: str) -> bool:
     """Whether ``text`` speaks of the post in another form: "won the presidential election", "the premiership"."""
     forms = [r"\s+".join(office.split()) + r"\w+", *_POSTS.get(office, ())]
     return bool(re.search(r"\b(?:" + "|".join(forms) + r")\b", text, re.IGNORECASE))
+
+
+def office_unsupported(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` does not support the office ``claim`` gives: another office for the name
+    (:func:`another_office`), or, asked who took the office, no word of its taking (:func:`office_not_taken`)."""
+    return another_office(claim, source_sentence) or office_not_taken(question, source_sentence)
 
 
 def another_office(claim: str, source_sentence: str) -> str | None:

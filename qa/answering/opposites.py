@@ -14,13 +14,15 @@ import re
 from index.text import STOPWORDS
 
 _WON = r"(?:won|wins?|winning|victorious)"
-_LOST = r"(?:lost|loses?|losing|conceded)"
+_LOST = r"(?:lost|loses?|losing|conceded|(?:was|were|been)\s+(?:ousted|defeated|beaten|unseated))"
 _ROSE = re.compile(r"\b(?:rose|rises?|risen|rising|increased?|increases|increasing|climbed|climbs?|jumped|jumps?|"
                    r"soared|soars?|grew|grows?|surged|surges?|rebounded|gained)\b", re.IGNORECASE)
 _FELL = re.compile(r"\b(?:fell|falls?|fallen|falling|decreased?|decreases|decreasing|dropped|drops?|declined|"
                    r"declines?|slid|slides?|sank|sinks?|plunged|plunges?|shrank|shrinks?|eased|eases?)\b",
                    re.IGNORECASE)
 _NEAR = 5  # words before the verb in which its doer is named: "Republican Liz Cheney has lost"
+# A clause between the doer and the verb: "Liz Cheney, who … a critic of former President Donald Trump, was ousted".
+_ASIDE = re.compile(r",\s+(?:who|which)\b[^.;]*?,\s+(?=(?:was|were|has|have|had|is|are)\b)")
 
 
 def opposite_deed(claim: str, sentence: str) -> str | None:
@@ -32,6 +34,11 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
         >>> opposite_deed("Liz Cheney won the Wyoming Republican primary [4].", src)
         'the passage says Cheney lost'
         >>> opposite_deed("Harriet Hageman won the primary [1].", "Liz Cheney lost to Harriet Hageman.") is None
+        True
+        >>> opposite_deed("Liz Cheney won [1].", "Liz Cheney, who became a critic of President Donald Trump, was "
+        ...               "ousted by Harriet Hageman.")
+        'the passage says Cheney was ousted'
+        >>> opposite_deed("Harriet Hageman won [1].", "Hageman defeated Liz Cheney.") is None
         True
         >>> opposite_deed("Inflation rose in July [1].", "Inflation eased in July as gas prices fell.")
         'the passage says it fell, not that it rose'
@@ -48,6 +55,7 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
 def _doers(text: str, verb: str) -> set[str]:
     """The names just before each ``verb`` of ``text``: who it says did it ("Liz Cheney has lost" → Cheney)."""
     doers = set()
+    text = _ASIDE.sub(" ", text)
     for match in re.finditer(rf"\b{verb}\b", text):
         names = [w.strip(",;:") for w in text[: match.start()].split()[-_NEAR:] if w[:1].isupper()]
         names = [n for n in names if n.lower() not in STOPWORDS]

@@ -1,11 +1,12 @@
 """Checking an answer sentence by sentence against the passages it cites.
 
 A sentence is *supported* when one sentence of a cited source (or its headline) is close to it in meaning
-(embedding cosine) and the guards hold: every number in the claim appears in the source (but for a name or year the
-question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source as words ("US" is not in
-"USA Today" or "because"), a sentence about the whole world is not taken for one about a place, the claim does not
-negate what the source says (or the reverse), and a superlative it asserts ("the highest price") is one its
-supporting sentence states. An opening about the prompt ("According to the news excerpt, …") is
+(embedding cosine) and the guards hold: every number and weekday in the claim appears in the source (but for a name
+or year the question holds: "Covid-19", "the 1960s"), most of the claim's names appear in the source as words ("US"
+is not in "USA Today" or "because"), a sentence about the whole world is not taken for one about a place, the claim
+does not negate what the source says (or the reverse) nor give the opposite outcome ("won" for "lost":
+:mod:`qa.answering.opposites`), and a superlative it asserts ("the highest price") is one its supporting sentence
+states. An opening about the prompt ("According to the news excerpt, …") is
 no claim: it is dropped before the sentence is checked or shown. The guards catch what embeddings miss: MiniLM puts
 "rose 5%" next to "rose 50%" and "did not agree" next to "agreed". A sentence without a marker gets the source that
 supports it, if one does (small models forget markers).
@@ -13,7 +14,8 @@ supports it, if one does (small models forget markers).
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
 thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who", "Johnson
 could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits is not who
-tested positive, nor Singapore, where Sri Lanka's president fled, the nation a passage says "has plunged into chaos"),
+tested positive, nor Singapore, where Sri Lanka's president fled, the nation a passage says "has plunged into chaos";
+the office a claim gives a name is the one its source gives it, :mod:`qa.answering.offices`),
 a possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
 about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated), and
 the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a story
@@ -45,7 +47,7 @@ from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import numbers_in, weekdays_in, without_framing
 from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, names_in, said_of_the_world
-from qa.answering.offices import another_office, office_not_given
+from qa.answering.offices import office_not_given, office_unsupported
 from qa.answering.opposites import opposite_deed
 from qa.answering.roles import another_actor, only_reports, reversed_roles
 from qa.settings import SupportSettings
@@ -272,7 +274,7 @@ def _best_support(
                              question)
                       or only_reports(question, claim, candidate.text)
                       or another_actor(question, claim, candidate.text)
-                      or another_office(claim, candidate.text)
+                      or office_unsupported(question, claim, candidate.text)
                       or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
                       or _off_question(question, claim, source, candidate, settings))
         if reason is None:
@@ -312,7 +314,8 @@ def _off_question(question: str, claim: str, source: Evidence, candidate: Senten
 def _guard(
     claim: str, sentence: str, source_text: str, lead_in: str, settings: SupportSettings, question: str = ""
 ) -> str | None:
-    """Why the claim is not what the source says, by numbers, names and negation; None when they agree.
+    """Why the claim is not what the source says, by numbers, weekdays, names, negation and opposites; None when they
+    agree.
 
     ``source_text`` is the supporting sentence with its neighbours and the source's header; ``lead_in`` is the
     supporting sentence and the one before it (where "he" or "the company" is named). A name with a number, or a

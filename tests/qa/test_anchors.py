@@ -61,3 +61,14 @@ def test_what_a_question_says_it_is_about_must_be_named(embedder):
     assert right.supported, right.reason
     assert unnamed_subject("What did the court decide about the EPA?", "The Supreme Court ruled on guns.") is not None
     assert unnamed_subject("What did Biden say about Trump?", "Trump spoke.") is None, "Trump is named"
+
+
+def test_a_word_naming_a_kind_of_event_anchors_only_when_nothing_else_does(embedder):
+    # Asked as a new user: "The Colorado Avalanche won the NBA Finals", from a story on the Stanley Cup Final.
+    question = "Who won the NBA Finals?"
+    hockey = ("The Colorado Avalanche are Stanley Cup champions for the first time since 2001, after winning the "
+              "Stanley Cup Final in six games.")
+    [wrong] = checked(question, hockey, "Avalanche win the Stanley Cup", "The Colorado Avalanche won the NBA Finals "
+                      "[1].", embedder)
+    assert not wrong.supported and "never names NBA" in (wrong.reason or ""), wrong.reason
+    assert unnamed_subject("Who won the Finals?", hockey) is None, "with no other name, the event word anchors"

@@ -88,3 +88,21 @@ def test_a_quote_on_the_office_that_names_no_holder_does_not_lead(embedder):
               text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
     assert find_lead(question, select_evidence(question, [hit], embedder), embedder) is None
     assert office_not_given(question, "Prime Minister Boris Johnson stays on until a successor is chosen.") is None
+
+
+def test_asked_who_took_an_office_the_one_who_held_it_is_no_answer(embedder):
+    # Asked on 22 July 2022, two days after parliament chose Ranil Wickremesinghe.
+    question = "Who became Sri Lanka's new president?"
+    held = ("Sri Lanka's President Gotabaya Rajapaksa, who fled the country earlier this week, has formally resigned, "
+            "the parliamentary speaker confirmed Friday.")
+    [wrong] = checked(question, held, "Sri Lanka's president resigns", "The new president of Sri Lanka was Gotabaya "
+                      "Rajapaksa [1].", embedder)
+    assert not wrong.supported and "who became president" in (wrong.reason or ""), wrong.reason
+    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title="Sri Lanka's new president"),
+              text=held, start=0, end=len(held), score=1.0, dense_score=0.6)
+    assert find_lead(question, select_evidence(question, [hit], embedder), embedder) is None
+    taken = ("Sri Lanka's parliament elected Ranil Wickremesinghe as the country's new president on Wednesday, "
+             "after Gotabaya Rajapaksa fled.")
+    [right] = checked(question, taken, "Sri Lanka elects a president", "Ranil Wickremesinghe became Sri Lanka's new "
+                      "president [1].", embedder)
+    assert right.supported, right.reason

@@ -75,3 +75,4 @@ def test_who_is_eligible_asks_for_a_kind_of_people_not_a_name():
     claim = "Eligible borrowers are those with an annual income of less than $125,000 [1]."
     assert missing_answer_type("Who is eligible for student loan forgiveness?", claim) is None
     assert missing_answer_type("Who won the primary?", "Eligible voters turned out [1].") is not None
+

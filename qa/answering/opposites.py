@@ -40,6 +40,8 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
         'the passage says Cheney was ousted'
         >>> opposite_deed("Harriet Hageman won [1].", "Hageman defeated Liz Cheney.") is None
         True
+        >>> opposite_deed("Liz Cheney won [1].", "Rep. Liz Cheney, R-Wyo., lost to a Trump-backed challenger.")
+        'the passage says Cheney lost'
         >>> opposite_deed("Inflation rose in July [1].", "Inflation eased in July as gas prices fell.")
         'the passage says it fell, not that it rose'
     """
@@ -53,12 +55,11 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
 
 
 def _doers(text: str, verb: str) -> set[str]:
-    """The names just before each ``verb`` of ``text``: who it says did it ("Liz Cheney has lost" → Cheney)."""
+    """The names just before each ``verb`` of ``text``: who it says did it ("Liz Cheney has lost" → Liz, Cheney)."""
     doers = set()
     text = _ASIDE.sub(" ", text)
     for match in re.finditer(rf"\b{verb}\b", text):
-        names = [w.strip(",;:") for w in text[: match.start()].split()[-_NEAR:] if w[:1].isupper()]
-        names = [n for n in names if n.lower() not in STOPWORDS]
-        if names:
-            doers.add(re.sub(r"['’]s$", "", names[-1]))
+        # Every name there counts: "Rep. Liz Cheney, R-Wyo., lost" ends on her party and state, not her name.
+        words = [re.sub(r"['’]s$", "", w.strip(",;:.")) for w in text[: match.start()].split()[-_NEAR:]]
+        doers |= {w for w in words if w[:1].isupper() and w.lower() not in STOPWORDS}
     return doers

@@ -11,6 +11,7 @@ asked about.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from index.text import asking_sentence, strip_markers
 
@@ -101,12 +102,7 @@ def office_not_given(question: str, sentence: str) -> str | None:
     if asked is None:
         return None
     office = _office(asked.group(1))
-    plain = strip_markers(sentence)
-    for match in _OFFICE.finditer(plain):
-        if _is_office(_office(match.group()), office) and (
-                _holder(plain, match) or _TAKES_OFFICE.search(plain[: match.start()])):
-            return None
-    if _names_the_post(office, plain):
+    if _office_named(sentence, office, lambda text, at: bool(_holder(text, at)) or _taken(text, at)):
         return None
     return f"it gives nobody the office asked about ({office})"
 
@@ -130,14 +126,27 @@ def office_not_taken(question: str, sentence: str) -> str | None:
     if asked is None or not _ASKS_TAKER.search(asked.group(0)):
         return None
     office = _office(asked.group(1))
+    if _office_named(sentence, office, lambda text, at: _taken(text, at) or _new(text, at)):
+        return None
+    return f"it does not say who became {office}"
+
+
+def _office_named(sentence: str, office: str, how: Callable[[str, re.Match[str]], bool]) -> bool:
+    """Whether ``sentence`` names ``office`` in the way ``how`` tells (given the text and the office's match), or
+    speaks of the post in other words ("won the presidential election")."""
     plain = strip_markers(sentence)
-    for match in _OFFICE.finditer(plain):
-        before = plain[: match.start()]
-        if _is_office(_office(match.group()), office) and (
-                _TAKES_OFFICE.search(before) or _NEW_OFFICE.search(before)
-                or re.match(r"[\s-]+elect\b", plain[match.end():])):
-            return None
-    return None if _names_the_post(office, plain) else f"it does not say who became {office}"
+    named = (how(plain, m) for m in _OFFICE.finditer(plain) if _is_office(_office(m.group()), office))
+    return any(named) or _names_the_post(office, plain)
+
+
+def _taken(text: str, office: re.Match[str]) -> bool:
+    """"… to become prime minister", "sworn in as president": the office is what someone takes."""
+    return bool(_TAKES_OFFICE.search(text[: office.start()]))
+
+
+def _new(text: str, office: re.Match[str]) -> bool:
+    """"the country's new president", "President-elect": the office named as newly taken."""
+    return bool(_NEW_OFFICE.search(text[: office.start()]) or re.match(r"[\s-]+elect\b", text[office.end():]))
 
 
 def _names_the_post(office: str, text: str) -> bool:

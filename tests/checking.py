@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from index.embedding import Embedder
 from index.reference import ArticleRef
 from qa.answering.evidence import select_evidence
+from qa.answering.lead import Lead, find_lead
 from qa.answering.support import check_answer
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Hit
@@ -19,3 +20,10 @@ def checked(question: str, text: str, title: str, answer: str, embedder: Embedde
     hit = Hit(rank=1, chunk_id="a:0", article=ref, text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
     shown = select_evidence(question, [hit], embedder, budget_tokens=400)
     return check_answer(answer, shown, embedder, SupportSettings(), question=question)
+
+
+def lead_of(question: str, text: str, title: str, embedder: Embedder) -> Lead | None:
+    """The quoted lead the answer path picks for ``question`` when ``text`` (headline ``title``) is the one passage."""
+    ref = ArticleRef(article_id="a", title=title)
+    hit = Hit(rank=1, chunk_id="a:0", article=ref, text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
+    return find_lead(question, select_evidence(question, [hit], embedder), embedder)

@@ -4,6 +4,7 @@ of the event the question asks about, or the words of a video link. A sentence h
 leads only as a fallback (careful mode), when no sentence holds the usual share. Real MiniLM."""
 
 import pytest
+from checking import lead_of
 
 from index.embedding import make_embedder
 from index.reference import ArticleRef
@@ -26,9 +27,7 @@ def embedder():
 
 
 def _lead(question, text, embedder, title=TITLE):
-    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title=title), text=text, start=0,
-              end=len(text), score=1.0, dense_score=0.6)
-    return find_lead(question, select_evidence(question, [hit], embedder), embedder)
+    return lead_of(question, text, title, embedder)
 
 
 def test_a_preview_does_not_lead_an_answer_about_what_was_done(embedder):

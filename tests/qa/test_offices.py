@@ -4,15 +4,11 @@ minister of Italy?" on 30 July 2022 drew the president; "How much did inflation 
 MiniLM."""
 
 import pytest
-from checking import checked
+from checking import checked, lead_of
 
 from index.embedding import make_embedder
-from index.reference import ArticleRef
 from qa.answering.answer_type import missing_answer_type
-from qa.answering.evidence import select_evidence
-from qa.answering.lead import find_lead
 from qa.answering.offices import another_office, office_not_given
-from qa.types import Hit
 
 ITALY = ("Italy's President Sergio Mattarella dissolved parliament on Thursday, triggering a snap election following "
          "the resignation of the country's Prime Minister Mario Draghi earlier in the day.")
@@ -51,12 +47,7 @@ def test_which_offices_conflict(claim, source, wrong):
 def test_a_quote_that_gives_nobody_the_office_asked_about_does_not_lead(embedder):
     question = "Who is the new prime minister of Italy?"
 
-    def lead(text):
-        hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title="Italy's prime minister quits"),
-                  text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
-        return find_lead(question, select_evidence(question, [hit], embedder), embedder)
-
-    assert lead(MELONI) is None
+    assert lead_of(question, MELONI, "Italy's prime minister quits", embedder) is None
     assert office_not_given(question, MELONI) == "it gives nobody the office asked about (prime minister)"
     assert office_not_given(question, "Italy's new prime minister is Giorgia Meloni.") is None
     assert office_not_given("Who will become Britain's next prime minister?", TRUSS) is None
@@ -84,9 +75,7 @@ def test_a_quote_on_the_office_that_names_no_holder_does_not_lead(embedder):
     text = ("The next prime minister of the United Kingdom will inherit a mess that some members of the governing "
             "Conservative Party believe will be impossible to manage.")
     assert office_not_given(question, text) == "it gives nobody the office asked about (prime minister)"
-    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title="Who will be the UK prime minister?"),
-              text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
-    assert find_lead(question, select_evidence(question, [hit], embedder), embedder) is None
+    assert lead_of(question, text, "Who will be the UK prime minister?", embedder) is None
     assert office_not_given(question, "Prime Minister Boris Johnson stays on until a successor is chosen.") is None
 
 
@@ -98,9 +87,7 @@ def test_asked_who_took_an_office_the_one_who_held_it_is_no_answer(embedder):
     [wrong] = checked(question, held, "Sri Lanka's president resigns", "The new president of Sri Lanka was Gotabaya "
                       "Rajapaksa [1].", embedder)
     assert not wrong.supported and "who became president" in (wrong.reason or ""), wrong.reason
-    hit = Hit(rank=1, chunk_id="a:0", article=ArticleRef(article_id="a", title="Sri Lanka's new president"),
-              text=held, start=0, end=len(held), score=1.0, dense_score=0.6)
-    assert find_lead(question, select_evidence(question, [hit], embedder), embedder) is None
+    assert lead_of(question, held, "Sri Lanka's new president", embedder) is None
     taken = ("Sri Lanka's parliament elected Ranil Wickremesinghe as the country's new president on Wednesday, "
              "after Gotabaya Rajapaksa fled.")
     [right] = checked(question, taken, "Sri Lanka elects a president", "Ranil Wickremesinghe became Sri Lanka's new "

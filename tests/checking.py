@@ -22,8 +22,10 @@ def checked(question: str, text: str, title: str, answer: str, embedder: Embedde
     return check_answer(answer, shown, embedder, SupportSettings(), question=question)
 
 
-def lead_of(question: str, text: str, title: str, embedder: Embedder) -> Lead | None:
-    """The quoted lead the answer path picks for ``question`` when ``text`` (headline ``title``) is the one passage."""
-    ref = ArticleRef(article_id="a", title=title)
+def lead_of(question: str, text: str, title: str, embedder: Embedder, published: datetime | None = None
+            ) -> Lead | None:
+    """The quoted lead the answer path picks for ``question`` when ``text`` (headline ``title``, out at
+    ``published``) is the one passage."""
+    ref = ArticleRef(article_id="a", title=title, published_at=published)
     hit = Hit(rank=1, chunk_id="a:0", article=ref, text=text, start=0, end=len(text), score=1.0, dense_score=0.6)
     return find_lead(question, select_evidence(question, [hit], embedder), embedder)

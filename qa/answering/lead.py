@@ -2,15 +2,16 @@
 
 A quoted sentence needs no check of what it says (it is the source's own words, with its date and publisher); what
 needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not page
-furniture or a caption, not an item of a list, not text addressed to a model), reports rather than previews what the
-question asks about as done ("Pelosi is expected to visit Taiwan" does not say where she went), and not only what was
-done when the question asks what is to come, answers the last question when the text asks several (a chat follow-up
-searched with the question before it), adds something the question does not hold (not
-an echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US), gives
-the kind of thing the question asks for (a name for "who", a time for "when", a place for "where", a number for
-"how many") in the part
-the question asks for (not the question's own party acting on the new name, not the name of who reported it), holds
-most of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
+furniture or a caption, not a heading ending in a colon, not an item of a list, not text addressed to a model),
+reports rather than previews what the question asks about as done ("Pelosi is expected to visit Taiwan" does not say
+where she went) and not a year before its article's ("won the Cup in 2020 and 2021"), and not only what was done
+when the question asks what is to come, tells an outcome when asked who won, answers the last question when the text
+asks several (a chat follow-up searched with the question before it), adds something the question does not hold (not
+an echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US) nor of
+another US state, nor of the other side's event (the women's for the men's), gives the kind of thing the question
+asks for (a name for "who", a time for "when", a place for "where", a number for "how many") in the part the
+question asks for (not the question's own party acting on the new name, not the name of who reported it), holds most
+of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
 "What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With
 the re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find
 the answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the
@@ -32,10 +33,11 @@ from index.text import Sentence, asking_sentence, asks, content_words, names_onl
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
-from qa.answering.names import said_of_the_world
+from qa.answering.names import another_state, said_of_the_world
 from qa.answering.offices import office_not_given, office_not_taken
+from qa.answering.opposites import other_side, tells_no_outcome
 from qa.answering.roles import only_reports, reversed_roles
-from qa.answering.tense import previews, recounts
+from qa.answering.tense import previews, recounts, tells_an_earlier_year
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
@@ -151,9 +153,12 @@ def judged_lead(question: str, lead: Lead | None, judge: Judge | None) -> Lead |
 
 def _may_lead(question: str, text: str, source: Evidence) -> bool:
     plain = text.strip()
-    if asks(plain) or _FURNITURE.search(plain) or _CALL_TO_ACTION.match(plain):
+    # A line ending in a colon introduces what follows ("The Latest on the French Open …:"); it states nothing.
+    if asks(plain) or plain.endswith(":") or _FURNITURE.search(plain) or _CALL_TO_ACTION.match(plain):
         return False
     if previews(question, plain) or recounts(question, plain):  # tells of another time than the question asks about
+        return False
+    if tells_an_earlier_year(question, plain, source.hit.article.published_at):  # a past year's winner
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
         return False
@@ -161,7 +166,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
         return False
     if not _meets_follow_up(question, plain, source):
         return False
-    if said_of_the_world(plain, question):  # a world figure does not answer for the place asked about
+    # The whole world or another state for the place asked about; the other side's event (the women's for the men's).
+    if said_of_the_world(plain, question) or another_state(question, plain) or other_side(question, plain):
         return False
     # The tests the check puts the model's sentences to, where a quote can fail them too: a quote the check would
     # reject as the model's words must not lead, or the answer shows it and lists the model's copy as left out
@@ -169,7 +175,7 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     # the question's party act on the new name).
     if reversed_roles(question, plain) or only_reports(question, plain, plain):
         return False
-    if office_not_given(question, plain) or office_not_taken(question, plain):
+    if office_not_given(question, plain) or office_not_taken(question, plain) or tells_no_outcome(question, plain):
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

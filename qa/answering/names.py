@@ -19,6 +19,19 @@ NAME_STOP = frozenset("The A An In On At For And But It This That These Those He
 # a figure for something else ("Americans faced record gas prices … electricity rose 13.7%").
 _WRITTEN_AS = {"US": ("u.s.", "united states"), "UK": ("u.k.", "united kingdom", "britain"),
                "EU": ("e.u.", "european union"), "UN": ("u.n.", "united nations")}
+# Words written before a name without being part of it: titles, ranks and roles ("President Biden", "Mr Hunt").
+_TITLES = frozenset("President Vice Senator Sen Representative Rep Governor Gov Mayor Prime Minister Secretary "
+                    "Chancellor Speaker Leader Justice Judge Chief King Queen Prince Princess Pope Lord Lady Sir Dame "
+                    "Mr Mrs Ms Dr General Former First Deputy Attorney Coach Captain Commissioner Ambassador".split())
+# The US states, a place of one kind that news names often and questions ask about by name ("Who won the Florida
+# primary?"). Washington is left out: it is as often the capital, the government or a name.
+_STATES = re.compile(r"\b(?:" + "|".join(sorted((
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho Illinois "
+    "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri "
+    "Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin "
+    "Wyoming").split() + ["New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+                         "Rhode Island", "South Carolina", "South Dakota", "West Virginia"], key=len, reverse=True))
+    + r")\b")
 _WORLDWIDE = re.compile(r"\b(?:worldwide|world-wide|globally|(?:around|across) the (?:world|globe))\b", re.IGNORECASE)
 
 
@@ -40,6 +53,48 @@ def said_of_the_world(sentence: str, statement: str, *, even_if_worldwide: bool 
     if not _WORLDWIDE.search(sentence) or (_WORLDWIDE.search(statement) and not even_if_worldwide):
         return []
     return sorted({n for n in NAME.findall(statement) if n not in NAME_STOP and not names_in(sentence, n)})
+
+
+def another_of_its_kind(full_name: str, text: str) -> str | None:
+    """The name ``text`` writes where ``full_name`` (a claim's name of two or more words) would be: its last word after
+    another name ("French Open" for "British Open", "Jill Biden" for "Joe Biden"), when ``text`` never writes
+    ``full_name`` itself. None when it does, or names no other of its kind. A title before the last word
+    ("President Biden") is no other name.
+
+    Example:
+        >>> another_of_its_kind("British Open", "Nadal battled foot pain to win his 14th French Open title.")
+        'French Open'
+        >>> another_of_its_kind("Joe Biden", "President Biden signed the bill."), another_of_its_kind(
+        ...     "Cameron Smith", "Smith won the Open at St Andrews.")
+        (None, None)
+    """
+    words = full_name.split()
+    if full_name.lower() in text.lower():
+        return None
+    for found in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(words[-1])}\b", text):
+        if found.group(1) not in words and found.group(1) not in NAME_STOP and found.group(1) not in _TITLES:
+            return found.group(0)
+    return None
+
+
+def another_state(question: str, sentence: str) -> str | None:
+    """A US state ``sentence`` names when ``question`` names another and ``sentence`` never names that one: "New
+    York Rep. Sean Patrick Maloney narrowly prevailed in the Democratic primary" tells of another race than "Who won
+    the Florida Democratic primary for governor?". None otherwise.
+
+    Example:
+        >>> q = "Who won the Florida Democratic primary for governor?"
+        >>> another_state(q, "New York Rep. Sean Patrick Maloney narrowly prevailed in the Democratic primary.")
+        'New York'
+        >>> another_state(q, "Charlie Crist beat Nikki Fried in the Democratic primary."), another_state(
+        ...     q, "Crist, a former Florida governor, won; New York also voted.")
+        (None, None)
+    """
+    asked = set(_STATES.findall(question))
+    named = _STATES.findall(sentence)
+    if not asked or asked & set(named):
+        return None
+    return named[0] if named else None
 
 
 def names_in(text: str, name: str) -> bool:

@@ -46,9 +46,9 @@ from qa.answering.answer_type import missing_answer_type, new_words
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import numbers_in, weekdays_in, without_framing
 from qa.answering.judge import Judge
-from qa.answering.names import NAME, NAME_STOP, names_in, said_of_the_world
+from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, said_of_the_world
 from qa.answering.offices import office_not_given, office_unsupported
-from qa.answering.opposites import opposite_deed
+from qa.answering.opposites import opposite_deed, other_side, unstated_win
 from qa.answering.roles import another_actor, only_reports, reversed_roles
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
@@ -332,6 +332,8 @@ def _guard(
         last = full_name.split()[-1]
         if last not in NAME_STOP and not names_in(lead_in, last):
             return f"the passage does not name {full_name} where it says this"
+        if other := another_of_its_kind(full_name, sentence):  # "French Open" is not the British Open
+            return f"the passage names {other}, not {full_name}"
     names = {n for n in NAME.findall(claim) if n not in NAME_STOP}
     if names:
         absent = sorted(n for n in names if not names_in(source_text, n))
@@ -343,8 +345,9 @@ def _guard(
         return f"the passage says this of the whole world, not of {', '.join(elsewhere)}"
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
-    if opposite := opposite_deed(claim, sentence):
-        return opposite
+    if outcome := (opposite_deed(claim, sentence) or unstated_win(claim, sentence, question)
+                   or other_side(claim, lead_in)):
+        return outcome
     unstated = _unstated_superlative(claim, sentence, question)
     if unstated:
         return f"the passage sentence does not say {unstated}"

@@ -8,16 +8,18 @@ did Pelosi visit?"), however well it names its people; it does answer a question
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from index.text import asking_sentence
 
-# What is still to come, or only foreseen ("It predicted a loss of 2 million subscribers"); and what is asked as
+# What is still to come, only foreseen ("It predicted a loss of 2 million subscribers") or only feared ("the Fed
+# could raise rates by more than 50 basis points"); and what is asked as
 # done: "did", "was", or a lower-case verb in the past ("-ed", or a common irregular form: "Who won?", "lost how
 # many?") with no "is", "are" or "does" about ("Who joined McCartney?", not "What is it titled?", nor "Which team does
 # Manchester United …?").
 _FUTURE = re.compile(r"\b(?:will|won['’]t|(?:is|are|was|were) (?:set|scheduled|expected|due|poised|slated) to|"
                     r"plans? to|planning to|going to|next (?:week|month|year)|later this (?:week|month|year)|"
-                    r"predict(?:s|ed|ing)?|forecast(?:s|ed|ing)?)\b",
+                    r"could|might|predict(?:s|ed|ing)?|forecast(?:s|ed|ing)?)\b",
                     re.IGNORECASE)
 _DONE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
 _DONE_VERB = re.compile(
@@ -29,6 +31,10 @@ _DONE_VERB = re.compile(
 _AHEAD = re.compile(r"\b(?:would|\w+['’]ll|scheduled|slated|plans?|upcoming|soon|next|later|"
                     r"expect(?:s|ed)?|due|set (?:for|to))\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:is|are|am|do|does)\b", re.IGNORECASE)
+_PERFECT = re.compile(r"\b(?:has|have|had)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A year an event is placed in ("won five Tony Awards in 2015"), not one it is measured from ("since 2001").
+_IN_YEAR = re.compile(r"\bin (?:(?:early|late|mid-?)\s?)?((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def asked_as_done(question: str) -> bool:
@@ -54,6 +60,8 @@ def previews(question: str, sentence: str) -> bool:
         >>> previews("Where did Nancy Pelosi visit?", "Pelosi visited Taiwan on Tuesday.")
         False
         >>> previews("Netflix lost how many subscribers?", "It predicted a loss of 2 million subscribers.")
+        True
+        >>> previews("How much did the Fed raise rates?", "Fears grew that the Fed could raise rates by 0.75%.")
         True
         >>> previews("Beyoncé's album will be out soon. What is it titled?", "It will be titled Renaissance.")
         False
@@ -82,3 +90,28 @@ def recounts(question: str, sentence: str) -> bool:
     # "Leading the pack of hopefuls is Rishi Sunak, … whose resignation contributed to …" tells of now, too.
     ahead = _FUTURE.search(sentence) or _AHEAD.search(sentence) or _PRESENT.search(sentence)
     return not ahead and bool(_DONE.search(sentence) or _DONE_VERB.search(sentence))
+
+
+def tells_an_earlier_year(question: str, sentence: str, published: datetime | None) -> bool:
+    """Whether ``sentence`` places what it tells in a year before its article's (``published``), and in no later
+    one, while ``question`` asks about something done and names no year: "The Lightning won the last two Stanley
+    Cups in 2020 and 2021" does not say who won it in 2022. A year it is measured from ("its first Stanley Cup since
+    2001") does not count.
+
+    Example:
+        >>> from datetime import datetime
+        >>> june = datetime(2022, 6, 27)
+        >>> tells_an_earlier_year("Who won the Stanley Cup?", "The Lightning won the Cup in 2020 and 2021.", june)
+        True
+        >>> tells_an_earlier_year("Who won the Stanley Cup?", "Colorado won its first Cup since 2001.", june)
+        False
+        >>> tells_an_earlier_year("Who won the Stanley Cup in 2021?", "Tampa Bay won the Cup in 2021.", june)
+        False
+        >>> tells_an_earlier_year("How many Cups has Tampa Bay won?", "Tampa Bay won the Cup in 2020.", june)
+        False
+    """
+    # "How many Grand Slams has she won?" asks for a tally, which years past make up.
+    if published is None or _YEAR.search(question) or not asked_as_done(question) or _PERFECT.search(question):
+        return False
+    placed = [int(y) for y in _IN_YEAR.findall(sentence)]
+    return bool(placed) and all(int(y) < published.year for y in _YEAR.findall(sentence))

@@ -1,10 +1,13 @@
 """Plain questions asked of the dev archive as a new user, each answered wrongly under a supported citation (or
-refused though right): the opposite outcome ("Liz Cheney won" from "Liz Cheney has lost"), another weekday, an item
-of a list taken for a report, a possessive taken for a new name, and "who is eligible" asked of a kind of people.
-Real MiniLM."""
+refused though right): the opposite outcome ("Liz Cheney won" from "Liz Cheney has lost"), a win resting on a
+sentence that tells of no outcome or only of a bid to win, another event of the same kind (the French Open for the
+British), a heading or a past year's winner leading the answer, another weekday, an item of a list taken for a
+report, a possessive taken for a new name, and "who is eligible" asked of a kind of people. Real MiniLM."""
+
+from datetime import datetime, timezone
 
 import pytest
-from checking import checked
+from checking import checked, lead_of
 
 from index.embedding import make_embedder
 from qa.answering.answer_type import missing_answer_type
@@ -27,6 +30,94 @@ def test_the_one_a_passage_says_lost_did_not_win(embedder):
     [right] = checked(question, won, "Cheney loses primary", "Harriet Hageman won the Wyoming Republican primary "
                       "[1].", embedder)
     assert right.supported, right.reason
+
+
+def test_a_win_rests_on_a_sentence_that_tells_who_won(embedder):
+    question = "Who won the Wyoming Republican primary?"
+    # The story's headline and opening name her, the state and the party; nothing in them says who won.
+    text = ("Liz Cheney spent the last year as the most prominent Republican critic of Donald Trump in Congress. "
+            "Wyoming voters went to the polls on Tuesday.")
+    [wrong] = checked(question, text, "How Liz Cheney became a 'Republican outcast'",
+                      "Liz Cheney won the Wyoming Republican primary [1].", embedder)
+    assert not wrong.supported and wrong.reason == "the passage does not say who won", wrong.reason
+    result = " Harriet Hageman defeated Cheney in the Wyoming Republican primary by 37 points."
+    [right] = checked(question, text + result,
+                      "How Liz Cheney became a 'Republican outcast'",
+                      "Harriet Hageman won the Wyoming Republican primary [1].", embedder)
+    assert right.supported, right.reason
+
+
+def test_a_sentence_that_tells_no_outcome_does_not_lead_who_won(embedder):
+    question = "Who won the Wyoming Republican primary?"
+    campaign = ("Former President Donald Trump campaigned in Wyoming for Harriet Hageman in the Republican primary, "
+                "hoping to oust Liz Cheney from her seat.")
+    assert lead_of(question, campaign, "Wyoming Republican primary", embedder) is None, "a new name, no result"
+    result = "Harriet Hageman won the Wyoming Republican primary on Tuesday, defeating Liz Cheney by 37 points."
+    lead = lead_of(question, campaign + " " + result, "Wyoming Republican primary", embedder)
+    assert lead is not None and "defeating" in lead.text
+
+
+def test_a_bid_to_win_is_no_win(embedder):
+    question = "Who won the Home Run Derby?"
+    text = ("New York Mets slugger Pete Alonso will try to become the first player to win the All-Star Home Run Derby "
+            "three straight times.")
+    [wrong] = checked(question, text, "Home Run Derby field", "Pete Alonso won the Home Run Derby [1].", embedder)
+    assert not wrong.supported and wrong.reason == "the passage does not say who won", wrong.reason
+
+
+def test_another_event_of_the_same_kind_is_not_the_one_asked_about(embedder):
+    question = "Who won the British Open?"
+    text = "The Spaniard had battled through foot pain to win his 14th French Open title in June."
+    [wrong] = checked(question, text, "Nadal withdraws", "The Spaniard won the British Open [1].", embedder)
+    assert not wrong.supported and wrong.reason == "the passage names French Open, not British Open", wrong.reason
+
+
+def test_the_women_s_final_does_not_answer_for_the_men_s(embedder):
+    question = "Who won the Wimbledon men's singles title?"
+    text = ("The 23-year-old Rybakina won her first major title at Wimbledon on Saturday, in only her second "
+            "appearance at the All England Club.")
+    assert lead_of(question, text, "Wimbledon: day 13", embedder) is None
+    [wrong] = checked(question, text, "Wimbledon: day 13", "Rybakina won the Wimbledon men's singles title [1].",
+                      embedder)
+    assert not wrong.supported and wrong.reason == "the passage tells of the women's event", wrong.reason
+    [right] = checked("Who won the Wimbledon women's title?", text, "Wimbledon: day 13",
+                      "Elena Rybakina won the Wimbledon women's title [1].", embedder)
+    assert right.supported, right.reason
+
+
+def test_another_state_s_race_does_not_lead(embedder):
+    question = "Who won the Florida Democratic primary for governor?"
+    other = ("New York Rep. Sean Patrick Maloney narrowly prevailed against state Sen. Alessandra Biaggi in the "
+             "Democratic primary for US House.")
+    assert lead_of(question, other, "Florida primary results: Crist to face DeSantis", embedder) is None
+    crist = "Charlie Crist won the Florida Democratic primary for governor on Tuesday, beating Nikki Fried."
+    lead = lead_of(question, f"{other} {crist}", "Florida primary results: Crist to face DeSantis", embedder)
+    assert lead is not None and lead.sentence.text == crist
+
+
+def test_a_heading_does_not_lead(embedder):
+    heading = "The Latest on the French Open Grand Slam tennis tournament (all times local):"
+    result = "Rafael Nadal won his 14th French Open title on Sunday, beating Casper Ruud in the final."
+    assert lead_of("Who won the French Open?", heading, "French Open latest", embedder) is None
+    lead = lead_of("Who won the French Open?", f"{heading}\n\n{result}", "French Open latest", embedder)
+    assert lead is not None and lead.sentence.text == result
+
+
+def test_a_past_year_s_winner_does_not_lead(embedder):
+    june = datetime(2022, 6, 27, tzinfo=timezone.utc)
+    past = "The Tampa Bay Lightning won the last two Stanley Cups in 2020 and 2021."
+    now = "The Colorado Avalanche won their first Stanley Cup since 2001 on Sunday, beating Tampa Bay in Game 6."
+    assert lead_of("Who won the Stanley Cup?", past, "Stanley Cup Final", embedder, june) is None
+    lead = lead_of("Who won the Stanley Cup?", f"{past} {now}", "Stanley Cup Final", embedder, june)
+    assert lead is not None and lead.sentence.text == now
+
+
+def test_an_award_s_organiser_is_not_its_winner(embedder):
+    question = "Who won the Golden Ball award?"
+    text = "The Golden Ball is awarded by France Football magazine, which will hold the ceremony in Paris on Monday."
+    [wrong] = checked(question, text, "Golden Ball ceremony", "France Football won the Golden Ball award [1].",
+                      embedder)
+    assert not wrong.supported and wrong.reason == "the passage does not say who won", wrong.reason
 
 
 @pytest.mark.parametrize(("claim", "sentence", "opposite"), [

@@ -23,12 +23,12 @@ _FELL = re.compile(r"\b(?:fell|falls?|fallen|falling|decreased?|decreases|decrea
                    re.IGNORECASE)
 # Words that tell a contest's outcome, whoever they name: "lost to Hageman" and "voters elected Hageman" say who won.
 # Not the bare verb: "will try to become the first player to win" tells of none yet.
-_OUTCOME = re.compile(r"\b(?:won|wins|winning|winners?|victor(?:y|ies|ious|s)?|defeat(?:ed|s|ing)?|beat(?:s|en|ing)?|"
-                      r"lost|loses?|losing|ousted|unseated|elected|re-elected|clinch(?:ed|es|ing)?|triumph(?:ed|s)?|"
+_OUTCOME = re.compile(r"\b(?:won(?!['’]t)|wins|winning|winners?|victor(?:y|ies|ious|s)?|defeat(?:ed|s|ing)?|"
+                      r"beat(?:s|en|ing)?|lost|loses?|losing|ousted|unseated|elected|re-elected|clinch(?:ed|es|ing)?|triumph(?:ed|s)?|"
                       r"champions?|titles?|crowned|gold|first place|runner-up|took the|claimed the|prevailed|"
                       r"fend(?:ed|ing|s)? off|nominee|nomination|advanc(?:e|ed|es|ing)|projected)\b", re.IGNORECASE)
 # Who won, not "failed to win over customers": the bare verb asks of no contest's outcome.
-_WIN_ASKED = re.compile(r"\b(?:won|wins|winners?)\b", re.IGNORECASE)
+_WIN_ASKED = re.compile(r"\b(?:won(?!['’]t)|wins|winners?)\b", re.IGNORECASE)  # "won't play" is no win
 # The two sides of a sport: "the men's singles title" is not told by "Rybakina won her first major title".
 _SIDES = ((re.compile(r"\bmen['’]s\b", re.IGNORECASE), re.compile(r"\b(?:she|her|hers|women['’]s)\b", re.IGNORECASE),
            "women's"),
@@ -88,6 +88,9 @@ def unstated_win(claim: str, sentence: str, question: str) -> str | None:
         True
         >>> unstated_win("Domino's failed to win over customers [1].", "Domino's closed its last store.",
         ...              "Which chain failed to win over customers?") is None
+        True
+        >>> unstated_win("Nadal won’t play at the US Open [1].", "Nadal pulled out with an injury.",
+        ...              "Which tennis star won’t play at the US Open?") is None
         True
     """
     if _WIN_ASKED.search(claim) and tells_no_outcome(question, sentence):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, Field
 
 from evals.metrics import dedupe, hits_at_k, mean, mrr_at_k, percentile
+from qa.answering.grammar import warm as warm_grammar
 from qa.desk import Desk
 from qa.errors import InvalidArgumentError
 from qa.filters import SearchFilters
@@ -150,6 +151,7 @@ def benchmark_answers(desk: Desk, queries: Iterable[BenchQuery]) -> AnswerBenchm
             "no questions to benchmark; give a file with one question a line or a question JSONL"
         )
     desk.ask(queries[0].text, query_filters(queries[0]))  # loads the models; llama.cpp's first prompt is slower
+    warm_grammar(wait=True)  # and the grammar the check of "who" answers reads, whatever the first question asks
     first_text, first_token, total, prompt_tokens = [], [], [], []
     led, first_text_led, first_text_unled = 0, [], []
     for query in queries:

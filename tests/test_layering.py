@@ -23,6 +23,7 @@ THIRD_PARTY_HOMES = {
     "gradio": ("ui/",),
     "click": ("ui/",),
     "ray": ("index/cluster.py",),
+    "spacy": ("qa/answering/grammar.py",),
 }
 
 

@@ -12,6 +12,7 @@ import click
 from pydantic import ValidationError
 
 from qa import Desk, NewsDeskError, SearchFilters, Settings, SettingsError
+from qa.answering.grammar import warm as warm_grammar
 from qa.settings import LLMSettings, with_servers
 from ui.fields import parse_day
 
@@ -227,5 +228,6 @@ def warm_up(desk: Desk) -> None:
     for llm in dict.fromkeys([desk.llm, judge]):
         if getattr(llm, "loaded", True):
             continue
+        warm_grammar()  # in the background, while the model loads: the check of who won reads its grammar
         click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
         click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)

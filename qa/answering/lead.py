@@ -35,9 +35,10 @@ from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import another_state, said_of_the_world
 from qa.answering.offices import office_not_given, office_not_taken
-from qa.answering.opposites import other_side, tells_no_outcome
+from qa.answering.opposites import other_side
 from qa.answering.roles import only_reports, reversed_roles
 from qa.answering.tense import previews, recounts, tells_an_earlier_year
+from qa.answering.winners import names_no_winner, tells_no_outcome
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
@@ -176,6 +177,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if reversed_roles(question, plain) or only_reports(question, plain, plain):
         return False
     if office_not_given(question, plain) or office_not_taken(question, plain) or tells_no_outcome(question, plain):
+        return False
+    if names_no_winner(question, plain):  # "Columbia University, which announced this year's winners"
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

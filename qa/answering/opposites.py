@@ -1,5 +1,5 @@
-"""Outcomes a sentence embedding blurs: opposite deeds ("won" and "lost", "rose" and "fell"), a win claimed from
-a sentence that tells of no contest's outcome, and the other side's event (the women's for the men's).
+"""Outcomes a sentence embedding blurs: opposite deeds ("won" and "lost", "rose" and "fell"), and the other side's
+event (the women's for the men's). Whether a sentence tells who won at all is :mod:`qa.answering.winners`.
 
 Asked "Who won the Wyoming Republican primary?", the 0.5B wrote "Liz Cheney won the Wyoming Republican primary",
 and the check found it close to "Republican Liz Cheney has lost her seat in Congress after voters in Wyoming elected a
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import QUESTION_WORD, STOPWORDS, asking_sentence
+from index.text import STOPWORDS
 
 _WON = r"(?:won|wins?|winning|victorious)"
 _LOST = r"(?:lost|loses?|losing|conceded|(?:was|were|been)\s+(?:ousted|defeated|beaten|unseated))"
@@ -21,14 +21,6 @@ _ROSE = re.compile(r"\b(?:rose|rises?|risen|rising|increased?|increases|increasi
 _FELL = re.compile(r"\b(?:fell|falls?|fallen|falling|decreased?|decreases|decreasing|dropped|drops?|declined|"
                    r"declines?|slid|slides?|sank|sinks?|plunged|plunges?|shrank|shrinks?|eased|eases?)\b",
                    re.IGNORECASE)
-# Words that tell a contest's outcome, whoever they name: "lost to Hageman" and "voters elected Hageman" say who won.
-# Not the bare verb: "will try to become the first player to win" tells of none yet.
-_OUTCOME = re.compile(r"\b(?:won(?!['’]t)|wins|winning|winners?|victor(?:y|ies|ious|s)?|defeat(?:ed|s|ing)?|"
-                      r"beat(?:s|en|ing)?|lost|loses?|losing|ousted|unseated|elected|re-elected|clinch(?:ed|es|ing)?|triumph(?:ed|s)?|"
-                      r"champions?|titles?|crowned|gold|first place|runner-up|took the|claimed the|prevailed|"
-                      r"fend(?:ed|ing|s)? off|nominee|nomination|advanc(?:e|ed|es|ing)|projected)\b", re.IGNORECASE)
-# Who won, not "failed to win over customers": the bare verb asks of no contest's outcome.
-_WIN_ASKED = re.compile(r"\b(?:won(?!['’]t)|wins|winners?)\b", re.IGNORECASE)  # "won't play" is no win
 # The two sides of a sport: "the men's singles title" is not told by "Rybakina won her first major title".
 _SIDES = ((re.compile(r"\bmen['’]s\b", re.IGNORECASE), re.compile(r"\b(?:she|her|hers|women['’]s)\b", re.IGNORECASE),
            "women's"),
@@ -68,42 +60,6 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
     return None
 
 
-def unstated_win(claim: str, sentence: str, question: str) -> str | None:
-    """Why ``sentence`` cannot tell the winner ``claim`` names, asked who won: it tells of no outcome at all. None
-    when it does, or when the question or the claim is not about winning.
-
-    The 0.5B, asked who won the Wyoming primary, wrote "Liz Cheney won …" and cited the headline "How Liz Cheney
-    became a 'Republican outcast'": her name, the state and the party, and nothing of who won. An award's organiser
-    is named beside the award in the same way. Any word of an outcome will do ("lost to Hageman", "voters elected
-    Hageman"): whether it is given to the right one is :func:`opposite_deed`'s and the names' check.
-
-    Example:
-        >>> q = "Who won the Wyoming Republican primary?"
-        >>> unstated_win("Liz Cheney won the primary [1].", "How Liz Cheney became a 'Republican outcast'", q)
-        'the passage does not say who won'
-        >>> unstated_win("Harriet Hageman won the primary [1].", "Liz Cheney lost to Harriet Hageman.", q) is None
-        True
-        >>> unstated_win("After nobody won, the prize rose to $630 million [1].", "The jackpot is $630 million.",
-        ...              "After nobody won the jackpot Tuesday, the prize ballooned to:") is None
-        True
-        >>> unstated_win("Domino's failed to win over customers [1].", "Domino's closed its last store.",
-        ...              "Which chain failed to win over customers?") is None
-        True
-        >>> unstated_win("Nadal won’t play at the US Open [1].", "Nadal pulled out with an injury.",
-        ...              "Which tennis star won’t play at the US Open?") is None
-        True
-    """
-    if _WIN_ASKED.search(claim) and tells_no_outcome(question, sentence):
-        return "the passage does not say who won"
-    return None
-
-
-def tells_no_outcome(question: str, sentence: str) -> bool:
-    """Whether ``question`` asks who won and ``sentence`` tells of no outcome, so it cannot answer it (nor lead the
-    answer): "Liz Cheney spent the year as Trump's fiercest critic" names a candidate and no result."""
-    return bool(_WIN_ASKED.search(_asked(question))) and not _OUTCOME.search(sentence)
-
-
 def other_side(statement: str, sentence: str) -> str | None:
     """Why ``sentence`` tells of the other side's event than ``statement`` (a claim or a question) names: the men's
     where it names the women's, by the word or by the pronoun, and does not name its own. None when it does not.
@@ -118,15 +74,6 @@ def other_side(statement: str, sentence: str) -> str | None:
         if side.search(statement) and not side.search(sentence) and other.search(sentence):
             return f"the passage tells of the {name} event"
     return None
-
-
-def _asked(question: str) -> str:
-    """What ``question`` asks, without the scene it sets: from its question word on, or a fill-in's last clause
-    ("After nobody won the jackpot Tuesday, the prize ballooned to:" asks what the prize is, not who won)."""
-    question = asking_sentence(question)
-    if found := QUESTION_WORD.search(question):
-        return question[found.start():]
-    return question.rsplit(",", 1)[-1]
 
 
 def _doers(text: str, verb: str) -> set[str]:

@@ -14,8 +14,9 @@ plunged into chaos and its president has fled to Singapore" says the chaos is Sr
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from index.text import STOPWORDS, stem, strip_markers, word_stems
+from index.text import STOPWORDS, asking_sentence, stem, strip_markers, word_stems
 from qa.answering.answer_type import (
     ASKING,
     CAPITALISED,
@@ -27,6 +28,10 @@ from qa.answering.answer_type import (
     place_names,
     question_words,
 )
+from qa.answering.grammar import name_of, parse, phrase_of, subject_of
+
+if TYPE_CHECKING:
+    from qa.answering.grammar import Token
 
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
 # "Who became Sri Lanka's president?" asks who is what, in either order.
@@ -48,6 +53,8 @@ def reversed_roles(question: str, sentence: str) -> str | None:
         True
         >>> reversed_roles(q, "Boris Johnson could be replaced by Rishi Sunak [1].") is None
         True
+        >>> reversed_roles("Who won the Florida primary?", "Florida Rep. Charlie Crist beat Nikki Fried [1].") is None
+        True
         >>> reversed_roles("Who could replace Sri Lanka's president?", "Sri Lanka's president is replaced by Ranil "
         ...                "Wickremesinghe [1].") is None
         True
@@ -65,9 +72,26 @@ def reversed_roles(question: str, sentence: str) -> str | None:
     if not known or not new:
         return None
     known_at, new_at = known[0][0], new[0][0]
-    if new_at < known_at or " by " in claim[known_at:new_at]:
+    if new_at < known_at or " by " in claim[known_at:new_at] or _subject_holds(claim, {bare(n) for _, n in new}):
         return None
     return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
+
+
+def _subject_holds(claim: str, names: set[str]) -> bool:
+    """Whether the one who acts in ``claim``'s main clause is named by one of ``names`` (bare): its subject, or "by"
+    whom when it is passive. In "Florida Rep. Charlie Crist beat Nikki Fried" the question's "Florida" comes first,
+    in a title, and Crist still acts. Only the name itself counts, not a description beside it: in "Shinzo Abe,
+    Japan's longest-serving prime minister, died …", Japan does nothing."""
+    root = next((token for token in parse(claim) if token.dep_ == "ROOT"), None)
+    if root is None:
+        return False
+    if _passive(root):
+        actor = next((g for c in root.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+    else:
+        actor = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if actor is None:
+        return False
+    return any(bare(word) in names for word in name_of(actor).split())
 
 
 def _names_with_positions(text: str) -> list[tuple[int, str]]:
@@ -118,7 +142,7 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     plain = strip_markers(claim)
     # A place is where it happened, not who did it: "… at the Nara Medical University hospital, Kishida said".
     places = place_names(source_sentence)
-    new = [m for m in _given_names(question, plain) if m.group() not in places]
+    new = [m for m in given_names(question, plain) if m.group() not in places]
     found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
     if not found or any(not _reporter_only(name, source_sentence) for name in found):
         return None
@@ -126,7 +150,7 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     return f"the passage names {_full(plain, first.start())} only as who reported it"
 
 
-def _given_names(question: str, claim: str) -> list[re.Match[str]]:
+def given_names(question: str, claim: str) -> list[re.Match[str]]:
     """The capitalised words of ``claim`` (markers stripped) that ``question`` does not hold: the names it gives as
     its answer, sentence-initial ones included, function words ("The", "It") not."""
     asked = question_words(question)
@@ -172,11 +196,15 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
         'the passage says this of Sri Lanka, not of Singapore'
         >>> another_actor(q, "Sri Lanka plunged into chaos [2].", src) is None
         True
+        >>> another_actor(q, "The nation is Singapore [1].", "Sri Lanka, whose president fled to Singapore on "
+        ...               "Wednesday, plunged into chaos.")
+        'the passage says this of Sri Lanka, not of Singapore'
+
     """
     if asked_type(question) not in ("who", "which"):
         return None
     plain = strip_markers(claim)
-    given = _given_names(question, plain)
+    given = given_names(question, plain)
     if not given:
         return None
     asked = question_words(question)
@@ -190,4 +218,48 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
         if any(bare(w) in claimed for w in words):
             return None
         return f"the passage says this of {' '.join(words)}, not of {_full(plain, given[0].start())}"
+    # By the grammar, compared with the claim's new names only: a description beside the doer often holds the
+    # question's words ("Grassley, the longest-serving Republican in the US Senate" for a Republican primary).
+    doers = [(name, words) for name, words in _doers_of_the_deed(question, source_sentence)
+             if any(is_new(w, asked) for w in words)]
+    named = {bare(m.group()) for m in given}
+    if doers and not any(bare(w) in named for _, words in doers for w in words):
+        return f"the passage says this of {doers[0][0]}, not of {_full(plain, given[0].start())}"
     return None
+
+
+def _doers_of_the_deed(question: str, sentence: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The named subjects ``sentence`` gives the deed to that ``question`` asks who did, read from both grammars:
+    asked "Which island nation plunged into chaos?", "Sri Lanka, where the president fled to Singapore on Wednesday,
+    plunged into chaos" gives it to Sri Lanka, however far the verb is from the name. Only a question whose asked
+    one is the subject of an active verb is read ("Which MP was tipped by the Daily Mail?" names the one tipped),
+    and only active uses of that verb in the sentence."""
+    verb = _asked_subjects_verb(asking_sentence(question))
+    if verb is None:
+        return []
+    doers = []
+    for token in parse(sentence):
+        if token.lemma_.lower() != verb or token.pos_ != "VERB" or _passive(token):
+            continue
+        subject = subject_of(token)
+        words, named = phrase_of(subject)
+        if subject is not None and named:
+            doers.append((name_of(subject), words))
+    return doers
+
+
+def _asked_subjects_verb(question: str) -> str | None:
+    """The lemma of the active verb whose subject ``question`` asks for ("Which nation plunged …?": plunge)."""
+    for token in parse(question):
+        if token.lower_ not in ("who", "which", "what"):
+            continue
+        asked = token.head if token.dep_ == "det" else token
+        verb = asked.head
+        if asked.dep_ == "nsubj" and verb.pos_ == "VERB" and not _passive(verb):
+            return verb.lemma_.lower()
+        return None
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)

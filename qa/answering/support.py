@@ -48,13 +48,13 @@ from qa.answering.figures import numbers_in, weekdays_in, without_framing
 from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, said_of_the_world
 from qa.answering.offices import office_not_given, office_unsupported
-from qa.answering.opposites import opposite_deed, other_side, unstated_win
+from qa.answering.opposites import opposite_deed, other_side
 from qa.answering.roles import another_actor, only_reports, reversed_roles
+from qa.answering.winners import unstated_win
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|"
-                       r"n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|n't\b", re.IGNORECASE)
 _POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 # A superlative is a claim of its own: "South Carolina has the highest price" is not supported by a sentence on

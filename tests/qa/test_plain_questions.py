@@ -55,6 +55,14 @@ def test_a_win_rests_on_a_sentence_that_tells_who_won(embedder):
     ("Who won the Golden Ball award?",  # an award's organiser is not its winner
      "The Golden Ball is awarded by France Football magazine, which will hold the ceremony in Paris on Monday.",
      "Golden Ball ceremony", "France Football won the Golden Ball award [1].", "the passage does not say who won"),
+    ("Who won the Pulitzer Prize for public service?",  # an outcome word beside the organiser names no winner
+     "Columbia University, which administers the Pulitzer Prize for public service, announced this year's winners "
+     "on Monday.", "Pulitzer Prizes announced", "Columbia University won the Pulitzer Prize for public service [1].",
+     "the passage does not say Columbia University won"),
+    ("Who won Colombia's presidential election?",  # the reporter beside the one who won
+     "Gustavo Petro won Colombia's presidential runoff on Sunday, defeating Rodolfo Hernández, Regina Garcia Cano "
+     "wrote from Bogotá.", "Colombia elects a leftist", "Rodolfo Hernández won Colombia's presidential election [1].",
+     "the passage says Gustavo Petro won, not Rodolfo Hernández"),
     ("Who won the British Open?",  # another event of the same kind is not the one asked about
      "The Spaniard had battled through foot pain to win his 14th French Open title in June.", "Nadal withdraws",
      "The Spaniard won the British Open [1].", "the passage names French Open, not British Open"),
@@ -73,6 +81,11 @@ _JUNE = datetime(2022, 6, 27, tzinfo=timezone.utc)
      "oust Liz Cheney from her seat.",
      "Harriet Hageman won the Wyoming Republican primary on Tuesday, defeating Liz Cheney by 37 points.",
      "Wyoming Republican primary", None),
+    ("Who won the Wyoming Republican primary?",  # an outcome given to someone it does not name
+     "Republican Liz Cheney has lost her seat in Congress after voters in Wyoming elected a Trump-backed candidate "
+     "in the primary elections.",
+     "Harriet Hageman won the Wyoming Republican primary on Tuesday, defeating Liz Cheney by 37 points.",
+     "Cheney loses primary", None),
     ("Who won the Florida Democratic primary for governor?",  # another state's race
      "New York Rep. Sean Patrick Maloney narrowly prevailed against state Sen. Alessandra Biaggi in the Democratic "
      "primary for US House.",
@@ -82,6 +95,11 @@ _JUNE = datetime(2022, 6, 27, tzinfo=timezone.utc)
      "The Latest on the French Open Grand Slam tennis tournament (all times local):",
      "Rafael Nadal won his 14th French Open title on Sunday, beating Casper Ruud in the final.",
      "French Open latest", None),
+    ("Who won the Pulitzer Prize for public service?",  # the organiser, beside "this year's winners"
+     "Columbia University, which administers the Pulitzer Prize for public service, announced this year's winners "
+     "on Monday.",
+     "The Washington Post won the Pulitzer Prize for public service for its coverage of the January 6 attack.",
+     "Pulitzer Prizes announced", None),
     ("Who won the Stanley Cup?",  # a past year's winner
      "The Tampa Bay Lightning won the last two Stanley Cups in 2020 and 2021.",
      "The Colorado Avalanche won their first Stanley Cup since 2001 on Sunday, beating Tampa Bay in Game 6.",
@@ -153,3 +171,48 @@ def test_who_is_eligible_asks_for_a_kind_of_people_not_a_name():
     assert missing_answer_type("Who is eligible for student loan forgiveness?", claim) is None
     assert missing_answer_type("Who won the primary?", "Eligible voters turned out [1].") is not None
 
+
+
+def test_a_title_naming_the_question_s_state_does_not_reverse_the_roles(embedder):
+    # The question's "Florida" comes first, in Crist's title; the grammar tells that Crist is the one who beat Fried.
+    question = "Who won the Florida Democratic primary for governor?"
+    text = ("Florida Rep. Charlie Crist beat Agriculture Commissioner Nikki Fried in the state's Democratic primary "
+            "for governor on Tuesday.")
+    [right] = checked(question, text, "Florida primary results", "Florida Rep. Charlie Crist beat Nikki Fried in "
+                      "the Democratic primary for governor [1].", embedder)
+    assert right.supported, right.reason
+    [wrong] = checked("Who could replace Boris Johnson?", "Boris Johnson could replace Jeremy Hunt as leader.",
+                      "Tory leadership", "Boris Johnson could replace Jeremy Hunt [1].", embedder)
+    assert not wrong.supported and "other way round" in (wrong.reason or ""), wrong.reason
+
+
+@pytest.mark.parametrize(("question", "text", "wrong", "right"), [
+    # The deed the question asks who did, given by the grammar to another name however far the verb is from it.
+    ("Which island nation plunged into chaos this week, prompting its leader to flee?",
+     "Sri Lanka, whose president fled to Singapore on Wednesday after months of protests, plunged into chaos.",
+     "The island nation that plunged into chaos this week is Singapore [1].",
+     "The island nation that plunged into chaos this week is Sri Lanka [1]."),
+    ("Which carmaker recalled 23,000 cars this week?",
+     "Ferrari, whose rival Lamborghini sold a record 5,000 cars last year, recalled 23,000 cars on Thursday over a "
+     "brake fault.",
+     "The carmaker that recalled 23,000 cars this week is Lamborghini [1].",
+     "The carmaker that recalled 23,000 cars this week is Ferrari [1]."),
+])
+def test_the_deed_asked_about_belongs_to_its_subject(embedder, question, text, wrong, right):
+    [refused] = checked(question, text, "This week", wrong, embedder)
+    assert not refused.supported and "passage says this of" in (refused.reason or ""), refused.reason
+    [kept] = checked(question, text, "This week", right, embedder)
+    assert kept.supported, kept.reason
+
+
+def test_who_acts_is_read_from_the_main_clause(embedder):
+    # Passive: the one "by" whom it was done acts, though the question's state and party come first.
+    question = "Who won the New York Democratic primary in the 10th district?"
+    text = ("Democratic Rep. Mondaire Jones was ousted by former federal prosecutor Daniel Goldman in the Tuesday "
+            "primary for New York's 10th Congressional District.")
+    lead = lead_of(question, text, "New York primary results", embedder)
+    assert lead is not None and lead.sentence.text == text
+    # A description beside the question's own party acts on no one: the sentence still names no killer.
+    text = ("Shinzo Abe, Japan's longest-serving prime minister, died at the age of 67 on Friday after being shot "
+            "during a campaign speech in western Japan.")
+    assert lead_of("Who killed Shinzo Abe?", text, "Shinzo Abe dies", embedder) is None

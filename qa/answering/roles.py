@@ -9,6 +9,9 @@ The one who reports a fact is not the one it is about: "Biden tested positive â€
 Karine Jean-Pierre" names Jean-Pierre only as the source of the news, so it supports no answer naming her as who
 tested positive, unless the question asks who said it. Nor is a name the passage gives another part: "Sri Lanka has
 plunged into chaos and its president has fled to Singapore" says the chaos is Sri Lanka's, not Singapore's.
+
+Word order finds most of these; where it misleads, the sentence's grammar (:mod:`qa.answering.grammar`) decides:
+"Florida Rep. Charlie Crist beat â€¦" puts the question's "Florida" first, and Crist is still the subject who acts.
 """
 
 from __future__ import annotations
@@ -199,7 +202,6 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
         >>> another_actor(q, "The nation is Singapore [1].", "Sri Lanka, whose president fled to Singapore on "
         ...               "Wednesday, plunged into chaos.")
         'the passage says this of Sri Lanka, not of Singapore'
-
     """
     if asked_type(question) not in ("who", "which"):
         return None
@@ -229,11 +231,11 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
 
 
 def _doers_of_the_deed(question: str, sentence: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The named subjects ``sentence`` gives the deed to that ``question`` asks who did, read from both grammars:
-    asked "Which island nation plunged into chaos?", "Sri Lanka, where the president fled to Singapore on Wednesday,
-    plunged into chaos" gives it to Sri Lanka, however far the verb is from the name. Only a question whose asked
-    one is the subject of an active verb is read ("Which MP was tipped by the Daily Mail?" names the one tipped),
-    and only active uses of that verb in the sentence."""
+    """The named subjects ``sentence`` gives the deed to that ``question`` asks who did, read from the parse of
+    both: asked "Which island nation plunged into chaos?", "Sri Lanka, whose president fled to Singapore on
+    Wednesday, plunged into chaos" gives it to Sri Lanka, however far the verb is from the name. Only a question
+    whose asked one is the subject of an active verb is read ("Which MP was tipped by the Daily Mail?" names the one
+    tipped), and only active uses of that verb in the sentence."""
     verb = _asked_subjects_verb(asking_sentence(question))
     if verb is None:
         return []

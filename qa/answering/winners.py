@@ -8,8 +8,8 @@ organiser, and "Regina Garcia Cano reported that Gustavo Petro won" names a repo
 belongs to whoever the grammar gives it to: the subject of "won", "beat" or "clinched the title", the object of
 "elected", the one "lost to" or "defeated by", the name a "winner" or "champion" stands beside. A claimed winner is
 supported when the sentence gives an outcome to one of the claim's new names, or tells one whose doer it does not
-name ("The show also won best musical", "she won"): who "the show" is, the sentences around it tell. Whom an
-outcome is given to is read from the sentence's grammar (:mod:`qa.answering.grammar`).
+name ("The show also won best musical", "she won"): who "the show" is, the sentences around it tell. The grammar
+is :mod:`qa.answering.grammar`'s parse.
 """
 
 from __future__ import annotations
@@ -51,13 +51,14 @@ _MODALS = frozenset("will would could might may can should shall".split())
 
 
 def unstated_win(claim: str, sentence: str, question: str) -> str | None:
-    """Why ``sentence`` cannot tell the winner ``claim`` names, asked who won: it tells of no outcome at all. None
-    when it does, or when the question or the claim is not about winning.
+    """Why ``sentence`` cannot tell the winner ``claim`` names, asked who won: it tells of no outcome at all, or
+    gives none to the one the claim names (:func:`winner_not_given`). None when it does, or when the question or the
+    claim is not about winning.
 
     The 0.5B, asked who won the Wyoming primary, wrote "Liz Cheney won …" and cited the headline "How Liz Cheney
     became a 'Republican outcast'": her name, the state and the party, and nothing of who won. An award's organiser
-    is named beside the award in the same way. Any word of an outcome will do ("lost to Hageman", "voters elected
-    Hageman"); whether it is given to the one the claim names is :func:`winner_not_given`'s.
+    is named beside the award in the same way. Any word of an outcome passes this first test ("lost to Hageman",
+    "voters elected Hageman").
 
     Example:
         >>> q = "Who won the Wyoming Republican primary?"

@@ -2,7 +2,10 @@
 refused though right): the opposite outcome ("Liz Cheney won" from "Liz Cheney has lost"), a win resting on a
 sentence that tells of no outcome or only of a bid to win, another event of the same kind (the French Open for the
 British), a heading or a past year's winner leading the answer, another weekday, an item of a list taken for a
-report, a possessive taken for a new name, and "who is eligible" asked of a kind of people. Real MiniLM."""
+report, a possessive taken for a new name, and "who is eligible" asked of a kind of people. Since the grammar is read
+(spaCy's parse): an organiser beside "this year's winners" or the runner-up beside the winner taken for the winner,
+a title naming the question's state taken for reversed roles, and the question's deed given to a name far from its
+verb. Real MiniLM and the real parser."""
 
 from datetime import datetime, timezone
 
@@ -170,7 +173,6 @@ def test_who_is_eligible_asks_for_a_kind_of_people_not_a_name():
     claim = "Eligible borrowers are those with an annual income of less than $125,000 [1]."
     assert missing_answer_type("Who is eligible for student loan forgiveness?", claim) is None
     assert missing_answer_type("Who won the primary?", "Eligible voters turned out [1].") is not None
-
 
 
 def test_a_title_naming_the_question_s_state_does_not_reverse_the_roles(embedder):

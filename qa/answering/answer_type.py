@@ -317,6 +317,13 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     return {part for run in own for word in run for part in (word, *word.split("-"))}
 
 
+def given_names(question: str, claim: str) -> list[re.Match[str]]:
+    """The capitalised words of ``claim`` (markers stripped) that ``question`` does not hold: the names it gives as
+    its answer, sentence-initial ones included, function words ("The", "It") not."""
+    asked = question_words(question)
+    return [m for m in CAPITALISED.finditer(claim) if is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
+
+
 def place_names(text: str) -> set[str]:
     """The capitalised words of ``text`` that name where something happened, not who did it.
 

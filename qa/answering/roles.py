@@ -27,11 +27,13 @@ from qa.answering.answer_type import (
     NAME,
     asked_type,
     bare,
+    given_names,
     is_new,
     place_names,
     question_words,
 )
 from qa.answering.grammar import name_of, parse, phrase_of, subject_of
+from qa.answering.winners import asks_who_won, outcomes
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -58,6 +60,8 @@ def reversed_roles(question: str, sentence: str) -> str | None:
         True
         >>> reversed_roles("Who won the Florida primary?", "Florida Rep. Charlie Crist beat Nikki Fried [1].") is None
         True
+        >>> reversed_roles("Who won the Wyoming primary?", "Wyoming voters elected Harriet Hageman [1].") is None
+        True
         >>> reversed_roles("Who could replace Sri Lanka's president?", "Sri Lanka's president is replaced by Ranil "
         ...                "Wickremesinghe [1].") is None
         True
@@ -75,7 +79,11 @@ def reversed_roles(question: str, sentence: str) -> str | None:
     if not known or not new:
         return None
     known_at, new_at = known[0][0], new[0][0]
-    if new_at < known_at or " by " in claim[known_at:new_at] or _subject_holds(claim, {bare(n) for _, n in new}):
+    names = {bare(n) for _, n in new}
+    if new_at < known_at or " by " in claim[known_at:new_at] or _subject_holds(claim, names):
+        return None
+    # Asked who won, the one an outcome is given to won, whoever acts: "Wyoming voters elected Harriet Hageman".
+    if asks_who_won(question) and any(o.named and names & {bare(w) for w in o.doer} for o in outcomes(claim)):
         return None
     return (f"it gives the roles the other way round ({_full(claim, known_at)} acts on {_full(claim, new_at)})")
 
@@ -151,13 +159,6 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
         return None
     first = next(m for m in new if m.group() in found)
     return f"the passage names {_full(plain, first.start())} only as who reported it"
-
-
-def given_names(question: str, claim: str) -> list[re.Match[str]]:
-    """The capitalised words of ``claim`` (markers stripped) that ``question`` does not hold: the names it gives as
-    its answer, sentence-initial ones included, function words ("The", "It") not."""
-    asked = question_words(question)
-    return [m for m in CAPITALISED.finditer(claim) if is_new(m.group(), asked) and m.group().lower() not in STOPWORDS]
 
 
 def _reporter_only(name: str, sentence: str) -> bool:

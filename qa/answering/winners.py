@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from index.text import QUESTION_WORD, asking_sentence, strip_markers
-from qa.answering.answer_type import bare, question_words
+from qa.answering.answer_type import bare, given_names, question_words
 from qa.answering.grammar import parse, phrase_of, subject_of
-from qa.answering.roles import given_names
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token

@@ -218,3 +218,14 @@ def test_who_acts_is_read_from_the_main_clause(embedder):
     text = ("Shinzo Abe, Japan's longest-serving prime minister, died at the age of 67 on Friday after being shot "
             "during a campaign speech in western Japan.")
     assert lead_of("Who killed Shinzo Abe?", text, "Shinzo Abe dies", embedder) is None
+
+
+@pytest.mark.parametrize("claim", [
+    "Wyoming voters elected Harriet Hageman in the Republican primary [1].",  # the question's state acts, she won
+    "Wyoming Republicans chose Harriet Hageman over Liz Cheney [1].",
+])
+def test_the_one_chosen_won_whoever_chose(embedder, claim):
+    text = ("Wyoming Republicans chose Harriet Hageman over Liz Cheney on Tuesday: voters in Wyoming elected "
+            "Harriet Hageman in the Republican primary by 37 points.")
+    [right] = checked("Who won the Wyoming Republican primary?", text, "Cheney loses primary", claim, embedder)
+    assert right.supported, right.reason

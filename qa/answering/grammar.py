@@ -87,9 +87,17 @@ def phrase_of(token: Token | None) -> tuple[tuple[str, ...], bool]:
 
 def name_of(token: Token) -> str:
     """The name ``token`` heads, without what describes it: "Grassley" of "Grassley, the longest-serving
-    Republican", "Sri Lanka"."""
+    Republican", "Sri Lanka"; the name in apposition when the head is no name ("Harriet Hageman" of "a Trump-backed
+    candidate, Harriet Hageman")."""
+    if token.pos_ != "PROPN":
+        token = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), token)
     return " ".join(w.text for w in sorted([token, *(c for c in token.children if c.dep_ in ("compound", "flat"))],
                                           key=lambda w: w.i))
+
+
+def is_passive(verb: Token) -> bool:
+    """Whether ``verb`` is passive: "was won by Petro", "Hageman was elected"."""
+    return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)
 
 
 def warm(*, wait: bool = False) -> None:

@@ -32,11 +32,11 @@ from qa.answering.answer_type import (
     place_names,
     question_words,
 )
-from qa.answering.grammar import name_of, parse, phrase_of, subject_of
+from qa.answering.grammar import is_passive, name_of, parse, phrase_of, subject_of
 from qa.answering.winners import asks_who_won, outcomes
 
 if TYPE_CHECKING:
-    from qa.answering.grammar import Token
+    pass
 
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
 # "Who became Sri Lanka's president?" asks who is what, in either order.
@@ -96,7 +96,7 @@ def _subject_holds(claim: str, names: set[str]) -> bool:
     root = next((token for token in parse(claim) if token.dep_ == "ROOT"), None)
     if root is None:
         return False
-    if _passive(root):
+    if is_passive(root):
         actor = next((g for c in root.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
     else:
         actor = next((c for c in root.children if c.dep_ == "nsubj"), None)
@@ -242,7 +242,7 @@ def _doers_of_the_deed(question: str, sentence: str) -> list[tuple[str, tuple[st
         return []
     doers = []
     for token in parse(sentence):
-        if token.lemma_.lower() != verb or token.pos_ != "VERB" or _passive(token):
+        if token.lemma_.lower() != verb or token.pos_ != "VERB" or is_passive(token):
             continue
         subject = subject_of(token)
         words, named = phrase_of(subject)
@@ -258,11 +258,7 @@ def _asked_subjects_verb(question: str) -> str | None:
             continue
         asked = token.head if token.dep_ == "det" else token
         verb = asked.head
-        if asked.dep_ == "nsubj" and verb.pos_ == "VERB" and not _passive(verb):
+        if asked.dep_ == "nsubj" and verb.pos_ == "VERB" and not is_passive(verb):
             return verb.lemma_.lower()
         return None
     return None
-
-
-def _passive(verb: Token) -> bool:
-    return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from index.text import QUESTION_WORD, asking_sentence, strip_markers
 from qa.answering.answer_type import bare, given_names, question_words
-from qa.answering.grammar import parse, phrase_of, subject_of
+from qa.answering.grammar import is_passive, name_of, parse, phrase_of, subject_of
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -103,6 +103,8 @@ class Outcome:
     Attributes:
         word: the word that tells it ("won", "elected", "winners").
         doer: the words of the noun phrase it is given to; empty when no one is ("this year's winners").
+        name: the name heading that phrase, without what describes it ("Harriet Hageman" of "a Trump-backed
+            candidate, Harriet Hageman"); empty when no one is.
         named: whether that phrase is a name (its head, or a noun in apposition to it, is a proper noun), not "the
             show", "she" or "a Trump-backed candidate".
         noun: whether a noun tells it ("winners"), not a verb: a noun beside no one gives the outcome to no one,
@@ -112,6 +114,7 @@ class Outcome:
     word: str
     doer: tuple[str, ...]
     named: bool
+    name: str = ""
     noun: bool = False
 
 
@@ -137,14 +140,15 @@ def outcomes(sentence: str) -> list[Outcome]:
         else:
             continue
         if doer is not False:
-            found.append(Outcome(token.text, *phrase_of(doer), noun=noun))
+            words, named = phrase_of(doer)
+            found.append(Outcome(token.text, words, named, name_of(doer) if doer is not None else "", noun))
     return found
 
 
 def winner_not_given(claim: str, sentence: str, question: str) -> str | None:
     """Why ``sentence`` does not say the one ``claim`` names won, asked who won; None when it gives an outcome to one
-    of the claim's new names, gives one to no name, tells none (that is :func:`unstated_win`'s), or when
-    the question or claim is not about winning.
+    of the claim's new names, gives one to no name, tells none (that is :func:`unstated_win`'s), or when the question
+    or claim is not about winning.
 
     Example:
         >>> q = "Who won the Pulitzer Prize for public service?"
@@ -175,7 +179,7 @@ def winner_not_given(claim: str, sentence: str, question: str) -> str | None:
     name = _run(plain, given[0].start())
     others = [o for o in told if o.named]
     if others:
-        return f"the passage says {' '.join(others[0].doer)} won, not {name}"
+        return f"the passage says {others[0].name} won, not {name}"
     return f"the passage does not say {name} won"
 
 
@@ -204,7 +208,7 @@ def _not_yet(verb: Token) -> bool:
 def _verb_doer(verb: Token) -> Token | None | bool:
     """Whom ``verb`` gives an outcome to; None when it tells one but no doer is found; False when it tells none."""
     lemma = verb.lemma_.lower()
-    passive = any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)
+    passive = is_passive(verb)
     if lemma in _WINNING:
         if lemma in _WITH_PRIZE and not any(c.dep_ == "dobj" and c.lemma_.lower() in _PRIZES for c in verb.children):
             return False

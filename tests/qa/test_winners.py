@@ -75,3 +75,9 @@ def test_the_folder_digest_covers_names_and_contents(tmp_path):
     second = grammar.folder_sha256(tmp_path)
     (tmp_path / "a").rename(tmp_path / "b")
     assert len({first, second, grammar.folder_sha256(tmp_path)}) == 3
+
+
+def test_the_refusal_names_the_winner_the_sentence_gives():
+    sentence = "Voters in Wyoming elected a Trump-backed candidate, Harriet Hageman, on Tuesday."
+    reason = winner_not_given("Liz Cheney won the primary [1].", sentence, "Who won the primary?")
+    assert reason == "the passage says Harriet Hageman won, not Liz Cheney"

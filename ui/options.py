@@ -225,9 +225,9 @@ def warm_up(desk: Desk) -> None:
     # Loading the bundled model takes seconds on first use (joining ~500 MB the very first time): say so once, and
     # time it apart from the answer, so neither is mistaken for the other.
     judge = desk.judge.llm if desk.judge is not None else desk.llm  # a judge may read with a second model
-    for llm in dict.fromkeys([desk.llm, judge]):
-        if getattr(llm, "loaded", True):
-            continue
-        warm_grammar()  # in the background, while the model loads: the check of who won reads its grammar
+    cold = [llm for llm in dict.fromkeys([desk.llm, judge]) if not getattr(llm, "loaded", True)]
+    if cold:
+        warm_grammar()  # in the background, while the models load: the check of who won reads its grammar
+    for llm in cold:
         click.echo(f"Preparing the bundled model {llm.name} (once per process)…", err=True)
         click.echo(f"Model ready in {llm.warm_up():.1f} s.", err=True)

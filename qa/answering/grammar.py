@@ -40,13 +40,17 @@ _ASIDES = frozenset("relcl acl prep conj".split())
 _parse_lock = threading.Lock()  # a Desk serves several threads (the chat, the HTTP API); one parse at a time
 
 
+@functools.lru_cache(maxsize=1024)  # ~10 KB a sentence; one answer's checks re-read a few dozen
 def parse(text: str) -> Doc:
-    """``text`` tagged and parsed (each token's lemma, part of speech, dependency and head).
+    """``text`` tagged and parsed (each token's lemma, part of speech, dependency and head); a sentence parsed is
+    remembered.
 
     Raises:
         ModelError: the pipeline's package is missing or its files fail their sha256 check.
     """
-    return _parse(text)
+    pipeline = _pipeline()
+    with _parse_lock:
+        return pipeline(text)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -100,6 +104,11 @@ def is_passive(verb: Token) -> bool:
     return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)
 
 
+def agent_of(verb: Token) -> Token | None:
+    """The one "by" whom a passive ``verb`` is done: Petro, of "the race was won by Petro"; None if none."""
+    return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+
+
 def warm(*, wait: bool = False) -> None:
     """Load the pipeline now, so that the first sentence checked does not wait ~2 s for it: in a background thread,
     or with ``wait``, before returning.
@@ -111,13 +120,6 @@ def warm(*, wait: bool = False) -> None:
         _pipeline()
     else:
         threading.Thread(target=_quietly_loaded, name="newsdesk-grammar", daemon=True).start()
-
-
-@functools.lru_cache(maxsize=1024)  # ~10 KB a sentence; one answer's checks re-read a few dozen
-def _parse(text: str) -> Doc:
-    pipeline = _pipeline()
-    with _parse_lock:
-        return pipeline(text)
 
 
 def _quietly_loaded() -> None:

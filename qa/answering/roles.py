@@ -32,7 +32,7 @@ from qa.answering.answer_type import (
     place_names,
     question_words,
 )
-from qa.answering.grammar import is_passive, name_of, parse, phrase_of, subject_of
+from qa.answering.grammar import agent_of, is_passive, name_of, parse, phrase_of, subject_of
 from qa.answering.winners import asks_who_won, outcomes
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _subject_holds(claim: str, names: set[str]) -> bool:
     if root is None:
         return False
     if is_passive(root):
-        actor = next((g for c in root.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        actor = agent_of(root)
     else:
         actor = next((c for c in root.children if c.dep_ == "nsubj"), None)
     if actor is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from index.text import QUESTION_WORD, asking_sentence, strip_markers
 from qa.answering.answer_type import bare, given_names, question_words
-from qa.answering.grammar import is_passive, name_of, parse, phrase_of, subject_of
+from qa.answering.grammar import agent_of, is_passive, name_of, parse, phrase_of, subject_of
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -213,7 +213,7 @@ def _verb_doer(verb: Token) -> Token | None | bool:
         if lemma in _WITH_PRIZE and not any(c.dep_ == "dobj" and c.lemma_.lower() in _PRIZES for c in verb.children):
             return False
         if passive:  # "the race was won by Petro"
-            return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            return agent_of(verb)
         return subject_of(verb)
     if lemma in _CHOOSING:
         role = "nsubjpass" if passive else "dobj"

@@ -64,8 +64,9 @@ def _strip_tags(markup: str) -> str:
 
     try:
         tree = lxml.html.fromstring(markup)
+        for block in tree.iter("p", "br", "div", "li"):
+            block.tail = "\n\n" + (block.tail or "")
+        # A body that parses to a lone comment ("</p>&nbsp;<!---->") gives no element, whose text lxml refuses.
+        return tree.text_content()
     except Exception:  # noqa: BLE001 - lxml raises several types for junk markup; keep the raw text then
         return markup
-    for block in tree.iter("p", "br", "div", "li"):
-        block.tail = "\n\n" + (block.tail or "")
-    return tree.text_content()

@@ -135,6 +135,7 @@ def test_arbitrary_html_pages(body: str):
 @FUZZ
 @given(title=st.text(max_size=30), body=markup, date=st.text(max_size=30), extra=markup)
 @example(title="", body="<p></p>\x1f0", date="", extra="")  # lxml refuses control characters (ValueError)
+@example(title="", body="</p>\xa0<!---->", date="", extra="")  # parses to a lone comment (ValueError)
 def test_arbitrary_rss_entries(title: str, body: str, date: str, extra: str):
     from xml.sax.saxutils import escape
 

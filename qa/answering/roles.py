@@ -130,6 +130,14 @@ _ASKS_WHO_SAID = re.compile(
 _TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " before the name
 
 
+def given_to_another(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` gives the part ``claim`` gives its names to someone else: it names them only as who
+    reported it (:func:`only_reports`), gives the deed the question asks about to another (:func:`another_actor`),
+    or gives the claim's own deed to another party (:func:`deed_of_another`). None when none of these holds."""
+    return (only_reports(question, claim, source_sentence) or another_actor(question, claim, source_sentence)
+            or deed_of_another(claim, source_sentence))
+
+
 def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     """Why ``source_sentence`` does not support ``claim``'s answer to a "who"/"which" ``question``: the new names the
     claim gives appear in it only as who reported the news ("…, per X", "according to X", "X said …"). None when
@@ -229,6 +237,67 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
     if doers and not any(bare(w) in named for _, words in doers for w in words):
         return f"the passage says this of {doers[0][0]}, not of {_full(plain, given[0].start())}"
     return None
+
+
+# Verbs whose subject speaks for a party: "Russia said …" may rest on "the Kremlin said …" or "Putin said …", so
+# another speaker named in the passage is no grounds to refuse.
+_SPEAKING = frozenset("say tell add write tweet post explain note argue state report confirm announce warn claim call "
+                      "urge accuse deny insist describe".split())
+
+
+def deed_of_another(claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` gives ``claim``'s deed to another party: the claim's main verb has a named subject,
+    and the passage gives the same verb only to other named subjects. Asked what NATO agreed at its summit, the 0.5B
+    wrote "NATO agreed … to drop its objections to their membership bids", resting on "Turkey agreed on Tuesday to
+    drop its objections …": the same words, another party. None when one of the passage's doers may be the claim's
+    (a word in common, or a short form: "the Fed" for "the Federal Reserve", "FBI"), when either names no doer, and
+    for verbs of saying.
+
+    Example:
+        >>> src = "Turkey agreed on Tuesday to drop its objections to their membership bids."
+        >>> deed_of_another("NATO agreed at its Madrid summit to drop its objections [1].", src)
+        'the passage says this of Turkey, not of NATO'
+        >>> deed_of_another("Turkey dropped its objections [1].", "Turkey agreed to drop its objections.") is None
+        True
+        >>> deed_of_another("NATO dropped its objections [1].", "Turkey agreed to drop its objections.")
+        'the passage says this of Turkey, not of NATO'
+        >>> deed_of_another("The Fed raised rates [1].", "The Federal Reserve raised its key rate by 0.75%.") is None
+        True
+        >>> deed_of_another("Russia said the talks failed [1].", "Putin said the talks had failed.") is None
+        True
+    """
+    root = next((token for token in parse(strip_markers(claim)) if token.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or is_passive(root) or root.lemma_.lower() in _SPEAKING:
+        return None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    claimed, named = phrase_of(subject)
+    if not named:
+        return None
+    doers = []
+    for token in parse(source_sentence):
+        if token.lemma_.lower() != root.lemma_.lower() or token.pos_ != "VERB" or is_passive(token):
+            continue
+        doer = subject_of(token)
+        words, doer_named = phrase_of(doer)
+        if not doer_named:
+            return None  # a doer without a name ("the alliance", "it") may be the claim's
+        doers.append((name_of(doer), words))
+    if not doers or any(_may_be_one(claimed, words) for _, words in doers):
+        return None
+    return f"the passage says this of {doers[0][0]}, not of {name_of(subject)}"
+
+
+def _may_be_one(these: tuple[str, ...], those: tuple[str, ...]) -> bool:
+    """Whether two names' words may name one party: a word in common, or one a short form of the other ("Fed" for
+    "Federal Reserve", "FBI" for "Federal Bureau of Investigation", "U.S." for "United States")."""
+    a, b = [bare(w).replace(".", "") for w in these], [bare(w).replace(".", "") for w in those]
+    if set(a) & set(b):
+        return True
+    for short, full in ((a, b), (b, a)):
+        initials = "".join(w[:1] for w in full)
+        if any(len(w) >= 2 and (w == initials or (len(w) >= 3 and any(f.startswith(w) for f in full))) for w in short):
+            return True
+    return False
 
 
 def _doers_of_the_deed(question: str, sentence: str) -> list[tuple[str, tuple[str, ...]]]:

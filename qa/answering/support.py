@@ -12,16 +12,16 @@ no claim: it is dropped before the sentence is checked or shown. The guards catc
 supports it, if one does (small models forget markers).
 
 Resemblance is the cheap first filter. What passes it is then tested for meaning: the answer must give the kind of
-thing the question asks for, in the role it asks about (:mod:`qa.answering.answer_type`: a name for "who", "Johnson
-could replace Hunt" is no answer to "Who could replace Johnson?", and the press secretary a report credits is not who
-tested positive, nor Singapore, where Sri Lanka's president fled, the nation a passage says "has plunged into chaos";
-the office a claim gives a name is the one its source gives it, :mod:`qa.answering.offices`),
-a possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
-about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated), and
-the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a story
-about something else matches that story word for word), the passage a fifth of them on its own. When a judge is
-given, the model must also agree that the supporting sentence gives the claim as the answer
-(:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B judges poorly and the 1.5B
+thing the question asks for (:mod:`qa.answering.answer_type`: a name for "who"), in the role it asks about
+(:mod:`qa.answering.roles`: "Johnson could replace Hunt" does not answer "Who could replace Johnson?"; the press
+secretary a report credits is not who tested positive; nor did NATO "agree to drop its objections" where Turkey
+did), the office its source gives (:mod:`qa.answering.offices`), and a win of this year's, not a past title
+(:mod:`qa.answering.winners`); a possibility ("could replace") is not a fact ("replaced"), the source must name one
+of the names the question is about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which
+holiday India celebrated), and the claim with its passage must take up the question (a third of its words, as stems:
+a sentence copied from a story about something else matches that story word for word), the passage a fifth of them
+on its own. When a judge is given, the model must also agree that the supporting sentence gives the claim as the
+answer (:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B judges poorly and the 1.5B
 (``answer.judge_model``) adds seconds to every answer.
 """
 
@@ -49,8 +49,8 @@ from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, said_of_the_world
 from qa.answering.offices import office_not_given, office_unsupported
 from qa.answering.opposites import opposite_deed, other_side
-from qa.answering.roles import another_actor, only_reports, reversed_roles
-from qa.answering.winners import unstated_win
+from qa.answering.roles import given_to_another, reversed_roles
+from qa.answering.winners import earlier_win, unstated_win
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
@@ -272,8 +272,8 @@ def _best_support(
         else:
             reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings,
                              question)
-                      or only_reports(question, claim, candidate.text)
-                      or another_actor(question, claim, candidate.text)
+                      or given_to_another(question, claim, candidate.text)
+                      or earlier_win(question, claim, candidate.text, source.hit.article.published_at)
                       or office_unsupported(question, claim, candidate.text)
                       or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
                       or _off_question(question, claim, source, candidate, settings))

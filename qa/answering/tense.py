@@ -35,6 +35,8 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A year an event is placed in ("won five Tony Awards in 2015"), not one it is measured from ("since 2001").
 _IN_YEAR = re.compile(r"\bin (?:(?:early|late|mid-?)\s?)?((?:19|20)\d\d)\b", re.IGNORECASE)
+# Or the edition a year names: "won the 2019 Derby", "at the 2020 Olympics".
+_EDITION_YEAR = re.compile(r"\bthe ((?:19|20)\d\d)\s+(?=[A-Z])")
 
 
 def asked_as_done(question: str) -> bool:
@@ -105,6 +107,8 @@ def tells_an_earlier_year(question: str, sentence: str, published: datetime | No
         True
         >>> tells_an_earlier_year("Who won the Stanley Cup?", "Colorado won its first Cup since 2001.", june)
         False
+        >>> tells_an_earlier_year("Who won the Home Run Derby?", "Alonso won the 2019 Derby as a rookie.", june)
+        True
         >>> tells_an_earlier_year("Who won the Stanley Cup in 2021?", "Tampa Bay won the Cup in 2021.", june)
         False
         >>> tells_an_earlier_year("How many Cups has Tampa Bay won?", "Tampa Bay won the Cup in 2020.", june)
@@ -113,5 +117,5 @@ def tells_an_earlier_year(question: str, sentence: str, published: datetime | No
     # "How many Grand Slams has she won?" asks for a tally, which years past make up.
     if published is None or _YEAR.search(question) or not asked_as_done(question) or _PERFECT.search(question):
         return False
-    placed = [int(y) for y in _IN_YEAR.findall(sentence)]
+    placed = [int(y) for y in _IN_YEAR.findall(sentence) + _EDITION_YEAR.findall(sentence)]
     return bool(placed) and all(int(y) < published.year for y in _YEAR.findall(sentence))

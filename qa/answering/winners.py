@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING
 from index.text import QUESTION_WORD, asking_sentence, strip_markers
 from qa.answering.answer_type import bare, given_names, question_words
 from qa.answering.grammar import agent_of, is_passive, name_of, parse, phrase_of, subject_of
+from qa.answering.tense import tells_an_earlier_year
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from qa.answering.grammar import Token
 
 # Words that tell a contest's outcome, whoever they name: "lost to Hageman" and "voters elected Hageman" say who won.
@@ -47,6 +50,16 @@ _LOSING = frozenset("lose concede".split())  # "Cheney lost to Hageman": the one
 _WINNER_NOUNS = frozenset("winner champion victor nominee victory win titleholder".split())
 # Not yet an outcome: "will win", "could win", "hopes to win", "did not win".
 _MODALS = frozenset("will would could might may can should shall".split())
+# A title won before: "Seven-time Wimbledon champion Serena Williams", "2017 champion Jelena Ostapenko", "defending
+# champion Novak Djokovic" tell who won earlier editions, not the one asked about.
+_PAST_TITLE = frozenset("former defending reigning previous past ex time".split())
+# A win on the way, not the contest's: "beat Ostapenko to advance to the third round", "… to reach the semifinals".
+_ON_THE_WAY = frozenset("advance reach move progress book".split())
+_STAGES = frozenset("round quarterfinal quarterfinals quarter-final quarter-finals semifinal semifinals semi-final "
+                    "semi-finals semi semis quarters final finals playoff playoffs knockout stage".split())
+# Another edition: "beat Mancini … in last year's Derby", "won the title last season".
+_EARLIER = frozenset("last previous past".split())
+_EDITIONS = frozenset("year season edition".split())
 
 
 def unstated_win(claim: str, sentence: str, question: str) -> str | None:
@@ -80,6 +93,21 @@ def unstated_win(claim: str, sentence: str, question: str) -> str | None:
     return winner_not_given(claim, sentence, question)
 
 
+def earlier_win(question: str, claim: str, sentence: str, published: datetime | None) -> str | None:
+    """Why ``sentence``, from an article out at ``published``, cannot tell the win ``claim`` gives, asked who won:
+    it places its win in an earlier year ("Alonso won the 2019 Derby" for the Derby of 2022). None otherwise.
+
+    Example:
+        >>> from datetime import datetime
+        >>> earlier_win("Who won the Home Run Derby?", "Pete Alonso won the Home Run Derby [1].",
+        ...             "Alonso won the 2019 Derby at Cleveland as a rookie.", datetime(2022, 7, 19))
+        "the passage tells of an earlier year's win"
+    """
+    if asks_who_won(question) and claims_a_win(claim) and tells_an_earlier_year(question, sentence, published):
+        return "the passage tells of an earlier year's win"
+    return None
+
+
 def tells_no_outcome(question: str, sentence: str) -> bool:
     """Whether ``question`` asks who won and ``sentence`` tells of no outcome, so it cannot answer it (nor lead the
     answer): "Liz Cheney spent the year as Trump's fiercest critic" names a candidate and no result."""
@@ -109,6 +137,8 @@ class Outcome:
             show", "she" or "a Trump-backed candidate".
         noun: whether a noun tells it ("winners"), not a verb: a noun beside no one gives the outcome to no one,
             while a verb whose doer the parse did not find gives it to someone unknown.
+        other: what it is when it is not the outcome of the contest asked about ("a past title", "a round won
+            on the way", "another year's win"); empty when it is.
     """
 
     word: str
@@ -116,10 +146,14 @@ class Outcome:
     named: bool
     name: str = ""
     noun: bool = False
+    other: str = ""
 
 
-def outcomes(sentence: str) -> list[Outcome]:
-    """The outcomes ``sentence`` tells as done, each with whom it gives it to (see the module docstring).
+def outcomes(sentence: str, *, every: bool = False) -> list[Outcome]:
+    """The outcomes ``sentence`` tells as done, each with whom it gives it to (see the module docstring); with
+    ``every``, also those of another contest than the one a question asks about: a past title ("seven-time champion
+    Serena Williams"), a round won on the way ("beat Ostapenko to advance to the third round"), another year's
+    ("beat Mancini … in last year's Derby"). Each of those says what it is in :attr:`Outcome.other`.
 
     Example:
         >>> [(o.word, " ".join(o.doer)) for o in outcomes("Voters in Wyoming elected Harriet Hageman on Tuesday.")]
@@ -128,20 +162,23 @@ def outcomes(sentence: str) -> list[Outcome]:
         [('winners', ())]
         >>> outcomes("Alonso will try to become the first player to win three straight Derbies.")
         []
+        >>> [(o.word, o.other) for o in outcomes("Cornet beat 2017 champion Jelena Ostapenko to advance to the third "
+        ...                                       "round.", every=True)]
+        [('beat', 'a round won on the way'), ('champion', 'a past title')]
     """
     doc = parse(strip_markers(sentence))
     found = []
     for token in doc:
         noun = token.pos_ in ("NOUN", "PROPN")
         if token.pos_ in ("VERB", "AUX") and not _not_yet(token):
-            doer = _verb_doer(token)
+            doer, other = _verb_doer(token), _elsewhen(token)
         elif noun and token.lemma_.lower() in _WINNER_NOUNS:
-            doer = _noun_doer(token)
+            doer, other = _noun_doer(token), _past_title(token)
         else:
             continue
-        if doer is not False:
+        if doer is not False and (every or not other):
             words, named = phrase_of(doer)
-            found.append(Outcome(token.text, words, named, name_of(doer) if doer is not None else "", noun))
+            found.append(Outcome(token.text, words, named, name_of(doer) if doer is not None else "", noun, other))
     return found
 
 
@@ -171,12 +208,16 @@ def winner_not_given(claim: str, sentence: str, question: str) -> str | None:
     if not given:
         return None
     claimed = {bare(m.group()) for m in given}
+    name = _run(plain, given[0].start())
     told = outcomes(sentence)
-    if not told or any(claimed & {bare(w) for w in o.doer} or (o.doer and not o.named) for o in told):
+    if not told:
+        # Its words of an outcome all tell of another contest: a past title, a round won on the way, another year's.
+        other = next((o.other for o in outcomes(sentence, every=True)), None)
+        return f"the passage tells only of {other}, not that {name} won" if other else None
+    if any(claimed & {bare(w) for w in o.doer} or (o.doer and not o.named) for o in told):
         return None
     if any(not o.doer and not o.noun for o in told):
         return None  # a verb's doer the parse did not find: no grounds to refuse
-    name = _run(plain, given[0].start())
     others = [o for o in told if o.named]
     if others:
         return f"the passage says {others[0].name} won, not {name}"
@@ -203,6 +244,35 @@ def _not_yet(verb: Token) -> bool:
     if verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX"):
         return _not_yet(verb.head)
     return True
+
+
+def _past_title(noun: Token) -> str:
+    """"a past title" when a "champion" or "winner" is one of earlier editions ("seven-time", "2017", "former",
+    "defending"); else empty."""
+    for child in noun.children:
+        if child.lower_ in _PAST_TITLE or child.lemma_.lower() in _PAST_TITLE or (
+                child.like_num and len(child.text) == 4 and child.text.isdigit()):
+            return "a past title"
+    return ""
+
+
+def _elsewhen(verb: Token) -> str:
+    """What a win told by ``verb`` is when it is not the contest's: "a round won on the way" ("beat X to advance to
+    the third round"), "another year's win" ("beat Mancini in last year's Derby", also where "beat" is joined to the
+    verb that says when); else empty."""
+    for child in verb.children:
+        if child.dep_ in ("advcl", "xcomp") and child.lemma_.lower() in _ON_THE_WAY and any(
+                w.lemma_.lower() in _STAGES or w.lower_ in _STAGES for w in child.subtree):
+            return "a round won on the way"
+    heads = [verb, verb.head] if verb.dep_ == "conj" else [verb]
+    for head in heads:
+        for child in head.children:
+            if child.dep_ not in ("prep", "dobj", "npadvmod"):
+                continue
+            if any(w.lemma_.lower() in _EDITIONS and any(a.lower_ in _EARLIER for a in w.children)
+                   for w in child.subtree):
+                return "another year's win"
+    return ""
 
 
 def _verb_doer(verb: Token) -> Token | None | bool:

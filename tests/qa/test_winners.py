@@ -40,6 +40,25 @@ def test_what_may_happen_or_did_not_is_no_outcome(sentence):
     assert not [o for o in outcomes(sentence) if o.doer], outcomes(sentence)
 
 
+@pytest.mark.parametrize(("sentence", "other"), [
+    ("Seven-time Wimbledon champion Serena Williams will make her return.", "a past title"),
+    ("2017 champion Jelena Ostapenko was knocked out in Paris.", "a past title"),
+    ("Former champion Andy Murray was knocked out on Tuesday.", "a past title"),
+    ("Defending champion Novak Djokovic beat Jannik Sinner to reach the semifinals.", "a round won on the way"),
+    ("Alonso hit 74 home runs in last year's Derby and beat Trey Mancini in the final round.", "another year's win"),
+    ("The Lightning won the title last season.", "another year's win"),
+])
+def test_a_past_title_a_round_or_another_year_is_not_this_contest_s_outcome(sentence, other):
+    assert not [o for o in outcomes(sentence) if o.doer], outcomes(sentence)
+    assert other in {o.other for o in outcomes(sentence, every=True)}
+
+
+def test_a_champion_s_title_leaves_today_s_win_told():
+    told = outcomes("Defending champion Novak Djokovic beat Nick Kyrgios in the final to win his seventh Wimbledon "
+                    "title.")
+    assert told and {o.name for o in told} == {"Novak Djokovic"} and not any(o.other for o in told), told
+
+
 def test_winners_beside_no_name_give_the_outcome_to_no_one():
     [told] = outcomes("Columbia University, which administers the prizes, announced this year's winners on Monday.")
     assert told.noun and told.doer == ()

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import re
 
+from index.text import asking_sentence, stem
+from qa.answering.grammar import parse
+
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.IGNORECASE)
+_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty").split()
+_TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_COUNT_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
 
 
 def without_framing(claim: str, question: str) -> str:
@@ -61,3 +69,46 @@ def weekdays_in(text: str) -> set[str]:
         ['Friday', 'Thursday']
     """
     return set(_WEEKDAY.findall(text))
+
+
+def other_count(question: str, claim: str, sentence: str) -> str | None:
+    """Why ``sentence`` does not support ``claim``'s answer to "how many": both count the things asked about, and
+    with different numbers. None when they agree, when either gives no count of them, or when a count is not a
+    plain number ("dozens", "1.2 million").
+
+    The supporting sentence is what the reader is shown; a figure found only in its neighbours is not what it says
+    (asked how many died in the Highland Park shooting, the 0.5B wrote "5 people died", resting on "a gunman killed
+    at least six people": the five were a part, given in another sentence).
+
+    Example:
+        >>> q = "How many people died in the Highland Park shooting?"
+        >>> other_count(q, "5 people died in the shooting [2].", "A gunman killed at least six people on Monday.")
+        'the passage counts six people, not 5'
+        >>> other_count(q, "Six people died [2].", "A gunman killed at least 6 people on Monday.") is None
+        True
+        >>> other_count(q, "5 people died [2].", "Dozens of people were hurt.") is None
+        True
+    """
+    asked = _HOW_MANY.search(asking_sentence(question))
+    if asked is None:
+        return None
+    things = stem(asked.group(1).lower())
+    claimed, counted = _counts(claim, things), _counts(sentence, things)
+    if not claimed or not counted or None in claimed | counted or claimed & counted:
+        return None
+    said = next(w.text for t in parse(sentence) if stem(t.lower_) == things
+                for w in t.children if w.dep_ == "nummod")
+    return f"the passage counts {said} {asked.group(1)}, not {', '.join(sorted(str(n) for n in claimed))}"
+
+
+def _counts(text: str, things: str) -> set[int | None]:
+    """The numbers ``text`` counts ``things`` (a stem) with: "at least six people" → {6}; None for a count that is
+    no plain number ("dozens of people", "1.2 million people")."""
+    counts: set[int | None] = set()
+    for token in parse(text):
+        if stem(token.lower_) != things:
+            continue
+        for number in (c for c in token.children if c.dep_ == "nummod"):
+            word = number.lower_.replace(",", "")
+            counts.add(int(word) if word.isdigit() else _COUNT_WORDS.get(word))
+    return counts

@@ -37,19 +37,20 @@ from index.text import (
     content_words,
     markers_in,
     names_only,
-    split_answer,
     strip_markers,
     word_stems,
 )
 from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import missing_answer_type, new_words
+from qa.answering.claims import answer_sentences
 from qa.answering.evidence import Evidence, cosine
-from qa.answering.figures import numbers_in, weekdays_in, without_framing
+from qa.answering.figures import numbers_in, other_count, weekdays_in, without_framing
 from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, said_of_the_world
 from qa.answering.offices import office_not_given, office_unsupported
 from qa.answering.opposites import opposite_deed, other_side
 from qa.answering.roles import given_to_another, reversed_roles
+from qa.answering.tense import a_year_back
 from qa.answering.winners import earlier_win, unstated_win
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
@@ -67,57 +68,6 @@ _SUPERLATIVES = [frozenset(group.split()) for group in (
 )]
 # Words a source may say a superlative with that assert none in a claim ("at least 10", "the top prize").
 _NOT_SUPERLATIVE = frozenset("top record least latest".split())
-
-
-# How small models open a sentence about the prompt rather than the news: "According to the news excerpt,",
-# "Based on the information provided in the excerpts,", "The excerpt states that". It is no claim, and its words
-# (none of them in the source) would count against the sentence's share of the source's words. "Sources say" and
-# "according to sources" are left alone: in news they attribute a claim.
-_PREAMBLE = re.compile(
-    r"^\s*(?:(?:according to|based on|as (?:stated|mentioned|reported) in|from|in) (?:the )?"
-    r"(?:information (?:provided |given )?in (?:the )?)?(?:news )?(?:excerpts?|passages?|articles?)"
-    r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*,\s*"
-    r"|(?:the )?(?:news )?(?:excerpts?|passages?|articles?)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+"
-    r"(?:states?|says?|mentions?|reports?|indicates?|notes?|shows?)(?:\s+that\b|\s*:)\s*)",
-    re.IGNORECASE,
-)
-
-
-def without_preamble(sentence: str) -> str:
-    """``sentence`` without an opening about the excerpts ("According to the news excerpt, …"), capitalised.
-
-    Example:
-        >>> without_preamble("According to the news excerpt [2], Colombia elected a leftist.")
-        'Colombia elected a leftist.'
-        >>> without_preamble("The excerpt states that rents were capped [1].")
-        'Rents were capped [1].'
-        >>> without_preamble("According to the police, two died [1].")
-        'According to the police, two died [1].'
-    """
-    rest = _PREAMBLE.sub("", sentence, count=1)
-    if rest == sentence or not content_words(strip_markers(rest)):
-        return sentence
-    return rest[:1].upper() + rest[1:]
-
-
-def answer_sentences(text: str) -> list[str]:
-    """Split an answer into the sentences to check: :func:`index.text.split_answer`, with a piece that has no
-    content words ("It was.") joined to the sentence before it, and each without an opening about the excerpts
-    (:func:`without_preamble`).
-
-    Example:
-        >>> answer_sentences("Prices rose. [1] Sales fell [2]. Rents eased.")
-        ['Prices rose. [1]', 'Sales fell [2].', 'Rents eased.']
-        >>> answer_sentences("Nichelle Nichols portrayed Lt. Uhura [3].")
-        ['Nichelle Nichols portrayed Lt. Uhura [3].']
-    """
-    merged: list[str] = []
-    for piece in map(without_preamble, split_answer(text)):
-        if merged and not content_words(strip_markers(piece)):
-            merged[-1] = f"{merged[-1]} {piece}"
-        else:
-            merged.append(piece)
-    return merged
 
 
 # Content words from which an answer that shares none with the question reads as a copy of something else.
@@ -346,7 +296,8 @@ def _guard(
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
     if outcome := (opposite_deed(claim, sentence) or unstated_win(claim, sentence, question)
-                   or other_side(claim, lead_in)):
+                   or other_side(claim, lead_in) or other_count(question, claim, sentence)
+                   or a_year_back(claim, sentence)):
         return outcome
     unstated = _unstated_superlative(claim, sentence, question)
     if unstated:

@@ -5,7 +5,7 @@ import pytest
 from checking import checked
 
 from index.embedding import make_embedder
-from qa.answering.support import answer_sentences, without_preamble
+from qa.answering.claims import answer_sentences, without_preamble
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ report, a possessive taken for a new name, and "who is eligible" asked of a kind
 (spaCy's parse): an organiser beside "this year's winners" or the runner-up beside the winner taken for the winner,
 a title naming the question's state taken for reversed roles, and the question's deed given to a name far from its
 verb. Then: a past title, a round won on the way and last year's final taken for this year's win, and another
-party's deed given to the question's party (Turkey's for NATO's). Real MiniLM and the real parser."""
+party's deed given to the question's party (Turkey's for NATO's), a count the shown sentence gives otherwise, and
+what a name did a year ago told as news. Real MiniLM and the real parser."""
 
 from datetime import datetime, timezone
 
@@ -263,3 +264,27 @@ def test_a_deed_the_passage_gives_to_another_party_is_refused(embedder):
                       "rate by 0.75% on Wednesday.", "Fed raises rates", "The Fed raised its key short-term rate by "
                       "0.75% [1].", embedder)
     assert short.supported, short.reason
+
+
+def test_a_count_the_supporting_sentence_gives_otherwise_is_refused(embedder):
+    # The "5" is in a neighbouring sentence, where the number check finds it; the sentence shown counts six.
+    question = "How many people died in the Highland Park shooting?"
+    text = ("A gunman killed at least six people and injured dozens of others in a shooting in Highland Park, "
+            "Illinois, during a July Fourth parade. Police said he fired from a rooftop about 5 blocks away.")
+    [wrong] = checked(question, text, "Highland Park parade shooting", "5 people died in the Highland Park shooting "
+                      "[1].", embedder)
+    assert not wrong.supported and wrong.reason == "the passage counts six people, not 5", wrong.reason
+    [right] = checked(question, text, "Highland Park parade shooting", "At least six people died in the Highland Park "
+                      "shooting [1].", embedder)
+    assert right.supported, right.reason
+
+
+def test_what_a_name_did_a_year_ago_is_not_this_week_s_news(embedder):
+    question = "Who will play in the US Open final?"
+    text = ("Bencic, Svitolina and Andreescu reached the final four at the U.S. Open a year ago; the fourth "
+            "semifinalist, Serena Williams, has said she plans to play when the tournament begins Aug. 31.")
+    [wrong] = checked(question, text, "US Open field", "Belinda Bencic will play in the US Open final [1].", embedder)
+    assert not wrong.supported and wrong.reason == "the passage tells what Bencic did a year or more ago", wrong.reason
+    [kept] = checked(question, text, "US Open field", "Belinda Bencic reached the final four at the US Open a year "
+                     "ago [1].", embedder)
+    assert kept.supported, kept.reason

@@ -7,8 +7,9 @@ import pytest
 from index.embedding import make_embedder
 from index.reference import ArticleRef
 from index.text import markers_in, strip_markers
+from qa.answering.claims import answer_sentences
 from qa.answering.evidence import select_evidence
-from qa.answering.support import answer_sentences, check_answer
+from qa.answering.support import check_answer
 from qa.settings import SupportSettings
 from qa.types import Hit
 

@@ -53,6 +53,11 @@ def parse(text: str) -> Doc:
         return pipeline(text)
 
 
+def main_verb(text: str) -> Token | None:
+    """The root of ``text``'s parse, the verb its (first) main clause tells; None for no words."""
+    return next((token for token in parse(text) if token.dep_ == "ROOT"), None)
+
+
 def subject_of(verb: Token) -> Token | None:
     """``verb``'s subject, or the subject of the clause it hangs on ("Crist will face DeSantis after fending off
     Fried": Crist fended), a relative pronoun read as the noun it stands for ("Petro, who won …"); None if none."""

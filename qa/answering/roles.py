@@ -32,7 +32,7 @@ from qa.answering.answer_type import (
     place_names,
     question_words,
 )
-from qa.answering.grammar import agent_of, is_passive, name_of, parse, phrase_of, subject_of
+from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, parse, phrase_of, subject_of
 from qa.answering.winners import asks_who_won, outcomes
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _subject_holds(claim: str, names: set[str]) -> bool:
     whom when it is passive. In "Florida Rep. Charlie Crist beat Nikki Fried" the question's "Florida" comes first,
     in a title, and Crist still acts. Only the name itself counts, not a description beside it: in "Shinzo Abe,
     Japan's longest-serving prime minister, died …", Japan does nothing."""
-    root = next((token for token in parse(claim) if token.dep_ == "ROOT"), None)
+    root = main_verb(claim)
     if root is None:
         return False
     if is_passive(root):
@@ -266,7 +266,7 @@ def deed_of_another(claim: str, source_sentence: str) -> str | None:
         >>> deed_of_another("Russia said the talks failed [1].", "Putin said the talks had failed.") is None
         True
     """
-    root = next((token for token in parse(strip_markers(claim)) if token.dep_ == "ROOT"), None)
+    root = main_verb(strip_markers(claim))
     if root is None or root.pos_ != "VERB" or is_passive(root) or root.lemma_.lower() in _SPEAKING:
         return None
     subject = next((c for c in root.children if c.dep_ == "nsubj"), None)

@@ -16,12 +16,14 @@ thing the question asks for (:mod:`qa.answering.answer_type`: a name for "who"),
 (:mod:`qa.answering.roles`: "Johnson could replace Hunt" does not answer "Who could replace Johnson?"; the press
 secretary a report credits is not who tested positive; nor did NATO "agree to drop its objections" where Turkey
 did), the office its source gives (:mod:`qa.answering.offices`), and a win of this year's, not a past title
-(:mod:`qa.answering.winners`); a possibility ("could replace") is not a fact ("replaced"), the source must name one
-of the names the question is about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which
-holiday India celebrated), and the claim with its passage must take up the question (a third of its words, as stems:
-a sentence copied from a story about something else matches that story word for word), the passage a fifth of them
-on its own. When a judge is given, the model must also agree that the supporting sentence gives the claim as the
-answer (:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B judges poorly and the 1.5B
+(:mod:`qa.answering.winners`); the claim's deed is not what its subject did "a year ago"
+(:mod:`qa.answering.tense`), nor its count one the sentence gives otherwise (:mod:`qa.answering.figures`); a
+possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
+about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated),
+and the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a
+story about something else matches that story word for word), the passage a fifth of them on its own. When a judge
+is given, the model must also agree that the supporting sentence gives the claim as the answer
+(:mod:`qa.answering.judge`); it is off by default, since the bundled 0.5B judges poorly and the 1.5B
 (``answer.judge_model``) adds seconds to every answer.
 """
 

@@ -6,11 +6,16 @@ way a small model goes wrong), except those that frame the question rather than 
 framing: "the three months ending June 30" is what tells the quarter asked about from the one before (dev, asked a
 week early: "Netflix lost 200,000 subscribers in the three months ending June 30", from a story on the first
 quarter).
+
+And what the numbers say: a count of the things a question asks how many of must be the one the supporting sentence
+gives (:func:`other_count`), and a date must be the event's, not only the day its report came out
+(:func:`publication_day`).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from index.text import asking_sentence, stem
 from qa.answering.grammar import parse
@@ -22,6 +27,13 @@ _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve t
           "seventeen eighteen nineteen twenty").split()
 _TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _COUNT_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# "August 17", "Aug. 17th", "17 August".
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
+                        rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])", re.IGNORECASE)
+_SAME_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.IGNORECASE)
 
 
 def without_framing(claim: str, question: str) -> str:
@@ -112,3 +124,39 @@ def _counts(text: str, things: str) -> set[int | None]:
             word = number.lower_.replace(",", "")
             counts.add(int(word) if word.isdigit() else _COUNT_WORDS.get(word))
     return counts
+
+
+def publication_day(claim: str, text: str, published: datetime | None) -> str | None:
+    """Why ``text`` (a passage, with its header) does not support the date ``claim`` gives: the date is the day the
+    passage was ``published``, and its words neither write it nor say the event fell that day ("today", or that
+    day's weekday). The 0.5B, asked when Liz Cheney lost her primary, wrote "on August 17, 2022", the date of the
+    report on Tuesday's (16 August) result. None otherwise (a date the passage does not hold at all is the number
+    check's).
+
+    Example:
+        >>> out = datetime(2022, 8, 17)
+        >>> publication_day("Cheney lost her primary on August 17, 2022 [2].", "Cheney lost on Tuesday.", out)
+        'the passage does not say it was on August 17, the day it was published'
+        >>> publication_day("Cheney lost on August 17 [2].", "Cheney lost on Wednesday.", out) is None
+        True
+        >>> publication_day("Cheney lost on Aug. 17 [2].", "The vote, held Aug. 17, was close.", out) is None
+        True
+    """
+    if published is None:
+        return None
+    written = {_month_day(m) for m in _MONTH_DAY.finditer(text)}
+    for match in _MONTH_DAY.finditer(claim):
+        month, day = _month_day(match)
+        if (month, day) in written or (month, day) != (published.month, published.day):
+            continue
+        weekday = date(published.year, month, day).strftime("%A")
+        if not (_SAME_DAY.search(text) or re.search(rf"\b{weekday}\b", text)):
+            day_name = f"{_MONTHS[month - 1].capitalize()} {day}"
+            return f"the passage does not say it was on {day_name}, the day it was published"
+    return None
+
+
+def _month_day(match: re.Match[str]) -> tuple[int, int]:
+    month = (match.group(1) or match.group(4)).lower()[:3]
+    day = match.group(2) or match.group(3)
+    return next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month)), int(day)

@@ -46,7 +46,7 @@ from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import missing_answer_type, new_words
 from qa.answering.claims import answer_sentences
 from qa.answering.evidence import Evidence, cosine
-from qa.answering.figures import numbers_in, other_count, weekdays_in, without_framing
+from qa.answering.figures import numbers_in, other_count, publication_day, weekdays_in, without_framing
 from qa.answering.judge import Judge
 from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, said_of_the_world
 from qa.answering.offices import office_not_given, office_unsupported
@@ -226,6 +226,7 @@ def _best_support(
                              question)
                       or given_to_another(question, claim, candidate.text)
                       or earlier_win(question, claim, candidate.text, source.hit.article.published_at)
+                      or publication_day(claim, _window(source, candidate), source.hit.article.published_at)
                       or office_unsupported(question, claim, candidate.text)
                       or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
                       or _off_question(question, claim, source, candidate, settings))

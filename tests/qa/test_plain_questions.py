@@ -6,8 +6,9 @@ report, a possessive taken for a new name, and "who is eligible" asked of a kind
 (spaCy's parse): an organiser beside "this year's winners" or the runner-up beside the winner taken for the winner,
 a title naming the question's state taken for reversed roles, and the question's deed given to a name far from its
 verb. Then: a past title, a round won on the way and last year's final taken for this year's win, and another
-party's deed given to the question's party (Turkey's for NATO's), a count the shown sentence gives otherwise, and
-what a name did a year ago told as news. Real MiniLM and the real parser."""
+party's deed given to the question's party (Turkey's for NATO's), a count the shown sentence gives otherwise, what a
+name did a year ago told as news, and the day a report came out given as the day of its event. Real MiniLM and the
+real parser."""
 
 from datetime import datetime, timezone
 
@@ -288,3 +289,15 @@ def test_what_a_name_did_a_year_ago_is_not_this_week_s_news(embedder):
     [kept] = checked(question, text, "US Open field", "Belinda Bencic reached the final four at the US Open a year "
                      "ago [1].", embedder)
     assert kept.supported, kept.reason
+
+
+def test_the_day_a_report_came_out_is_not_the_day_of_the_event(embedder):
+    # checked() dates the passage 20 July 2022, a Wednesday; the header shows that date, so its numbers are "there".
+    question = "When did Liz Cheney lose her primary?"
+    text = "Republican Liz Cheney lost her primary in Wyoming on Tuesday to Harriet Hageman, a Trump-backed lawyer."
+    [wrong] = checked(question, text, "Cheney loses", "Liz Cheney lost her primary on July 20, 2022 [1].", embedder)
+    assert not wrong.supported, wrong.reason
+    assert wrong.reason == "the passage does not say it was on July 20, the day it was published", wrong.reason
+    [right] = checked(question, text.replace("on Tuesday", "on Wednesday"), "Cheney loses",
+                      "Liz Cheney lost her primary on July 20, 2022 [1].", embedder)
+    assert right.supported, right.reason

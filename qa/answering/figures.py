@@ -157,6 +157,7 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
 
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:
+    """The month (1–12) and day a ``_MONTH_DAY`` match writes, in either order ("Aug. 17", "17 August")."""
     month = (match.group(1) or match.group(4)).lower()[:3]
     day = match.group(2) or match.group(3)
     return next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month)), int(day)

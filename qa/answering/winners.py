@@ -8,8 +8,10 @@ organiser, and "Regina Garcia Cano reported that Gustavo Petro won" names a repo
 belongs to whoever the grammar gives it to: the subject of "won", "beat" or "clinched the title", the object of
 "elected", the one "lost to" or "defeated by", the name a "winner" or "champion" stands beside. A claimed winner is
 supported when the sentence gives an outcome to one of the claim's new names, or tells one whose doer it does not
-name ("The show also won best musical", "she won"): who "the show" is, the sentences around it tell. The grammar
-is :mod:`qa.answering.grammar`'s parse.
+name ("The show also won best musical", "she won"): who "the show" is, the sentences around it tell. An outcome of
+another contest tells nothing of the one asked about: a past title ("Seven-time Wimbledon champion Serena
+Williams"), a round won on the way ("beat Ostapenko to advance to the third round"), last year's win. The grammar is
+:mod:`qa.answering.grammar`'s parse.
 """
 
 from __future__ import annotations
@@ -247,8 +249,8 @@ def _not_yet(verb: Token) -> bool:
 
 
 def _past_title(noun: Token) -> str:
-    """"a past title" when a "champion" or "winner" is one of earlier editions ("seven-time", "2017", "former",
-    "defending"); else empty."""
+    """What a "champion" or "winner" is when it holds a title of earlier editions ("seven-time", "2017", "former",
+    "defending"): "a past title"; else empty."""
     for child in noun.children:
         if child.lower_ in _PAST_TITLE or child.lemma_.lower() in _PAST_TITLE or (
                 child.like_num and len(child.text) == 4 and child.text.isdigit()):

@@ -14,6 +14,7 @@ gives (:func:`other_count`), and a date must be the event's, not only the day it
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -27,7 +28,6 @@ _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve t
           "seventeen eighteen nineteen twenty").split()
 _TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _COUNT_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
-_MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 # "August 17", "Aug. 17th", "17 August".
@@ -144,15 +144,15 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
     """
     if published is None:
         return None
+    # Only a date on the day of publication is in question; the passage is read only for such a claim.
+    claimed = [md for md in map(_month_day, _MONTH_DAY.finditer(claim)) if md == (published.month, published.day)]
+    if not claimed:
+        return None
     written = {_month_day(m) for m in _MONTH_DAY.finditer(text)}
-    for match in _MONTH_DAY.finditer(claim):
-        month, day = _month_day(match)
-        if (month, day) in written or (month, day) != (published.month, published.day):
-            continue
-        weekday = date(published.year, month, day).strftime("%A")
-        if not (_SAME_DAY.search(text) or re.search(rf"\b{weekday}\b", text)):
-            day_name = f"{_MONTHS[month - 1].capitalize()} {day}"
-            return f"the passage does not say it was on {day_name}, the day it was published"
+    weekday = date(published.year, published.month, published.day).strftime("%A")
+    for month, day in claimed:
+        if (month, day) not in written and not (_SAME_DAY.search(text) or re.search(rf"\b{weekday}\b", text)):
+            return f"the passage does not say it was on {calendar.month_name[month]} {day}, the day it was published"
     return None
 
 
@@ -160,4 +160,4 @@ def _month_day(match: re.Match[str]) -> tuple[int, int]:
     """The month (1–12) and day a ``_MONTH_DAY`` match writes, in either order ("Aug. 17", "17 August")."""
     month = (match.group(1) or match.group(4)).lower()[:3]
     day = match.group(2) or match.group(3)
-    return next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month)), int(day)
+    return next(i for i in range(1, 13) if calendar.month_abbr[i].lower() == month), int(day)

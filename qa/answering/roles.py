@@ -273,16 +273,9 @@ def deed_of_another(claim: str, source_sentence: str) -> str | None:
     claimed, named = phrase_of(subject)
     if not named:
         return None
-    doers = []
-    for token in parse(source_sentence):
-        if token.lemma_.lower() != root.lemma_.lower() or token.pos_ != "VERB" or is_passive(token):
-            continue
-        doer = subject_of(token)
-        words, doer_named = phrase_of(doer)
-        if not doer_named:
-            return None  # a doer without a name ("the alliance", "it") may be the claim's
-        doers.append((name_of(doer), words))
-    if not doers or any(_may_be_one(claimed, words) for _, words in doers):
+    doers = _doers(source_sentence, root.lemma_.lower())
+    # A doer without a name ("the alliance", "it") may be the claim's.
+    if not doers or not all(named for _, _, named in doers) or any(_may_be_one(claimed, w) for _, w, _ in doers):
         return None
     return f"the passage says this of {doers[0][0]}, not of {name_of(subject)}"
 
@@ -309,14 +302,19 @@ def _doers_of_the_deed(question: str, sentence: str) -> list[tuple[str, tuple[st
     verb = _asked_subjects_verb(asking_sentence(question))
     if verb is None:
         return []
+    return [(name, words) for name, words, named in _doers(sentence, verb) if named]
+
+
+def _doers(sentence: str, verb: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Whom ``sentence`` gives each active use of the verb ``verb`` (a lemma) to: the subject's name, the words of
+    its phrase, and whether that phrase is a name (see :func:`qa.answering.grammar.phrase_of`)."""
     doers = []
     for token in parse(sentence):
         if token.lemma_.lower() != verb or token.pos_ != "VERB" or is_passive(token):
             continue
         subject = subject_of(token)
         words, named = phrase_of(subject)
-        if subject is not None and named:
-            doers.append((name_of(subject), words))
+        doers.append((name_of(subject) if subject is not None else "", words, named))
     return doers
 
 

@@ -53,6 +53,7 @@ from index.furniture import (
     SIGNATURE_OUTLET,
     SPLIT_NAMES,
     UPDATED,
+    VIDEO,
     WIRE_REPORTS,
 )
 from index.text import split_sentences
@@ -66,7 +67,8 @@ if TYPE_CHECKING:  # only for annotations: index.articles imports this module
 # rebuilt.
 # 2: links to other stories inside the text (index.furniture.RELATED_LINK).
 # 3: photo galleries printed inside the text (index.furniture.GALLERY).
-CLEANING_VERSION = 3
+# 4: video players printed inside the text, however long their titles (index.furniture.VIDEO).
+CLEANING_VERSION = 4
 
 # How far from the top and the bottom of an article bylines, datelines and bios are looked for (in lines).
 _HEAD_LINES = 6
@@ -226,7 +228,7 @@ def _anywhere_kind(line: str, names: list[str]) -> str | None:
     line = line.strip()
     if not line:
         return None
-    if FURNITURE.fullmatch(line) or WIRE_REPORTS.fullmatch(line):
+    if FURNITURE.fullmatch(line) or VIDEO.fullmatch(line) or WIRE_REPORTS.fullmatch(line):
         return "furniture"
     if len(line) <= 300 and (SIGN_UP.search(line) and SIGN_UP_OBJECT.search(line) or RELATED_LINK.fullmatch(line)):
         return "furniture"

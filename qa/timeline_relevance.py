@@ -19,7 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.embedding import Embedder
-from index.furniture import CONTRIBUTED, CONTRIBUTING, FURNITURE, FURNITURE_LINE, SIGN_UP, SIGN_UP_OBJECT, UPDATED
+from index.furniture import (
+    CONTRIBUTED,
+    CONTRIBUTING,
+    FURNITURE,
+    FURNITURE_LINE,
+    SIGN_UP,
+    SIGN_UP_OBJECT,
+    UPDATED,
+    VIDEO,
+)
 from index.text import Sentence, asks, content_words, split_sentences
 from qa.answering.evidence import cosine, looks_like_instructions
 from qa.speakers.lexicon import HEAD_SYNONYMS
@@ -193,7 +202,7 @@ def is_news_sentence(text: str) -> bool:
     words = line.split()
     if len(words) < 3 or not re.search(r"[a-z]", line) or asks(line) or looks_like_instructions(line):
         return False
-    if any(p.fullmatch(line) for p in (FURNITURE_LINE, FURNITURE, CONTRIBUTED, CONTRIBUTING, UPDATED)):
+    if any(p.fullmatch(line) for p in (FURNITURE_LINE, FURNITURE, VIDEO, CONTRIBUTED, CONTRIBUTING, UPDATED)):
         return False
     if SIGN_UP.search(line) and SIGN_UP_OBJECT.search(line):
         return False

@@ -26,7 +26,8 @@ META = "archive.json"
 #    open, their changed articles re-chunked and re-embedded (index.archive.upgrade).
 # 4: links to other stories removed from the text too (cleaning rules 2); re-cleaned on open the same way.
 # 5: photo galleries printed inside the text removed too (cleaning rules 3); re-cleaned on open the same way.
-FORMAT_VERSION = 5
+# 6: video players with long titles removed too (cleaning rules 4); re-cleaned on open the same way.
+FORMAT_VERSION = 6
 
 
 # What an archive recorded before a field existed means: before dense_chunks, every chunk was embedded; before a chroma

@@ -11,7 +11,8 @@ an echo), is not about the whole world when the question names a place ("26,800 
 another US state, nor of the other side's event (the women's for the men's), gives the kind of thing the question
 asks for (a name for "who", a time for "when", a place for "where", a number for "how many") in the part the
 question asks for (not the question's own party acting on the new name, not the name of who reported it), holds most
-of the question's content words, its source's headline counting (a sentence about the council's rent vote resembles
+of the question's content words (one the question writes as a name only where it is written as one), its source's
+headline counting (a sentence about the council's rent vote resembles
 "What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With
 the re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find
 the answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from index.embedding import Embedder
 from index.text import Sentence, asking_sentence, asks, content_words, names_only, word_stems
-from qa.answering.answer_type import missing_answer_type
+from qa.answering.answer_type import CAPITALISED, NAME, missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import another_state, said_of_the_world
@@ -120,17 +121,29 @@ def find_lead(
     vectors = embedder.embed_documents([s.text for _, s in pool])
     q_vector = question_vector or embedder.embed_query(question)
     asked = content_words(question)
+    names = {word.lower() for word in NAME.findall(question)}
     scored = []
     for (source, sentence), vector in zip(pool, vectors, strict=True):
         # The headline names what "he" or "the company" in the sentence stands for.
-        words = content_words(sentence.text) | content_words(source.hit.article.title or "")
-        overlap = len(asked & words) / len(asked) if asked else 0.0
+        overlap = _word_share(asked, names, f"{sentence.text} {source.hit.article.title or ''}")
         score = cosine(q_vector, vector) + lexical_weight * overlap
         scored.append((Lead(source=source, sentence=sentence, score=score), overlap))
     for share in (min_word_share, fallback_word_share):
         if share is not None and (lead := _best(scored, share, min_score)) is not None:
             return lead
     return None
+
+
+def _word_share(asked: set[str], names: set[str], text: str) -> float:
+    """The share of the question's content words (``asked``) that ``text`` holds. A word the question writes as a
+    name (``names``) counts only where ``text`` capitalises it too: "Budd won the GOP nomination …, but Democrats
+    argue he's too conservative" holds no word of "the Conservative Party", and once led the answer to who won its
+    leadership race."""
+    if not asked:
+        return 0.0
+    capitalised = {word.lower() for word in CAPITALISED.findall(text)}
+    held = {word for word in asked & content_words(text) if word not in names or word in capitalised}
+    return len(held) / len(asked)
 
 
 def _best(scored: list[tuple[Lead, float]], min_word_share: float, min_score: float) -> Lead | None:

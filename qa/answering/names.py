@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from qa.answering.grammar import parse
+
 # A capitalised word that does not open a sentence: a name, as far as words can tell.
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
 # Capitalised words that are no names when they open a clause.
@@ -53,6 +55,29 @@ def said_of_the_world(sentence: str, statement: str, *, even_if_worldwide: bool 
     if not _WORLDWIDE.search(sentence) or (_WORLDWIDE.search(statement) and not even_if_worldwide):
         return []
     return sorted({n for n in NAME.findall(statement) if n not in NAME_STOP and not names_in(sentence, n)})
+
+
+def opening_name(claim: str, asked: set[str], source_text: str) -> str | None:
+    """The claim's first word when it may be a name that ``asked`` (the question's words, lowercased) does not hold:
+    a proper noun by the parse, or a capitalised word ``source_text`` never writes in any case. :data:`NAME` skips a
+    sentence's first word, where every word is capitalised, so "Fenrir was named the world's oldest living dog" once
+    named no one, and rested on a sentence about a chihuahua that never names Fenrir (the name came from a cat's story
+    in another source). The parse cannot tell every name ("Fenrir" reads as a plural noun), hence the second test: a
+    first word its passage lacks is a name the passage does not give, or a word it does not use.
+
+    Example:
+        >>> chihuahua = "The 21-year-old chihuahua has regained the title of the world's oldest living dog."
+        >>> opening_name("Fenrir was named the world's oldest living dog.", {"which", "dog"}, chihuahua)
+        'Fenrir'
+        >>> opening_name("The chihuahua was named the oldest dog.", set(), chihuahua) is None
+        True
+    """
+    first = next((token for token in parse(claim) if not token.is_punct), None)
+    if first is None or not first.text[:1].isupper() or first.text in NAME_STOP or first.text.lower() in asked:
+        return None
+    if first.pos_ == "PROPN" or not names_in(source_text, first.text):
+        return first.text
+    return None
 
 
 def another_of_its_kind(full_name: str, text: str) -> str | None:

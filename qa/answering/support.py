@@ -43,12 +43,12 @@ from index.text import (
     word_stems,
 )
 from qa.answering.anchors import unnamed_subject
-from qa.answering.answer_type import missing_answer_type, new_words
+from qa.answering.answer_type import missing_answer_type, new_words, question_words
 from qa.answering.claims import answer_sentences
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import numbers_in, other_count, publication_day, weekdays_in, without_framing
 from qa.answering.judge import Judge
-from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, said_of_the_world
+from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, opening_name, said_of_the_world
 from qa.answering.offices import office_not_given, office_unsupported
 from qa.answering.opposites import opposite_deed, other_side
 from qa.answering.roles import given_to_another, reversed_roles
@@ -59,7 +59,10 @@ from qa.types import AnswerSentence, Span
 
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|n't\b", re.IGNORECASE)
 _POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
-_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# A name of two or more words; a word may have capitals inside ("Ron DeSantis", "Lance McCullers"), which once cut
+# the name to "Ron De", a name no passage holds.
+_NAME_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)*"
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+\b")
 # A superlative is a claim of its own: "South Carolina has the highest price" is not supported by a sentence on
 # South Carolina's cheap gas, however close the two are in words. Each group is what a source may say instead.
 _SUPERLATIVES = [frozenset(group.split()) for group in (
@@ -208,12 +211,12 @@ def _best_support(
     # Article sentences first: they give the reader a span to check; the headline is the fallback.
     body = [i for i in by_similarity if candidates[i][1].end > candidates[i][1].start]
     ranked = body[:3] + [i for i in by_similarity if i not in body]
-    words = content_words(claim)
+    words = _word_parts(claim)
     first_reason: str | None = None
     for i in ranked:  # the guards may reject the closest sentence while another one holds
         source, candidate = candidates[i]
         score = cosine(claim_vector, vectors[i])
-        share = len(words & content_words(candidate.text)) / len(words) if words else 0.0
+        share = len(words & _word_parts(candidate.text)) / len(words) if words else 0.0
         if score < settings.min_similarity and not (
             score >= settings.min_similarity_with_words and share >= settings.min_word_share
         ):
@@ -234,6 +237,13 @@ def _best_support(
             return i, score, None
         first_reason = first_reason or reason
     return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
+
+
+def _word_parts(text: str) -> set[str]:
+    """The stems of ``text``'s content words, a compound's parts apart: a claim shares its words with a source that
+    writes them in another form or joined ("weighed 2,560 pounds" with "a 2,560-pound pumpkin"), which as whole words
+    it once did not, and the right answer was refused."""
+    return word_stems(re.sub(r"(?<=\w)-(?=\w)", " ", text))
 
 
 def _off_question(question: str, claim: str, source: Evidence, candidate: Sentence, settings: SupportSettings
@@ -288,6 +298,8 @@ def _guard(
         if other := another_of_its_kind(full_name, sentence):  # "French Open" is not the British Open
             return f"the passage names {other}, not {full_name}"
     names = {n for n in NAME.findall(claim) if n not in NAME_STOP}
+    if opening := opening_name(strip_markers(claim), question_words(question), source_text):
+        names.add(opening)
     if names:
         absent = sorted(n for n in names if not names_in(source_text, n))
         if 1 - len(absent) / len(names) < settings.min_name_share:

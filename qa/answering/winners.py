@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 # Not the bare verb: "will try to become the first player to win" tells of none yet.
 _OUTCOME = re.compile(r"\b(?:won(?!['’]t)|wins|winning|winners?|victor(?:y|ies|ious|s)?|defeat(?:ed|s|ing)?|"
                       r"beat(?:s|en|ing)?|lost|loses?|losing|ousted|unseated|elected|re-elected|clinch(?:ed|es|ing)?|triumph(?:ed|s)?|"
-                      r"champions?|titles?|crowned|gold|first place|runner-up|took the|claimed the|prevailed|"
+                      r"champions?|titles?|crowned|gold|first place|runner-up|took the|(?:took|takes?|taking) home|"
+                      r"claimed the|prevailed|"
                       r"fend(?:ed|ing|s)? off|nominee|nomination|advanc(?:e|ed|es|ing)|projected)\b", re.IGNORECASE)
 # Who won, not "failed to win over customers": the bare verb asks of no contest's outcome.
 _WIN_ASKED = re.compile(r"\b(?:won(?!['’]t)|wins|winners?)\b", re.IGNORECASE)  # "won't play" is no win
@@ -174,7 +175,7 @@ def outcomes(sentence: str, *, every: bool = False) -> list[Outcome]:
         noun = token.pos_ in ("NOUN", "PROPN")
         if token.pos_ in ("VERB", "AUX") and not _not_yet(token):
             doer, other = _verb_doer(token), _elsewhen(token)
-        elif noun and token.lemma_.lower() in _WINNER_NOUNS:
+        elif noun and _names_a_winner(token):
             doer, other = _noun_doer(token), _past_title(token)
         else:
             continue
@@ -234,6 +235,14 @@ def names_no_winner(question: str, sentence: str) -> bool:
         return False
     asked = {bare(w) for w in question_words(question)}
     return not any(o.named and {bare(w) for w in o.doer} - asked for o in outcomes(sentence))
+
+
+def _names_a_winner(noun: Token) -> bool:
+    """Whether ``noun`` names who won ("the winner", "champion Alcaraz", "Republican nominee Harriet Hageman"). Not
+    "nominees": they are the field a prize is given among ("… beat fellow outstanding drama series nominees “Better
+    Call Saul,” “Euphoria” …"), while one party's nominee has won its contest."""
+    lemma = noun.lemma_.lower()
+    return lemma in _WINNER_NOUNS and not (lemma == "nominee" and noun.tag_ in ("NNS", "NNPS"))
 
 
 def _not_yet(verb: Token) -> bool:

@@ -161,6 +161,18 @@ def test_photo_captions_and_credits_go_and_polls_named_by_two_outlets_stay():
     assert [r.kind for r in stripped.removed] == ["photo", "photo", "photo"]
 
 
+def test_a_video_player_goes_however_long_its_title_and_a_sentence_about_a_video_stays():
+    # As CNN pages print them: the title twice, then the length. A long title ran past what the rule once allowed
+    # (dev: 277 of 463 players stayed in the text).
+    short = "JUST WATCHED Heat dome bakes Southeast Replay More Videos ... MUST WATCH Heat dome bakes Southeast 02:19"
+    title = "Ukrainian Defense Minister: Written military orders recovered from dead Russian officer reveal a plan"
+    long = f"JUST WATCHED {title} Replay More Videos ... MUST WATCH {title} 03:50"
+    prose = "He just watched the video, and said he would replay more videos of the debate on Monday."
+    stripped = strip_furniture(f"{LEDE}\n\n{short}\n\n{long}\n\n{prose}")
+    assert stripped.text == f"{LEDE}\n\n{prose}"
+    assert [r.kind for r in stripped.removed] == ["furniture", "furniture"]
+
+
 def test_a_photo_gallery_printed_in_the_text_goes_and_the_story_around_it_stays():
     # As CNN pages print them (dev: 1,748 captions in 30 articles): one caption after another, one wrapped onto the
     # next paragraph, one whose gallery title starts with "Photos:" too, a gallery title alone on its line before the

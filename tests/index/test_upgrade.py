@@ -174,17 +174,27 @@ GALLERY = {"id": "abe", "title": "Shinzo Abe shot", "publish_date": "2022/07/08"
                    "Photos: Shinzo Abe Abe speaks moments before being shot. Hide Caption 1 of 2 Photos: Shinzo Abe "
                    "Abe lies on the ground. Hide Caption 2 of 2\n\n"
                    "The suspect, Tetsuya Yamagami, was arrested at the scene."}
+VIDEO = {"id": "vineyard", "title": "Migrants flown to Martha's Vineyard", "publish_date": "2022/09/15",
+         "text": "Florida Gov. Ron DeSantis sent two planes of migrants to Martha's Vineyard on Wednesday.\n\n"
+                 "JUST WATCHED Lawmaker says DeSantis used migrants for his own political benefit Replay More Videos "
+                 "... MUST WATCH Lawmaker says DeSantis used migrants for his own political benefit 03:46\n\n"
+                 "The migrants were taken to a military base on Friday."}
 
 
-def test_an_archive_of_format_4_loses_its_photo_galleries_on_open(tmp_path, monkeypatch):
-    records = tmp_path / "gallery.jsonl"
-    records.write_text(json.dumps(GALLERY) + "\n")
-    build_archive_of_older_rules(tmp_path / "old", records, SETTINGS, monkeypatch, ("GALLERY",), 2, 4)
+@pytest.mark.parametrize(("record", "rule", "cleaned_with", "format", "gone"), [
+    (GALLERY, "GALLERY", 2, 4, "ground"),  # format 4 kept photo galleries printed in the text
+    (VIDEO, "VIDEO", 3, 5, "lawmaker"),  # format 5 kept video players with long titles
+])
+def test_an_archive_of_an_older_format_loses_what_newer_rules_remove_on_open(tmp_path, monkeypatch, record, rule,
+                                                                             cleaned_with, format, gone):
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps(record) + "\n")
+    build_archive_of_older_rules(tmp_path / "old", records, SETTINGS, monkeypatch, (rule,), cleaned_with, format)
     old = ArchiveStore(tmp_path / "old", SETTINGS)
     try:
-        assert old.article("abe").text == ("Shinzo Abe was shot during a campaign speech in Nara on Friday.\n\n"
-                                           "The suspect, Tetsuya Yamagami, was arrested at the scene.")
-        assert old.lexical_query("ground", 5) == [], "the captions' words are no longer found"
+        first, *_, last = record["text"].split("\n\n")
+        assert old.article(record["id"]).text == f"{first}\n\n{last}"
+        assert old.lexical_query(gone, 5) == [], "the removed words are no longer found"
         assert json.loads((tmp_path / "old" / "archive.json").read_text())["format"] == FORMAT_VERSION
     finally:
         old.close()

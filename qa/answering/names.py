@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from index.text import STOPWORDS
 from qa.answering.grammar import parse
 
 # A capitalised word that does not open a sentence: a name, as far as words can tell.
@@ -71,9 +72,12 @@ def opening_name(claim: str, asked: set[str], source_text: str) -> str | None:
         'Fenrir'
         >>> opening_name("The chihuahua was named the oldest dog.", set(), chihuahua) is None
         True
+        >>> opening_name("There are 26,800 cases worldwide.", set(), chihuahua) is None  # a function word
+        True
     """
     first = next((token for token in parse(claim) if not token.is_punct), None)
-    if first is None or not first.text[:1].isupper() or first.text in NAME_STOP or first.text.lower() in asked:
+    if (first is None or not first.text[:1].isupper() or first.text in NAME_STOP or first.text.lower() in STOPWORDS
+            or first.text.lower() in asked):
         return None
     if first.pos_ == "PROPN" or not names_in(source_text, first.text):
         return first.text

@@ -240,10 +240,11 @@ def _best_support(
 
 
 def _word_parts(text: str) -> set[str]:
-    """The stems of ``text``'s content words, a compound's parts apart: a claim shares its words with a source that
-    writes them in another form or joined ("weighed 2,560 pounds" with "a 2,560-pound pumpkin"), which as whole words
-    it once did not, and the right answer was refused."""
-    return word_stems(re.sub(r"(?<=\w)-(?=\w)", " ", text))
+    """``text``'s content words, a compound's parts apart: a claim shares "2,560" and "pound" with a source that
+    writes "a 2,560-pound pumpkin", which as whole words it once did not, and the right answer was refused. Not as
+    stems: they share more than the facts ("joining NATO" with "join the NATO alliance"), and let a claim rest on a
+    sentence that holds none of its news (NATO's agreement at Madrid on a sentence about the summit's start)."""
+    return content_words(re.sub(r"(?<=\w)-(?=\w)", " ", text))
 
 
 def _off_question(question: str, claim: str, source: Evidence, candidate: Sentence, settings: SupportSettings

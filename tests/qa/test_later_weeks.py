@@ -77,3 +77,16 @@ def test_a_prize_taken_home_is_won(embedder):
     [right] = checked(question, text, "Emmy 2022 winners list", "“Succession” won best drama series at the Emmys [1].",
                       embedder)
     assert right.supported, right.reason
+
+
+def test_a_sentence_sharing_only_the_scene_and_an_inflected_word_supports_nothing(embedder):
+    # Words compared as stems let this claim rest on the summit's opening: "joining" met "join", and 4 of its 12
+    # words were shared (30% needed). As words, with a compound's parts apart, 3 are.
+    question = "What did NATO agree at its Madrid summit?"
+    text = ('"Their decision to move away from neutrality, and the tradition of neutrality, to join the NATO alliance '
+            'is going to make us stronger and more secure, and NATO stronger," Biden said at the start of the NATO '
+            "summit in Madrid on Wednesday.")
+    claim = ("NATO agreed at its Madrid summit to drop its objections to their membership bids, removing a major "
+             "hurdle to them joining NATO [1].")
+    [wrong] = checked(question, text, "NATO summit in Madrid", claim, embedder)
+    assert not wrong.supported and "too few of its words" in wrong.reason, wrong.reason

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 from index.text import asking_sentence, stem
 from qa.answering.grammar import parse
@@ -149,7 +149,7 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
     if not claimed:
         return None
     written = {_month_day(m) for m in _MONTH_DAY.finditer(text)}
-    weekday = date(published.year, published.month, published.day).strftime("%A")
+    weekday = published.strftime("%A")
     for month, day in claimed:
         if (month, day) not in written and not (_SAME_DAY.search(text) or re.search(rf"\b{weekday}\b", text)):
             return f"the passage does not say it was on {calendar.month_name[month]} {day}, the day it was published"

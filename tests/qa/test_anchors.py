@@ -5,7 +5,6 @@ sentence the check found word for word in its source. Real MiniLM."""
 import pytest
 from checking import checked
 
-from index.embedding import make_embedder
 from qa.answering.anchors import asked_names, unnamed_subject
 
 QUESTION = "Which major holiday did India celebrate this week?"
@@ -13,11 +12,6 @@ TALIBAN = ("This week marks a year since the Taliban seized control of Afghanist
            "a national holiday in celebration of the anniversary yesterday.")
 INDIA = ("India celebrated its 75th Independence Day on Monday, a national holiday, with Prime Minister Narendra Modi "
          "raising the flag at the Red Fort.")
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def test_a_claim_from_a_story_that_never_names_the_subject_is_unsupported(embedder):

@@ -6,15 +6,8 @@ citation. Real MiniLM."""
 import pytest
 from checking import checked
 
-from index.embedding import make_embedder
 from qa.answering.answer_type import missing_answer_type, new_words
 from qa.answering.roles import another_actor
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
-
 
 KFC = ("KFC is rolling out a new menu item this week to attract a younger crowd: chicken nuggets, which the chain "
        "has never sold nationally before.")

@@ -4,15 +4,7 @@ holds is not news the passage must repeat. Dev cases the 0.5B answered rightly a
 import pytest
 from checking import checked
 
-from index.embedding import make_embedder
 from qa.answering.claims import answer_sentences, without_preamble
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
-
-
 
 COLOMBIA = ("Colombia will be governed by a leftist president for the first time after former rebel Gustavo Petro "
             "narrowly defeated a real estate millionaire in Sunday's runoff election. Petro earned 50.48% of the vote.")

@@ -6,15 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from index.embedding import make_embedder
 from index.reference import ArticleRef
 from qa.answering.choice_evidence import evidence_pick, evidence_scores, own_words
 from qa.types import Hit
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def _hits(*texts: str, title: str = "") -> list[Hit]:

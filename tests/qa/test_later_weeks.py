@@ -5,15 +5,7 @@ words its source writes joined ("a 2,560-pound pumpkin"). Wrong ones given: a na
 ("Fenrir was named the world's oldest living dog", resting on a chihuahua's story), and a lead matching the
 question's "Conservative" by a lower-case "too conservative". Real MiniLM and the real parser."""
 
-import pytest
 from checking import checked, lead_of
-
-from index.embedding import make_embedder
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def test_a_name_with_a_capital_inside_is_looked_for_whole(embedder):

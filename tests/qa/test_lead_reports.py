@@ -3,10 +3,8 @@ answer to "Where did Pelosi visit?", nor does a link's text ("Watch … here"). 
 of the event the question asks about, or the words of a video link. A sentence holding fewer of the question's words
 leads only as a fallback (careful mode), when no sentence holds the usual share. Real MiniLM."""
 
-import pytest
 from checking import lead_of
 
-from index.embedding import make_embedder
 from index.reference import ArticleRef
 from qa.answering.evidence import select_evidence
 from qa.answering.lead import find_lead
@@ -19,11 +17,6 @@ REPORT = ("US House Speaker Nancy Pelosi visited Taiwan on Tuesday as part of he
           "from China. Beijing responded with military drills around the island.")
 DONE = "Despite China's warnings, where did House Speaker Nancy Pelosi visit as part of her tour of Asia?"
 TO_COME = "Despite China's warnings, where will House Speaker Nancy Pelosi visit as part of her tour of Asia?"
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def _lead(question, text, embedder, title=TITLE):

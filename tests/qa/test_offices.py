@@ -6,7 +6,6 @@ MiniLM."""
 import pytest
 from checking import checked, lead_of
 
-from index.embedding import make_embedder
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.offices import another_office, office_not_given
 
@@ -15,11 +14,6 @@ ITALY = ("Italy's President Sergio Mattarella dissolved parliament on Thursday, 
 MELONI = ("But Giorgia Meloni, the leader of the far-right Brothers of Italy, the only opposition party, called for "
           "immediate elections.")
 TRUSS = "Foreign Secretary Liz Truss won the race to become prime minister, beating Rishi Sunak."
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def test_a_name_given_another_office_does_not_hold_the_one_claimed(embedder):

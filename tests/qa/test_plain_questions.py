@@ -15,14 +15,8 @@ from datetime import datetime, timezone
 import pytest
 from checking import checked, lead_of
 
-from index.embedding import make_embedder
 from qa.answering.answer_type import missing_answer_type
 from qa.answering.opposites import opposite_deed
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def test_the_one_a_passage_says_lost_did_not_win(embedder):

@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from index.embedding import make_embedder
 from index.reference import ArticleRef
 from index.text import markers_in, strip_markers
 from qa.answering.claims import answer_sentences
@@ -19,11 +18,6 @@ RENTS = (
     "Landlords were not consulted, the association said."
 )
 JETS = "Northwind Airlines ordered 40 new jets worth about 3 billion dollars, the carrier said on Monday."
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return make_embedder("all-MiniLM-L6-v2")
 
 
 def _hit(article: str, text: str, title: str, rank: int) -> Hit:

@@ -20,7 +20,7 @@ from typing import Any
 from dateutil import parser as date_parser
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.cleaning import is_headline_only, without_furniture
+from index.cleaning import as_stored, is_headline_only
 from index.errors import IngestError
 from index.furniture import FURNITURE_LINE
 from index.urls import source_from_url, title_from_url
@@ -228,7 +228,7 @@ def _authors(value: Any) -> tuple[str, ...]:
 
 def article_from_record(record: Mapping[str, Any], *, default_source: str | None = None) -> Article:
     """Build an Article from one raw record, mapping the common field names and removing bylines, datelines and
-    page furniture from its text (:func:`without_furniture`).
+    page furniture from its text and dating a photo gallery by its captions (:func:`index.cleaning.as_stored`).
 
     Args:
         record: a JSON object, CSV row or feed entry.
@@ -286,8 +286,9 @@ def article_from_record(record: Mapping[str, Any], *, default_source: str | None
         language=str(language) if language is not None else None,
         metadata=_extra_metadata(record),
     )
-    # Bylines and page furniture are removed from the stored text, which chunks and citation offsets are cut from.
-    return without_furniture(article)
+    # Bylines and page furniture are removed from the stored text, which chunks and citation offsets are cut from;
+    # a gallery that grew after its filing date gets the date its captions tell, which as_of filters by.
+    return as_stored(article)
 
 
 def nesting_depth(value: Any) -> int:

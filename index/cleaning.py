@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index.dating import dated_by_captions
 from index.furniture import (
     BIO,
     BIO_WITH_CONTACT,
@@ -45,6 +46,7 @@ from index.furniture import (
     OUTLET_AFTER_NAMES,
     PHOTO_LINE,
     PHOTO_PAREN,
+    POINTER,
     RELATED_LINK,
     REPORTED_FROM,
     SIGN_UP,
@@ -68,7 +70,9 @@ if TYPE_CHECKING:  # only for annotations: index.articles imports this module
 # 2: links to other stories inside the text (index.furniture.RELATED_LINK).
 # 3: photo galleries printed inside the text (index.furniture.GALLERY).
 # 4: video players printed inside the text, however long their titles (index.furniture.VIDEO).
-CLEANING_VERSION = 4
+# 5: photo galleries dated by the latest day their captions tell (index.dating); pointers to other pages ending a line
+#    ("For the news as it happened on Election Day, read here.", index.furniture.POINTER).
+CLEANING_VERSION = 5
 
 # How far from the top and the bottom of an article bylines, datelines and bios are looked for (in lines).
 _HEAD_LINES = 6
@@ -125,6 +129,7 @@ def strip_furniture(text: str, authors: Iterable[str] = ()) -> Stripped:
             lines.remove(index, kind)
         else:
             lines.cut_credits(index)
+            lines.cut_pointer(index)
     _strip_head(lines, known)
     _strip_tail(lines, known)
     return Stripped(lines.joined(), tuple(dict.fromkeys(lines.names)), tuple(lines.removed))
@@ -148,12 +153,21 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+def as_stored(article: Article) -> Article:
+    """What the archive stores of an article: :func:`without_furniture`, and a photo gallery dated by the latest day
+    its captions tell (:func:`index.dating.dated_by_captions`).
+
+    Ingest and the re-cleaning of stored articles both go through here, so both store the same text and date.
+    """
+    return dated_by_captions(without_furniture(article))
+
+
 def without_furniture(article: Article) -> Article:
     """The article with :func:`strip_furniture` applied to its text, and the byline's names as its authors if the
     record gave none.
 
-    Ingest and the re-cleaning of stored articles both go through here, so both store the same text. A headline-only
-    item is left alone, and text that is all furniture leaves the headline (or, with none, the text as it was).
+    A headline-only item is left alone, and text that is all furniture leaves the headline (or, with none, the text
+    as it was).
 
     Example:
         >>> from index.articles import Article
@@ -209,6 +223,11 @@ class _Lines:
             return
         cut = _SPACES.sub(" ", CREDIT.sub("", PHOTO_PAREN.sub("", line))).strip()
         self.replace(index, cut, Removal("photo", "; ".join(credits)))
+
+    def cut_pointer(self, index: int) -> None:
+        line = self.text[index]
+        if "here" in line.lower() and (pointers := [m.group(0).strip() for m in POINTER.finditer(line)]):
+            self.replace(index, POINTER.sub("", line).strip(), Removal("furniture", "; ".join(pointers)))
 
     def kept_after(self, index: int) -> int | None:
         return next((i for i in range(index + 1, len(self.text)) if self.kept[i]), None)

@@ -59,6 +59,14 @@ NOT_PLACES = frozenset(
 
 # -- lines that are furniture wherever they stand ------------------------------------------------------------------
 
+# A sentence pointing to another page: "Read more here.", "For the news as it happened on Election Day, read here.",
+# "To learn more about who Bobb is …, click here." It tells where to click, not news, and a small model copies it as
+# an answer ("The text states: For the news as it happened on Election Day, read here").
+POINTER = re.compile(
+    r"(?:(?<=[.!?”\"])\s+|^)(?:(?:For|To)\b[^.!?]{0,160},\s*)?(?:read|see|go|click|look|listen)(?:\s+more)?\s+here"
+    r"(?:\s*[.!]|\s*$)(?=\s|$)",
+    re.IGNORECASE,
+)
 # Lines of page furniture that index.articles.clean_text drops while it normalises the text.
 FURNITURE_LINE = re.compile(
     r"^(advertisement|story continues below advertisement|skip to main content|share this article|"

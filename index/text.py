@@ -19,6 +19,7 @@ read pragmatically:
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,12 @@ ABBREVIATIONS = TITLES | frozenset(
     "Jr Sr No Nos v vs Inc Corp Co Ltd Bros Dept Univ Ave Blvd Rd approx est "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
+# Month names and abbreviations, lower case ("september", "sep", "sept"), to the month's number: for dates written
+# out in questions and in articles.
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}, sept=9)
+# Any of them, for a regular expression (longest first, so "june" is read whole rather than as "jun").
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 # Words that begin sentences: after an abbreviation other than a title, one of them means the sentence ended.
 SENTENCE_STARTERS = frozenset(
     "A An The This That These Those There Then It Its He She They We I You His Her Their Our My Your "

@@ -27,7 +27,9 @@ META = "archive.json"
 # 4: links to other stories removed from the text too (cleaning rules 2); re-cleaned on open the same way.
 # 5: photo galleries printed inside the text removed too (cleaning rules 3); re-cleaned on open the same way.
 # 6: video players with long titles removed too (cleaning rules 4); re-cleaned on open the same way.
-FORMAT_VERSION = 6
+# 7: photo gallery pages dated by the latest day their captions tell (cleaning rules 5, index.dating); re-dated on open
+#    the same way.
+FORMAT_VERSION = 7
 
 
 # What an archive recorded before a field existed means: before dense_chunks, every chunk was embedded; before a chroma

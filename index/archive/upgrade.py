@@ -26,7 +26,7 @@ from pathlib import Path
 from index.archive.manifest import Manifest
 from index.articles import Article
 from index.chunking import Chunk, chunk_and_embed
-from index.cleaning import CLEANING_VERSION, without_furniture
+from index.cleaning import CLEANING_VERSION, as_stored
 from index.embedding import Embedder
 from index.settings import IndexSettings
 
@@ -70,8 +70,9 @@ def reclean_articles(
         if not pending:
             return RecleanReport()
         logger.warning(
-            "upgrading archive %s: removing bylines, datelines and page furniture from %d stored articles and "
-            "re-embedding those that change (once; safe to interrupt, it resumes where it stopped)", path, len(pending),
+            "upgrading archive %s: removing bylines, datelines and page furniture and dating photo galleries by their "
+            "captions in %d stored articles, re-embedding those that change (once; safe to interrupt, it resumes "
+            "where it stopped)", path, len(pending),
         )
         return _reclean(path, pending, manifest, write, settings, embedder)
 
@@ -91,7 +92,7 @@ def _reclean(
             stored = manifest.article(article_id)
             if stored is None:
                 continue
-            cleaned = without_furniture(stored)
+            cleaned = as_stored(stored)
             if cleaned is stored:
                 clean.append(article_id)
             else:

@@ -58,15 +58,24 @@ def unnamed_subject(question: str, source_text: str) -> str | None:
         >>> unnamed_subject("Where did the United Kingdom's record heat hit 40.3C?", "The UK hit 40.3C in Coningsby.")
         >>> unnamed_subject("What did the Supreme Court decide about the EPA?", "The Supreme Court ended Roe.")
         'its source never names EPA, which the question asks about'
+        >>> unnamed_subject("Which city did Zelensky visit?", "President Zelenskyy visited Izium.") is None
+        True
     """
     names = _topic_names(question) or _distinctive(asked_names(question))
     if not names:
         return None
     held = {_plain(word) for word in _WORD.findall(f"{source_text} {spelled_out(source_text)}")}
-    if names & held:
+    if names & held or any(_written_longer(name, word) for name in names for word in held):
         return None
     shown = sorted({w for w in _NAME.findall(question) if _plain(w) in names})
     return f"its source never names {', '.join(shown)}, which the question asks about"
+
+
+def _written_longer(name: str, word: str) -> bool:
+    """Whether ``word`` is ``name`` (of five letters or more) written with up to two more letters at its end: another
+    spelling ("Zelenskyy" for "Zelensky", which once refused the city he visited) or the people of a country
+    ("Russian" for "Russia")."""
+    return len(name) >= 5 and word.startswith(name) and len(word) - len(name) <= 2
 
 
 def _distinctive(names: set[str]) -> set[str]:

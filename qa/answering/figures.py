@@ -24,6 +24,13 @@ from qa.answering.grammar import parse
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.IGNORECASE)
+_FRACTION = re.compile(r"\b(three[- ]quarters?|half|quarter|halves|quarters)\b", re.IGNORECASE)
+_FRACTION_NAMES = {"three quarter": "three quarters", "half": "half", "halve": "half", "quarter": "quarter"}
+_DECIMAL = re.compile(r"(?<![\d.])0?\.(50?|25|75)(?!\d)")
+_DECIMAL_NAMES = {"5": "half", "50": "half", "25": "quarter", "75": "three quarters"}
+# Verbs that count what someone has, not what is done: "Meta had 87,000 employees", "the firm employs 300 people".
+# Not "be": "There were 8 people dead" counts the dead.
+_HOLDING = frozenset("have employ number total hold include count".split())
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty").split()
 _TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
@@ -72,6 +79,18 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+def fractions_in(text: str) -> set[str]:
+    """The fractions ``text`` gives, in words or figures, each by one name: a claim's "a half percentage point" must be
+    its passage's, and "an increase of 0.75 percentage point" is three quarters.
+
+    Example:
+        >>> sorted(fractions_in("by a half percentage point")), sorted(fractions_in("an increase of 0.75 point"))
+        (['half'], ['three quarters'])
+    """
+    found = {_FRACTION_NAMES[m.group(1).lower().replace("-", " ").removesuffix("s")] for m in _FRACTION.finditer(text)}
+    return found | {_DECIMAL_NAMES[m.group(1)] for m in _DECIMAL.finditer(text)}
+
+
 def weekdays_in(text: str) -> set[str]:
     """The days of the week ``text`` names: a claim's "on Thursday" must be its passage's, not "on Friday" (asked as
     a new user, the 0.5B moved the Dobbs ruling to the day before).
@@ -111,6 +130,34 @@ def other_count(question: str, claim: str, sentence: str) -> str | None:
     said = next(w.text for t in parse(sentence) if stem(t.lower_) == things
                 for w in t.children if w.dep_ == "nummod")
     return f"the passage counts {said} {asked.group(1)}, not {', '.join(sorted(str(n) for n in claimed))}"
+
+
+def count_of_what_is_held(question: str, sentence: str) -> str | None:
+    """Why ``sentence`` cannot give the count a "how many" ``question`` asks of a deed: it counts the things asked
+    about as what someone has or employs, not as what the question's deed is done to. Asked how many employees Meta
+    plans to lay off, the 0.5B wrote "Meta plans to lay off 87,000 employees", resting on "Meta had more than 87,000
+    employees as of the end of September". None when the question asks what is held, or the sentence tells its deed.
+
+    Example:
+        >>> q = "How many employees does Meta plan to lay off?"
+        >>> count_of_what_is_held(q, "Meta had more than 87,000 employees as of the end of September.")
+        'the passage counts the employees there are, not those the question asks about'
+        >>> count_of_what_is_held(q, "Meta will lay off 11,000 of its 87,000 employees.") is None
+        True
+    """
+    asked = _HOW_MANY.search(asking_sentence(question))
+    if asked is None:
+        return None
+    deeds = {t.lemma_.lower() for t in parse(asking_sentence(question)) if t.pos_ == "VERB"} - _HOLDING
+    if not deeds:
+        return None
+    things = stem(asked.group(1).lower())
+    doc = parse(sentence)
+    if deeds & {t.lemma_.lower() for t in doc}:
+        return None
+    held = [t for t in doc if stem(t.lower_) == things and any(c.dep_ == "nummod" for c in t.children)
+            and t.head.lemma_.lower() in _HOLDING]
+    return f"the passage counts the {asked.group(1)} there are, not those the question asks about" if held else None
 
 
 def _counts(text: str, things: str) -> set[int | None]:

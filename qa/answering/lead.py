@@ -39,7 +39,7 @@ from qa.answering.offices import office_not_given, office_not_taken
 from qa.answering.opposites import other_side
 from qa.answering.roles import only_reports, reversed_roles
 from qa.answering.tense import previews, recounts, tells_an_earlier_year
-from qa.answering.winners import names_no_winner, tells_no_outcome
+from qa.answering.winners import names_no_winner, other_stage, tells_no_outcome
 from qa.types import AnswerSentence, Span
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
@@ -192,6 +192,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if office_not_given(question, plain) or office_not_taken(question, plain) or tells_no_outcome(question, plain):
         return False
     if names_no_winner(question, plain):  # "Columbia University, which announced this year's winners"
+        return False
+    if other_stage(question, plain):  # a second-round win for "Who won the US Open women's final?"
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
 

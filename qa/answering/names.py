@@ -15,6 +15,9 @@ from qa.answering.grammar import parse
 
 # A capitalised word that does not open a sentence: a name, as far as words can tell.
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’\-]+")
+# One word of a name; it may have capitals inside ("Ron DeSantis", "Lance McCullers", "LeBron James"), which once cut
+# the name to "Ron De", a name no passage holds.
+NAME_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)*"
 # Capitalised words that are no names when they open a clause.
 NAME_STOP = frozenset("The A An In On At For And But It This That These Those He She They We I His Her Its Their "
                       "Our Your According".split())
@@ -93,6 +96,8 @@ def another_of_its_kind(full_name: str, text: str) -> str | None:
     Example:
         >>> another_of_its_kind("British Open", "Nadal battled foot pain to win his 14th French Open title.")
         'French Open'
+        >>> another_of_its_kind("Bronny James", "LeBron James scored 30 points.")
+        'LeBron James'
         >>> another_of_its_kind("Joe Biden", "President Biden signed the bill."), another_of_its_kind(
         ...     "Cameron Smith", "Smith won the Open at St Andrews.")
         (None, None)
@@ -100,7 +105,7 @@ def another_of_its_kind(full_name: str, text: str) -> str | None:
     words = full_name.split()
     if full_name.lower() in text.lower():
         return None
-    for found in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(words[-1])}\b", text):
+    for found in re.finditer(rf"\b({NAME_WORD})\s+{re.escape(words[-1])}\b", text):
         if found.group(1) not in words and found.group(1) not in NAME_STOP and found.group(1) not in _TITLES:
             return found.group(0)
     return None

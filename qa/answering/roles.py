@@ -33,6 +33,7 @@ from qa.answering.answer_type import (
     question_words,
 )
 from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, parse, phrase_of, subject_of
+from qa.answering.succession import reversed_succession
 from qa.answering.winners import asks_who_won, outcomes
 
 if TYPE_CHECKING:
@@ -133,9 +134,10 @@ _TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " befor
 def given_to_another(question: str, claim: str, source_sentence: str) -> str | None:
     """Why ``source_sentence`` gives the part ``claim`` gives its names to someone else: it names them only as who
     reported it (:func:`only_reports`), gives the deed the question asks about to another (:func:`another_actor`),
-    or gives the claim's own deed to another party (:func:`deed_of_another`). None when none of these holds."""
+    gives the claim's own deed to another party (:func:`deed_of_another`), or tells the claim's succession the other
+    way round (:func:`qa.answering.succession.reversed_succession`). None when none of these holds."""
     return (only_reports(question, claim, source_sentence) or another_actor(question, claim, source_sentence)
-            or deed_of_another(claim, source_sentence))
+            or deed_of_another(claim, source_sentence) or reversed_succession(claim, source_sentence))
 
 
 def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
@@ -211,8 +213,11 @@ def another_actor(question: str, claim: str, source_sentence: str) -> str | None
         >>> another_actor(q, "The nation is Singapore [1].", "Sri Lanka, whose president fled to Singapore on "
         ...               "Wednesday, plunged into chaos.")
         'the passage says this of Sri Lanka, not of Singapore'
+        >>> another_actor("Which city did Zelensky visit?", "Zelensky visited Izium [1].",
+        ...               "Ukrainian President Volodymyr Zelenskyy visited Izium.") is None
+        True
     """
-    if asked_type(question) not in ("who", "which"):
+    if asked_type(question) not in ("who", "which") or _asks_an_object(asking_sentence(question)):
         return None
     plain = strip_markers(claim)
     given = given_names(question, plain)
@@ -316,6 +321,23 @@ def _doers(sentence: str, verb: str) -> list[tuple[str, tuple[str, ...], bool]]:
         words, named = phrase_of(subject)
         doers.append((name_of(subject) if subject is not None else "", words, named))
     return doers
+
+
+# "Which city did Zelensky visit", "Whom will the Senate confirm": an auxiliary, then the doer by name.
+_DOER_GIVEN = re.compile(r"^\W*(?i:who|whom|which|what)\b[^?]*?\b(?i:did|does|do|will|would|can|could|has|have|had)\s+"
+                         r"(?:the\s+)?[A-Z]")
+
+
+def _asks_an_object(question: str) -> bool:
+    """Whether ``question`` asks for what its deed is done to, its doer given: "Which city did Zelensky visit?" asks
+    for the city, and "Ukrainian President Volodymyr Zelenskyy visited …" gives the visit to the one it names."""
+    if _DOER_GIVEN.search(question):  # the small parser reads "Which city did Zelensky visit?" with city as subject
+        return True
+    for token in parse(question):
+        if token.lower_ in ("who", "whom", "which", "what"):
+            asked = token.head if token.dep_ == "det" else token
+            return asked.dep_ in ("dobj", "pobj", "dative")
+    return False
 
 
 def _asked_subjects_verb(question: str) -> str | None:

@@ -39,6 +39,7 @@ from index.text import (
     content_words,
     markers_in,
     names_only,
+    stem,
     strip_markers,
     word_stems,
 )
@@ -46,9 +47,25 @@ from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import missing_answer_type, new_words, question_words
 from qa.answering.claims import answer_sentences
 from qa.answering.evidence import Evidence, cosine
-from qa.answering.figures import numbers_in, other_count, publication_day, weekdays_in, without_framing
+from qa.answering.figures import (
+    count_of_what_is_held,
+    fractions_in,
+    numbers_in,
+    other_count,
+    publication_day,
+    weekdays_in,
+    without_framing,
+)
 from qa.answering.judge import Judge
-from qa.answering.names import NAME, NAME_STOP, another_of_its_kind, names_in, opening_name, said_of_the_world
+from qa.answering.names import (
+    NAME,
+    NAME_STOP,
+    NAME_WORD,
+    another_of_its_kind,
+    names_in,
+    opening_name,
+    said_of_the_world,
+)
 from qa.answering.offices import office_not_given, office_unsupported
 from qa.answering.opposites import opposite_deed, other_side
 from qa.answering.roles import given_to_another, reversed_roles
@@ -59,10 +76,8 @@ from qa.types import AnswerSentence, Span
 
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|n't\b", re.IGNORECASE)
 _POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
-# A name of two or more words; a word may have capitals inside ("Ron DeSantis", "Lance McCullers"), which once cut
-# the name to "Ron De", a name no passage holds.
-_NAME_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)*"
-_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+\b")
+# A name of two or more words (see NAME_WORD).
+_FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:\s+{NAME_WORD})+\b")
 # A superlative is a claim of its own: "South Carolina has the highest price" is not supported by a sentence on
 # South Carolina's cheap gas, however close the two are in words. Each group is what a source may say instead.
 _SUPERLATIVES = [frozenset(group.split()) for group in (
@@ -228,6 +243,7 @@ def _best_support(
             reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings,
                              question)
                       or given_to_another(question, claim, candidate.text)
+                      or _unstated_news(claim, _window(source, candidate), question)
                       or earlier_win(question, claim, candidate.text, source.hit.article.published_at)
                       or publication_day(claim, _window(source, candidate), source.hit.article.published_at)
                       or office_unsupported(question, claim, candidate.text)
@@ -237,6 +253,20 @@ def _best_support(
             return i, score, None
         first_reason = first_reason or reason
     return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
+
+
+def _unstated_news(claim: str, source_text: str, question: str) -> str | None:
+    """Why ``source_text`` (the supporting sentence with its neighbours and the source's header) does not state what
+    ``claim`` adds to ``question``: it holds none of the claim's new words, compared as stems. None when it holds one,
+    or the claim adds nothing. "The Fed raised interest rates in November by a half percentage point" shares the
+    Fed, interest and rates with "… as the Fed raises interest rates at the fastest pace since the early 1980s",
+    enough of its words to pass, and none of its news. The neighbours count: the answer is often named in the
+    sentence next to the one that tells the deed ("… the Gorgosaurus skeleton was found …")."""
+    news = new_words(question, claim) if question else set()
+    if not news or news & {stem(word) for word in _word_parts(source_text)}:
+        return None
+    added = (w for w in dict.fromkeys(re.findall(r"[\w'’-]+", strip_markers(claim))) if stem(w.lower()) in news)
+    return f"the passage states none of what it adds to the question ({', '.join(added)})"
 
 
 def _word_parts(text: str) -> set[str]:
@@ -287,7 +317,8 @@ def _guard(
     says "COVID").
     """
     missing = sorted(numbers_in(without_framing(claim, question)) - numbers_in(source_text)) + sorted(
-        weekdays_in(claim) - weekdays_in(question) - weekdays_in(source_text))
+        weekdays_in(claim) - weekdays_in(question) - weekdays_in(source_text)) + sorted(
+        fractions_in(claim) - fractions_in(question) - fractions_in(source_text))
     if missing:
         return f"the passage does not mention {', '.join(missing)}"
     # A person or organisation named in full ("Victor Hedman") must be named where the support is: a sentence about
@@ -313,6 +344,7 @@ def _guard(
         return "one of the claim and the passage negates what the other says"
     if outcome := (opposite_deed(claim, sentence) or unstated_win(claim, sentence, question)
                    or other_side(claim, lead_in) or other_count(question, claim, sentence)
+                   or (numbers_in(claim) and count_of_what_is_held(question, sentence))
                    or a_year_back(claim, sentence)):
         return outcome
     unstated = _unstated_superlative(claim, sentence, question)

@@ -60,6 +60,18 @@ _PAST_TITLE = frozenset("former defending reigning previous past ex time".split(
 _ON_THE_WAY = frozenset("advance reach move progress book".split())
 _STAGES = frozenset("round quarterfinal quarterfinals quarter-final quarter-finals semifinal semifinals semi-final "
                     "semi-finals semi semis quarters final finals playoff playoffs knockout stage".split())
+# The stages a contest is won at, each as it is written to its one name (other_stage).
+_STAGE_NAMES = {"final": "final", "finals": "final", "semifinal": "semifinal", "semifinals": "semifinal",
+                "semi-final": "semifinal", "semi-finals": "semifinal", "semis": "semifinal",
+                "quarterfinal": "quarterfinal", "quarterfinals": "quarterfinal", "quarter-final": "quarterfinal",
+                "quarter-finals": "quarterfinal", "first round": "early round", "second round": "early round",
+                "third round": "early round", "fourth round": "early round", "opening round": "early round"}
+# A stage as a noun: "the women's final", "in the semifinals", "the second round"; not "his final match", "the final
+# days" or "the final round" (of a golf tournament: its last day).
+_STAGE = re.compile(r"\b(" + "|".join(w.replace(" ", r"\s+") for w in sorted(_STAGE_NAMES, key=len, reverse=True))
+                    + r")\b(?![ -](?:round|day|days|"
+                    r"match|game|race|set|week|weeks|stretch|minute|minutes|hours?|seconds?|lap|leg|score|time)\b)",
+                    re.IGNORECASE)
 # Another edition: "beat Mancini … in last year's Derby", "won the title last season".
 _EARLIER = frozenset("last previous past".split())
 _EDITIONS = frozenset("year season edition".split())
@@ -93,7 +105,36 @@ def unstated_win(claim: str, sentence: str, question: str) -> str | None:
     """
     if claims_a_win(claim) and tells_no_outcome(question, sentence):
         return "the passage does not say who won"
+    if claims_a_win(claim) and (stages := other_stage(question, sentence)):
+        return f"the passage tells of the {stages[0]}, not the {stages[1]}"
     return winner_not_given(claim, sentence, question)
+
+
+def other_stage(question: str, sentence: str) -> tuple[str, str] | None:
+    """The stage of a contest ``sentence`` tells of and the one ``question`` asks who won, when they differ: the
+    0.5B answered "Who won the US Open women's final?" with "… was won by Carlos Alcaraz", resting on "Carlos
+    Alcaraz defeats Frances Tiafoe at the US Open semifinals". None when the question names no stage, the sentence
+    none, or one the question names.
+
+    Example:
+        >>> other_stage("Who won the US Open women's final?", "Alcaraz defeats Tiafoe at the US Open semifinals")
+        ('semifinal', 'final')
+        >>> other_stage("Who won the final?", "She beat Jabeur in the final after a semifinal win.") is None
+        True
+        >>> other_stage("Who won the US Open women's final?", "Williams celebrates after winning in the second round")
+        ('early round', 'final')
+    """
+    if not asks_who_won(question):
+        return None
+    asked, told = _stages_in(question), _stages_in(sentence)
+    if not asked or not told or asked & told:
+        return None
+    return sorted(told)[0], sorted(asked)[0]
+
+
+def _stages_in(text: str) -> set[str]:
+    # One name for each stage however written: "semis", "semi-finals", "semifinal".
+    return {_STAGE_NAMES[" ".join(m.group(1).lower().split())] for m in _STAGE.finditer(text)}
 
 
 def earlier_win(question: str, claim: str, sentence: str, published: datetime | None) -> str | None:

@@ -19,17 +19,14 @@ from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.text import asking_sentence
+from index.text import MONTH_NAMES, MONTHS, asking_sentence
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "an": 1, "few": 3}
 
-_MONTH_YEAR = re.compile(rf"\b(?:in |during |of )?({_MONTH_RE})\.?,? (\d{{4}})\b", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"\b(?:on )?(\d{{1,2}}) ({_MONTH_RE})\.?,? (\d{{4}})\b", re.IGNORECASE)
-_MONTH_DAY_YEAR = re.compile(rf"\b(?:on )?({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b(?:in |during |of )?({MONTH_NAMES})\.?,? (\d{{4}})\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(?:on )?(\d{{1,2}}) ({MONTH_NAMES})\.?,? (\d{{4}})\b", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"\b(?:on )?({MONTH_NAMES})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:in|during|of) (\d{4})\b", re.IGNORECASE)
 _AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|a|an|few) (day|week|month|year)s? ago\b", re.IGNORECASE)
 # "compared to a year ago", "up from a month ago": the period is the comparison's baseline, not the news asked for.
@@ -111,13 +108,13 @@ def _read_scope(question: str, as_of: datetime) -> TimeScope:
     # The period or cue as written; resolve_time decides whether it reaches as_of.
     text = question.strip()
     if m := _DAY_MONTH_YEAR.search(text):
-        day = datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)), tzinfo=timezone.utc)
+        day = datetime(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)), tzinfo=timezone.utc)
         return TimeScope(since=day, until=_day_end(day), matched=m.group(0))
     if m := _MONTH_DAY_YEAR.search(text):
-        day = datetime(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)), tzinfo=timezone.utc)
+        day = datetime(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)), tzinfo=timezone.utc)
         return TimeScope(since=day, until=_day_end(day), matched=m.group(0))
     if m := _MONTH_YEAR.search(text):
-        since, until = _month_window(int(m.group(2)), _MONTHS[m.group(1).lower()])
+        since, until = _month_window(int(m.group(2)), MONTHS[m.group(1).lower()])
         return TimeScope(since=since, until=until, matched=m.group(0))
     lowered = text.lower()
     if re.search(r"\byesterday\b", lowered):

@@ -190,6 +190,23 @@ def test_a_photo_gallery_printed_in_the_text_goes_and_the_story_around_it_stays(
     assert strip_furniture(f"{LEDE}\n\n{mention}").text == f"{LEDE}\n\n{mention}", "no caption without its marker"
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    # the pointer opens a paragraph whose news follows (what the 0.5B quoted as its answer on the midterms)
+    ("For the news as it happened on Election Day, read here. President Joe Biden offered his first public remarks "
+     "on Wednesday.", "President Joe Biden offered his first public remarks on Wednesday."),
+    ("Stores will reopen on Monday, the company said. Read more here.",
+     "Stores will reopen on Monday, the company said."),
+    ("To learn more about who Bobb is and her role in the search, click here.", ""),
+    ("This story recaps news from Sept. 28. For the latest news, click here.", "This story recaps news from Sept. 28."),
+    # a sentence that is only about being here stays
+    ("Fans came from all over to see the team play here. \"I wanted to be here,\" she said.",
+     "Fans came from all over to see the team play here. \"I wanted to be here,\" she said."),
+    ("Go see the exhibit while it is here.", "Go see the exhibit while it is here."),
+])
+def test_a_sentence_pointing_to_another_page_goes_and_the_news_beside_it_stays(text, kept):
+    assert strip_furniture(f"{LEDE}\n\n{text}").text == f"{LEDE}\n\n{kept}".rstrip()
+
+
 def test_stripping_keeps_paragraph_breaks_and_the_lines_of_a_paragraph():
     text = f"CNN —\n\n{LEDE}\nHe won 50.4%.\n\nSign up here.\n\nThe runoff was close."
     assert strip_furniture(text).text == f"{LEDE}\nHe won 50.4%.\n\nThe runoff was close."

@@ -5,6 +5,7 @@ import json
 import logging
 import re
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from index import ArchiveStore, HashEmbedder, IndexSettings, ingest
 from index.archive import upgrade
 from index.archive.recorded import FORMAT_VERSION
+from index.filters import ChunkFilter
 
 SETTINGS = IndexSettings(embedding_model="hash", upsert_batch_size=1, chunk_size=60, chunk_overlap=10)
 LEDE = ("Gustavo Petro won Colombia's presidential runoff on Sunday, the first leftist to lead the country after "
@@ -40,7 +42,7 @@ def records(tmp_path: Path) -> Path:
 def build_format_2_archive(path: Path, records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What newsdesk stored before index.cleaning: the text with its furniture, in a format-2 archive."""
     with monkeypatch.context() as old_code:
-        old_code.setattr("index.articles.without_furniture", lambda article: article)
+        old_code.setattr("index.articles.as_stored", lambda article: article)
         store = ArchiveStore(path, SETTINGS, create=True)
         ingest([records], store, HashEmbedder())
         store.close()
@@ -67,7 +69,7 @@ def test_an_old_archive_is_cleaned_on_open_with_progress_and_then_matches_a_fres
     monkeypatch.setattr(upgrade, "PROGRESS_SECONDS", 0.0)
     with caplog.at_level(logging.WARNING, logger="index.archive"):
         store = ArchiveStore(old, SETTINGS)
-    assert "removing bylines, datelines and page furniture from 4 stored articles" in caplog.text
+    assert "dating photo galleries by their captions in 4 stored articles" in caplog.text
     assert "1 of 4 articles cleaned" in caplog.text, "a long upgrade shows how far it has got"
     assert "upgraded archive" in caplog.text
     assert json.loads((old / "archive.json").read_text())["format"] == FORMAT_VERSION
@@ -195,6 +197,31 @@ def test_an_archive_of_an_older_format_loses_what_newer_rules_remove_on_open(tmp
         first, *_, last = record["text"].split("\n\n")
         assert old.article(record["id"]).text == f"{first}\n\n{last}"
         assert old.lexical_query(gone, 5) == [], "the removed words are no longer found"
+        assert json.loads((tmp_path / "old" / "archive.json").read_text())["format"] == FORMAT_VERSION
+    finally:
+        old.close()
+
+
+WORLD_SERIES = {"id": "ws", "url": "https://www.cnn.com/2022/10/28/sport/gallery/world-series-2022",
+                "publish_date": "2022/10/28",
+                "text": "The Houston Astros celebrate their World Series win against the Philadelphia Phillies in "
+                        "Houston, Texas, on Saturday, November 5."}
+
+
+def test_an_archive_of_format_6_dates_its_galleries_by_their_captions_on_open(tmp_path, monkeypatch):
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps(WORLD_SERIES) + "\n")
+    with monkeypatch.context() as old_code:  # format 6 stored a gallery under the date it was filed under
+        old_code.setattr("index.cleaning.dated_by_captions", lambda article: article)
+        build_archive_of_older_rules(tmp_path / "old", records, SETTINGS, monkeypatch, (), 4, 6)
+    before_the_last_game = int(datetime(2022, 11, 3, 23, 59, tzinfo=UTC).timestamp())
+    old = ArchiveStore(tmp_path / "old", SETTINGS)
+    try:
+        assert old.article("ws").published_at == datetime(2022, 11, 5, tzinfo=UTC)
+        asked_early = ChunkFilter(as_of_ts=before_the_last_game)
+        assert old.lexical_query("astros world series", 5, asked_early) == []
+        assert old.query(HashEmbedder().embed_query("astros world series"), 5, asked_early) == []
+        assert [c.article_id for c, _ in old.lexical_query("astros world series", 5)] == ["ws"]
         assert json.loads((tmp_path / "old" / "archive.json").read_text())["format"] == FORMAT_VERSION
     finally:
         old.close()

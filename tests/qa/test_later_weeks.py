@@ -2,8 +2,9 @@
 as a new user (docs/eval/later-weeks). Right answers refused: a name with a capital inside ("Ron DeSantis") cut to
 "Ron De", an award's other nominees taken for its winners, a prize "taken home" read as no outcome, and a claim whose
 words its source writes joined ("a 2,560-pound pumpkin"). Wrong ones given: a name opening the claim never looked for
-("Fenrir was named the world's oldest living dog", resting on a chihuahua's story), and a lead matching the
-question's "Conservative" by a lower-case "too conservative". Real MiniLM and the real parser."""
+("Fenrir was named the world's oldest living dog", resting on a chihuahua's story), a lead matching the question's
+"Conservative" by a lower-case "too conservative", and, by the same cut as "Ron De", a sentence about "LeBron James"
+read as naming no other James than the claim's. Real MiniLM and the real parser."""
 
 from checking import checked, lead_of
 
@@ -14,6 +15,18 @@ def test_a_name_with_a_capital_inside_is_looked_for_whole(embedder):
             "off the coast of Massachusetts.")
     [right] = checked(question, text, "Migrants flown to Martha's Vineyard",
                       "Ron DeSantis sent migrants to Martha's Vineyard on Wednesday night [1].", embedder)
+    assert right.supported, right.reason
+
+
+def test_another_name_with_a_capital_inside_is_another_person(embedder):
+    question = "Who scored 30 points for the Lakers on Sunday?"
+    text = "LeBron James scored 30 points as the Lakers beat the Clippers on Sunday night in Los Angeles."
+    [wrong] = checked(question, text, "Lakers beat Clippers", "Bronny James scored 30 points for the Lakers [1].",
+                      embedder)
+    assert not wrong.supported, "a sentence about LeBron James does not support a claim about Bronny James"
+    assert wrong.reason == "the passage names LeBron James, not Bronny James", wrong.reason
+    [right] = checked(question, text, "Lakers beat Clippers", "LeBron James scored 30 points for the Lakers [1].",
+                      embedder)
     assert right.supported, right.reason
 
 

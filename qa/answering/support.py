@@ -263,7 +263,8 @@ def _unstated_news(claim: str, source_text: str, question: str) -> str | None:
     enough of its words to pass, and none of its news. The neighbours count: the answer is often named in the
     sentence next to the one that tells the deed ("… the Gorgosaurus skeleton was found …")."""
     news = new_words(question, claim) if question else set()
-    if not news or news & {stem(word) for word in _word_parts(source_text)}:
+    # A number counts however it is written around it: "62" is in "his 62nd home run".
+    if not news or news & ({stem(word) for word in _word_parts(source_text)} | numbers_in(source_text)):
         return None
     added = (w for w in dict.fromkeys(re.findall(r"[\w'’-]+", strip_markers(claim))) if stem(w.lower()) in news)
     return f"the passage states none of what it adds to the question ({', '.join(added)})"

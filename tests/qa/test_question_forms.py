@@ -22,6 +22,15 @@ def test_a_claim_must_rest_on_a_passage_that_states_what_it_adds_to_the_question
     assert right.supported, right.reason
 
 
+def test_a_number_the_claim_adds_may_be_written_otherwise_in_its_passage(embedder):
+    question = "How many home runs has Aaron Judge hit this season?"
+    text = ("Judge hit his 62nd home run of the season Tuesday night, breaking Roger Maris' AL record and setting what "
+            "some fans consider baseball's clean standard.")
+    [right] = checked(question, text, "Judge hits 62nd homer", "Aaron Judge has hit 62 home runs this season [1].",
+                      embedder)
+    assert right.supported, right.reason
+
+
 def test_a_fraction_must_be_its_passages(embedder):
     question = "How much did the Fed raise interest rates in November?"
     # the size is in the next sentence: three quarters of a point, in figures

@@ -258,9 +258,9 @@ def _best_support(
 def _unstated_news(claim: str, source_text: str, question: str) -> str | None:
     """Why ``source_text`` (the supporting sentence with its neighbours and the source's header) does not state what
     ``claim`` adds to ``question``: it holds none of the claim's new words, compared as stems. None when it holds one,
-    or the claim adds nothing. "The Fed raised interest rates in November by a half percentage point" shares the
-    Fed, interest and rates with "… as the Fed raises interest rates at the fastest pace since the early 1980s",
-    enough of its words to pass, and none of its news. The neighbours count: the answer is often named in the
+    or the claim adds nothing. "NASA called off the Artemis I launch because of a hydrogen fuel leak" shares NASA,
+    the launch and its calling off with "NASA called off the Artemis I launch on Saturday, its second attempt in a
+    week", enough of its words to pass, and none of its news. The neighbours count: the answer is often named in the
     sentence next to the one that tells the deed ("… the Gorgosaurus skeleton was found …")."""
     news = new_words(question, claim) if question else set()
     # A number counts however it is written around it: "62" is in "his 62nd home run".

@@ -18,7 +18,7 @@ import calendar
 import re
 from datetime import datetime
 
-from index.text import asking_sentence, stem
+from index.text import MONTH_NAMES, MONTHS, asking_sentence, stem
 from qa.answering.grammar import parse
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -35,8 +35,7 @@ _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve t
           "seventeen eighteen nineteen twenty").split()
 _TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _COUNT_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
-_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = rf"({MONTH_NAMES})\.?"
 # "August 17", "Aug. 17th", "17 August".
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
                         rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])", re.IGNORECASE)
@@ -205,6 +204,4 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:
     """The month (1–12) and day a ``_MONTH_DAY`` match writes, in either order ("Aug. 17", "17 August")."""
-    month = (match.group(1) or match.group(4)).lower()[:3]
-    day = match.group(2) or match.group(3)
-    return next(i for i in range(1, 13) if calendar.month_abbr[i].lower() == month), int(day)
+    return MONTHS[(match.group(1) or match.group(4)).lower()], int(match.group(2) or match.group(3))

@@ -240,12 +240,12 @@ def _best_support(
             # Similar in meaning but about something else: "X won the trophy" next to "X was a finalist".
             reason = f"the passage sentence shares too few of its words ({share:.0%})"
         else:
-            reason = (_guard(claim, candidate.text, _window(source, candidate), source.lead_in(candidate), settings,
-                             question)
+            window = _window(source, candidate)
+            reason = (_guard(claim, candidate.text, window, source.lead_in(candidate), settings, question)
                       or given_to_another(question, claim, candidate.text)
-                      or _unstated_news(claim, _window(source, candidate), question)
+                      or _unstated_news(claim, window, question)
                       or earlier_win(question, claim, candidate.text, source.hit.article.published_at)
-                      or publication_day(claim, _window(source, candidate), source.hit.article.published_at)
+                      or publication_day(claim, window, source.hit.article.published_at)
                       or office_unsupported(question, claim, candidate.text)
                       or unnamed_subject(question, " ".join([source.header, *(s.text for s in source.candidates)]))
                       or _off_question(question, claim, source, candidate, settings))

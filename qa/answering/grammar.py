@@ -100,8 +100,8 @@ def name_of(token: Token) -> str:
     candidate, Harriet Hageman")."""
     if token.pos_ != "PROPN":
         token = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), token)
-    return " ".join(w.text for w in sorted([token, *(c for c in token.children if c.dep_ in ("compound", "flat"))],
-                                          key=lambda w: w.i))
+    words = sorted([token, *(c for c in token.children if c.dep_ in ("compound", "flat"))], key=lambda w: w.i)
+    return token.doc[words[0].i: words[-1].i + 1].text  # as written: "al-Zawahiri", not "al - Zawahiri"
 
 
 def is_passive(verb: Token) -> bool:

@@ -1,5 +1,6 @@
-"""Outcomes a sentence embedding blurs: opposite deeds ("won" and "lost", "rose" and "fell"), and the other side's
-event (the women's for the men's). Whether a sentence tells who won at all is :mod:`qa.answering.winners`.
+"""Outcomes a sentence embedding blurs: opposite deeds ("won" and "lost", "rose" and "fell"), a contest told the
+other way round ("Hageman lost to Cheney" for "Cheney lost to Hageman"), and the other side's event (the women's for
+the men's). Whether a sentence tells who won at all is :mod:`qa.answering.winners`.
 
 Asked "Who won the Wyoming Republican primary?", the 0.5B wrote "Liz Cheney won the Wyoming Republican primary",
 and the check found it close to "Republican Liz Cheney has lost her seat in Congress after voters in Wyoming elected a
@@ -11,8 +12,14 @@ without a name, so a sentence that says only the opposite of the claim's directi
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from index.text import STOPWORDS
+from index.text import STOPWORDS, strip_markers
+from qa.answering.grammar import agent_of, is_passive, name_of, parse, subject_of
+from qa.answering.succession import reversed_pair
+
+if TYPE_CHECKING:
+    from qa.answering.grammar import Token
 
 _WON = r"(?:won|wins?|winning|victorious)"
 _LOST = r"(?:lost|loses?|losing|conceded|(?:was|were|been)\s+(?:ousted|defeated|beaten|unseated))"
@@ -27,8 +34,9 @@ _SIDES = ((re.compile(r"\bmen['’]s\b", re.IGNORECASE), re.compile(r"\b(?:she|h
           (re.compile(r"\bwomen['’]s\b", re.IGNORECASE), re.compile(r"\b(?:he|his|him|men['’]s)\b", re.IGNORECASE),
            "men's"))
 _NEAR = 5  # words before the verb in which its doer is named: "Republican Liz Cheney has lost"
-# A clause between the doer and the verb: "Liz Cheney, who … a critic of former President Donald Trump, was ousted".
-_ASIDE = re.compile(r",\s+(?:who|which)\b[^.;]*?,\s+(?=(?:was|were|has|have|had|is|are)\b)")
+# A clause between the doer and the verb: "Liz Cheney, who … a critic of former President Donald Trump, was ousted",
+# "Cheney, who has been the representative for Wyoming since 2017, lost to Harriet Hageman".
+_ASIDE = re.compile(rf",\s+(?:who|which)\b[^.;]*?,\s+(?=(?:was|were|has|have|had|is|are|{_WON}|{_LOST})\b)")
 
 
 def opposite_deed(claim: str, sentence: str) -> str | None:
@@ -47,6 +55,9 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
         >>> opposite_deed("Harriet Hageman won [1].", "Hageman defeated Liz Cheney.") is None
         True
         >>> opposite_deed("Liz Cheney won [1].", "Rep. Liz Cheney, R-Wyo., lost to a Trump-backed challenger.")
+        'the passage says Cheney lost'
+        >>> opposite_deed("Liz Cheney won her primary because she lost to Harriet Hageman [2].", "Cheney, who has been "
+        ...               "the representative for Wyoming since 2017, lost to Harriet Hageman in the election.")
         'the passage says Cheney lost'
         >>> opposite_deed("Inflation rose in July [1].", "Inflation eased in July as gas prices fell.")
         'the passage says it fell, not that it rose'
@@ -85,3 +96,54 @@ def _doers(text: str, verb: str) -> set[str]:
         words = [re.sub(r"['’]s$", "", w.strip(",;:.")) for w in text[: match.start()].split()[-_NEAR:]]
         doers |= {w for w in words if w[:1].isupper() and w.lower() not in STOPWORDS}
     return doers
+
+
+# Verbs whose subject beat their object: "Hageman beat Cheney", "Cheney was defeated by Hageman".
+_BEATING = frozenset("beat defeat oust unseat".split())
+
+
+def reversed_outcome(claim: str, sentence: str) -> str | None:
+    """Why ``sentence`` tells the contest ``claim`` tells with winner and loser the other way round; None when it
+    does not. Asked "Why did Harriet Hageman lose to Liz Cheney?", the 0.5B wrote "Harriet Hageman lost to Liz Cheney
+    because …", resting on "Cheney, who has been the representative for Wyoming since 2017, lost to Harriet Hageman":
+    the same words, the same verb, the roles turned round.
+
+    Example:
+        >>> src = "Cheney, who has been the representative for Wyoming since 2017, lost to Harriet Hageman."
+        >>> reversed_outcome("Harriet Hageman lost to Liz Cheney because she backed Trump [2].", src)
+        'the passage says Harriet Hageman beat Cheney, not the reverse'
+        >>> reversed_outcome("Harriet Hageman beat Liz Cheney [2].", src) is None
+        True
+        >>> reversed_outcome("Liz Cheney beat Harriet Hageman [1].", "Cheney was defeated by Hageman.")
+        'the passage says Hageman beat Cheney, not the reverse'
+    """
+    if pair := reversed_pair(contests(strip_markers(claim)), contests(sentence)):
+        return f"the passage says {pair[0]} beat {pair[1]}, not the reverse"
+    return None
+
+
+def contests(text: str) -> list[tuple[str, str]]:
+    """Each (winner, loser) pair of names ``text`` tells by "beat", "defeat", "oust" or "unseat" (either voice) or by
+    "lost to"."""
+    pairs = []
+    for verb in parse(text):
+        if verb.pos_ != "VERB":
+            continue
+        lemma = verb.lemma_.lower()
+        if lemma == "lose":
+            # The small parser hangs "lost" on the name before a long aside: "Cheney, who …, lost to Hageman".
+            loser = subject_of(verb) or (verb.head if verb.dep_ == "acl" else None)
+            winner = next((g for c in verb.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"), None)
+        elif lemma in _BEATING and is_passive(verb):
+            winner, loser = agent_of(verb), next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        elif lemma in _BEATING:
+            winner, loser = subject_of(verb), next((c for c in verb.children if c.dep_ == "dobj"), None)
+        else:
+            continue
+        if _named(winner) and _named(loser):
+            pairs.append((name_of(winner), name_of(loser)))
+    return pairs
+
+
+def _named(token: Token | None) -> bool:
+    return token is not None and token.pos_ == "PROPN"

@@ -31,11 +31,18 @@ def reversed_succession(claim: str, sentence: str) -> str | None:
         >>> reversed_succession("Liz Truss replaced Boris Johnson [1].", src) is None
         True
     """
-    told = successions(sentence)
-    for new, old in successions(strip_markers(claim)):
-        for told_new, told_old in told:
-            if _same(new, told_old) and _same(old, told_new):
-                return f"the passage says {told_new} succeeded {told_old}, not the reverse"
+    if pair := reversed_pair(successions(strip_markers(claim)), successions(sentence)):
+        return f"the passage says {pair[0]} succeeded {pair[1]}, not the reverse"
+    return None
+
+
+def reversed_pair(claimed: list[tuple[str, str]], told: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first of ``told``'s (first, second) pairs of names that is one of ``claimed`` turned round (names
+    compared by their last word: "Truss" is "Liz Truss"); None if none is."""
+    for first, second in claimed:
+        for told_first, told_second in told:
+            if _same(first, told_second) and _same(second, told_first):
+                return told_first, told_second
     return None
 
 

@@ -17,7 +17,9 @@ thing the question asks for (:mod:`qa.answering.answer_type`: a name for "who"),
 secretary a report credits is not who tested positive; nor did NATO "agree to drop its objections" where Turkey
 did), the office its source gives (:mod:`qa.answering.offices`), and a win of this year's, not a past title
 (:mod:`qa.answering.winners`); the claim's deed is not what its subject did "a year ago"
-(:mod:`qa.answering.tense`), nor its count one the sentence gives otherwise (:mod:`qa.answering.figures`); a
+(:mod:`qa.answering.tense`), nor its count one the sentence gives otherwise (:mod:`qa.answering.figures`); what
+it adds to the question, and the deed and place it takes from the question, are the passage's
+(:mod:`qa.answering.stated`: a question may be wrong, "Why did Musk complete his purchase of Twitter?"); a
 possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
 about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated),
 and the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a
@@ -35,11 +37,11 @@ from index.embedding import Embedder
 from index.text import (
     QUESTION_WORD,
     Sentence,
+    asking_sentence,
     asks,
     content_words,
     markers_in,
     names_only,
-    stem,
     strip_markers,
     word_stems,
 )
@@ -67,14 +69,16 @@ from qa.answering.names import (
     said_of_the_world,
 )
 from qa.answering.offices import office_not_given, office_unsupported
-from qa.answering.opposites import opposite_deed, other_side
+from qa.answering.opposites import opposite_deed, other_side, reversed_outcome
 from qa.answering.roles import given_to_another, reversed_roles
+from qa.answering.stated import unnamed_place, unstated_deed, unstated_news, word_parts
 from qa.answering.tense import a_year_back
 from qa.answering.winners import earlier_win, unstated_win
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|n't\b", re.IGNORECASE)
+_FRAGMENT = re.compile(r"\W*(?:because|due to|as a result of)\b", re.IGNORECASE)
 _POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
 # A name of two or more words (see NAME_WORD).
 _FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:\s+{NAME_WORD})+\b")
@@ -226,12 +230,12 @@ def _best_support(
     # Article sentences first: they give the reader a span to check; the headline is the fallback.
     body = [i for i in by_similarity if candidates[i][1].end > candidates[i][1].start]
     ranked = body[:3] + [i for i in by_similarity if i not in body]
-    words = _word_parts(claim)
+    words = word_parts(claim)
     first_reason: str | None = None
     for i in ranked:  # the guards may reject the closest sentence while another one holds
         source, candidate = candidates[i]
         score = cosine(claim_vector, vectors[i])
-        share = len(words & _word_parts(candidate.text)) / len(words) if words else 0.0
+        share = len(words & word_parts(candidate.text)) / len(words) if words else 0.0
         if score < settings.min_similarity and not (
             score >= settings.min_similarity_with_words and share >= settings.min_word_share
         ):
@@ -243,7 +247,9 @@ def _best_support(
             window = _window(source, candidate)
             reason = (_guard(claim, candidate.text, window, source.lead_in(candidate), settings, question)
                       or given_to_another(question, claim, candidate.text)
-                      or _unstated_news(claim, window, question)
+                      or unstated_news(claim, window, question)
+                      or unstated_deed(question, claim, window, source.block)
+                      or unnamed_place(question, claim, source.block)
                       or earlier_win(question, claim, candidate.text, source.hit.article.published_at)
                       or publication_day(claim, window, source.hit.article.published_at)
                       or office_unsupported(question, claim, candidate.text)
@@ -253,29 +259,6 @@ def _best_support(
             return i, score, None
         first_reason = first_reason or reason
     return by_similarity[0], cosine(claim_vector, vectors[by_similarity[0]]), first_reason
-
-
-def _unstated_news(claim: str, source_text: str, question: str) -> str | None:
-    """Why ``source_text`` (the supporting sentence with its neighbours and the source's header) does not state what
-    ``claim`` adds to ``question``: it holds none of the claim's new words, compared as stems. None when it holds one,
-    or the claim adds nothing. "NASA called off the Artemis I launch because of a hydrogen fuel leak" shares NASA,
-    the launch and its calling off with "NASA called off the Artemis I launch on Saturday, its second attempt in a
-    week", enough of its words to pass, and none of its news. The neighbours count: the answer is often named in the
-    sentence next to the one that tells the deed ("… the Gorgosaurus skeleton was found …")."""
-    news = new_words(question, claim) if question else set()
-    # A number counts however it is written around it: "62" is in "his 62nd home run".
-    if not news or news & ({stem(word) for word in _word_parts(source_text)} | numbers_in(source_text)):
-        return None
-    added = (w for w in dict.fromkeys(re.findall(r"[\w'’-]+", strip_markers(claim))) if stem(w.lower()) in news)
-    return f"the passage states none of what it adds to the question ({', '.join(added)})"
-
-
-def _word_parts(text: str) -> set[str]:
-    """``text``'s content words, a compound's parts apart: a claim shares "2,560" and "pound" with a source that
-    writes "a 2,560-pound pumpkin", which as whole words it once did not, and the right answer was refused. Not as
-    stems: they share more than the facts ("joining NATO" with "join the NATO alliance"), and let a claim rest on a
-    sentence that holds none of its news (NATO's agreement at Madrid on a sentence about the summit's start)."""
-    return content_words(re.sub(r"(?<=\w)-(?=\w)", " ", text))
 
 
 def _off_question(question: str, claim: str, source: Evidence, candidate: Sentence, settings: SupportSettings
@@ -341,9 +324,13 @@ def _guard(
     # worldwide" gives a world figure as the US's.
     if elsewhere := said_of_the_world(sentence, claim, even_if_worldwide=True):
         return f"the passage says this of the whole world, not of {', '.join(elsewhere)}"
-    if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
+    # A bare "Because …" asserts the question's premise with it: "Because she was wrongfully detained", for "Why did
+    # Griner plead not guilty?", rests on "Griner pleaded guilty …, but … she is wrongfully detained".
+    said = f"{asking_sentence(question)} {claim}" if _FRAGMENT.match(claim) else claim
+    if bool(_NEGATION.search(said)) != bool(_NEGATION.search(sentence)):
         return "one of the claim and the passage negates what the other says"
-    if outcome := (opposite_deed(claim, sentence) or unstated_win(claim, sentence, question)
+    if outcome := (opposite_deed(claim, sentence) or reversed_outcome(claim, sentence)
+                   or unstated_win(claim, sentence, question)
                    or other_side(claim, lead_in) or other_count(question, claim, sentence)
                    or (numbers_in(claim) and count_of_what_is_held(question, sentence))
                    or a_year_back(claim, sentence)):

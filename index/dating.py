@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from index.text import MONTH_NAMES, MONTHS, split_sentences
+from index.text import MONTH_DAY, month_day, split_sentences
 
 if TYPE_CHECKING:  # only for annotations: index.articles imports index.cleaning, which imports this module
     from index.articles import Article
@@ -31,11 +31,6 @@ if TYPE_CHECKING:  # only for annotations: index.articles imports index.cleaning
 _GALLERY_PATH = re.compile(r"/(?:picture-|photo-)?galler(?:y|ies)/|/in-pictures/|/photos/")
 # How galleries are headlined: "Photos: …", "In pictures: …", "Photos this week: …".
 _GALLERY_TITLE = re.compile(r"^(?:photos|pictures|in pictures|in photos|gallery)(?: this week)?\s*:", re.IGNORECASE)
-_DAY = re.compile(
-    rf"\b(?:(?P<month>{MONTH_NAMES})\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>\d{{4}})\b)?"
-    rf"|(?P<day2>\d{{1,2}}) (?P<month2>{MONTH_NAMES})\b\.?(?: (?P<year2>\d{{4}})\b)?)",
-    re.IGNORECASE,
-)
 # A sentence about what is to come names days that have not happened yet.
 _AHEAD = re.compile(
     r"\b(?:will|would|shall|scheduled|expected|planned|plans?|set to|due to|upcoming|next)\b", re.IGNORECASE
@@ -73,13 +68,12 @@ def latest_day_told(text: str, filed: datetime) -> datetime | None:
     year = filed.year
     for sentence in split_sentences(text):
         ahead = _AHEAD.search(sentence.text)
-        for match in _DAY.finditer(sentence.text):
-            month = MONTHS[(match["month"] or match["month2"]).lower()]
-            written_year = match["year"] or match["year2"]
+        for match in MONTH_DAY.finditer(sentence.text):
+            month, day_of_month, written_year = month_day(match)
             if written_year:
-                year = int(written_year)  # later days written without a year are in this one
+                year = written_year  # later days written without a year are in this one
             try:
-                day = datetime(year, month, int(match["day"] or match["day2"]), tzinfo=timezone.utc)
+                day = datetime(year, month, day_of_month, tzinfo=timezone.utc)
             except ValueError:  # "June 31", or a number that was no day
                 continue
             if not ahead and filed < day <= filed + _LONGEST_GROWTH and (latest is None or day > latest):

@@ -41,6 +41,13 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}, sept=9)
 # Any of them, for a regular expression (longest first, so "june" is read whole rather than as "jun").
 MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# A day of a month written out, in either order, with its year when one follows: "August 17", "Aug. 17th, 2022",
+# "17 August 2022". Read with month_day().
+MONTH_DAY = re.compile(
+    rf"\b(?:(?P<month>{MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{MONTH_NAMES})\b\.?(?:\s+(?P<year2>\d{{4}})\b)?)",
+    re.IGNORECASE,
+)
 # Words that begin sentences: after an abbreviation other than a title, one of them means the sentence ended.
 SENTENCE_STARTERS = frozenset(
     "A An The This That These Those There Then It Its He She They We I You His Her Their Our My Your "
@@ -202,6 +209,18 @@ def word_stems(text: str) -> set[str]:
 def stem(word: str) -> str:
     """The Snowball (English) stem of one lower-cased word: "reforms" → "reform"."""
     return _STEMMER.stem(word)
+
+
+def month_day(match: re.Match[str]) -> tuple[int, int, int | None]:
+    """The month (1–12), day and year (None when not written) of a :data:`MONTH_DAY` match.
+
+    Example:
+        >>> month_day(MONTH_DAY.search("on Aug. 17th, 2022")), month_day(MONTH_DAY.search("by 5 November"))
+        ((8, 17, 2022), (11, 5, None))
+    """
+    year = match["year"] or match["year2"]
+    return (MONTHS[(match["month"] or match["month2"]).lower()], int(match["day"] or match["day2"]),
+            int(year) if year else None)
 
 
 def markers_in(text: str) -> list[int]:

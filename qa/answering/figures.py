@@ -18,7 +18,7 @@ import calendar
 import re
 from datetime import datetime
 
-from index.text import MONTH_NAMES, MONTHS, asking_sentence, stem
+from index.text import MONTH_DAY, asking_sentence, month_day, stem
 from qa.answering.grammar import parse
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -35,10 +35,6 @@ _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve t
           "seventeen eighteen nineteen twenty").split()
 _TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _COUNT_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
-_MONTH = rf"({MONTH_NAMES})\.?"
-# "August 17", "Aug. 17th", "17 August".
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
-                        rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?![a-z])", re.IGNORECASE)
 _SAME_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.IGNORECASE)
 
 
@@ -191,10 +187,10 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
     if published is None:
         return None
     # Only a date on the day of publication is in question; the passage is read only for such a claim.
-    claimed = [md for md in map(_month_day, _MONTH_DAY.finditer(claim)) if md == (published.month, published.day)]
+    claimed = [md for md in map(_month_day, MONTH_DAY.finditer(claim)) if md == (published.month, published.day)]
     if not claimed:
         return None
-    written = {_month_day(m) for m in _MONTH_DAY.finditer(text)}
+    written = {_month_day(m) for m in MONTH_DAY.finditer(text)}
     weekday = published.strftime("%A")
     for month, day in claimed:
         if (month, day) not in written and not (_SAME_DAY.search(text) or re.search(rf"\b{weekday}\b", text)):
@@ -203,5 +199,6 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
 
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:
-    """The month (1–12) and day a ``_MONTH_DAY`` match writes, in either order ("Aug. 17", "17 August")."""
-    return MONTHS[(match.group(1) or match.group(4)).lower()], int(match.group(2) or match.group(3))
+    """The month (1–12) and day a ``MONTH_DAY`` match writes, in either order ("Aug. 17", "17 August")."""
+    month, day, _ = month_day(match)
+    return month, day

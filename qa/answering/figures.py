@@ -187,18 +187,12 @@ def publication_day(claim: str, text: str, published: datetime | None) -> str | 
     if published is None:
         return None
     # Only a date on the day of publication is in question; the passage is read only for such a claim.
-    claimed = [md for md in map(_month_day, MONTH_DAY.finditer(claim)) if md == (published.month, published.day)]
+    claimed = [md for m in MONTH_DAY.finditer(claim) if (md := month_day(m)[:2]) == (published.month, published.day)]
     if not claimed:
         return None
-    written = {_month_day(m) for m in MONTH_DAY.finditer(text)}
+    written = {month_day(m)[:2] for m in MONTH_DAY.finditer(text)}
     weekday = published.strftime("%A")
     for month, day in claimed:
         if (month, day) not in written and not (_SAME_DAY.search(text) or re.search(rf"\b{weekday}\b", text)):
             return f"the passage does not say it was on {calendar.month_name[month]} {day}, the day it was published"
     return None
-
-
-def _month_day(match: re.Match[str]) -> tuple[int, int]:
-    """The month (1–12) and day a ``MONTH_DAY`` match writes, in either order ("Aug. 17", "17 August")."""
-    month, day, _ = month_day(match)
-    return month, day

@@ -52,7 +52,10 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
     title_weight: float = Field(
-        0.5, ge=0, description="Weight of a third ranking: articles whose headline matches the query's words."
+        0.5,
+        ge=0,
+        description="Weight of a third ranking: the candidates found by the text searches whose headline matches the "
+        "query's words.",
     )
     undated_age_days: float = Field(
         7.0, ge=0, description="Age assumed for undated articles when weighing recency (neither favoured nor buried)."

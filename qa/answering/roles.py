@@ -17,7 +17,7 @@ Word order finds most of these; where it misleads, the sentence's grammar (:mod:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from index.text import STOPWORDS, asking_sentence, stem, strip_markers, word_stems
 from qa.answering.answer_type import (
@@ -35,9 +35,6 @@ from qa.answering.answer_type import (
 from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, parse, phrase_of, subject_of
 from qa.answering.succession import reversed_succession
 from qa.answering.winners import asks_who_won, outcomes
-
-if TYPE_CHECKING:
-    pass
 
 # "Who did X replace?" asks for the one acted on; "Who could replace X?" for the one who acts.
 # "Who became Sri Lanka's president?" asks who is what, in either order.
@@ -131,13 +128,28 @@ _ASKS_WHO_SAID = re.compile(
 _TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " before the name
 
 
-def given_to_another(question: str, claim: str, source_sentence: str) -> str | None:
+def given_to_another(question: str, claim: str, source_sentence: str, around: Sequence[str] = ()) -> str | None:
     """Why ``source_sentence`` gives the part ``claim`` gives its names to someone else: it names them only as who
     reported it (:func:`only_reports`), gives the deed the question asks about to another (:func:`another_actor`),
     gives the claim's own deed to another party (:func:`deed_of_another`), or tells the claim's succession the other
-    way round (:func:`qa.answering.succession.reversed_succession`). None when none of these holds."""
+    way round (:func:`qa.answering.succession.reversed_succession`). None when none of these holds.
+
+    ``around``, the sentences shown around it in order: those that name a name the claim gives and ``source_sentence``
+    does not are read with it, for they tell that name's part. Asked who tested positive, the 0.5B named "Kelsey
+    Donohue", resting on "Biden … tested positive again" beside "…, her deputy communications director Kelsey Donohue
+    confirmed to CNN."
+    """
+    plain = strip_markers(claim)
+    missing = [m.group() for m in given_names(question, plain) if not _names(m.group(), source_sentence)]
+    naming = [s for s in around if s != source_sentence and any(_names(n, s) for n in missing)]
+    if naming:
+        source_sentence = " ".join(s for s in around if s == source_sentence or s in naming)
     return (only_reports(question, claim, source_sentence) or another_actor(question, claim, source_sentence)
             or deed_of_another(claim, source_sentence) or reversed_succession(claim, source_sentence))
+
+
+def _names(name: str, sentence: str) -> bool:
+    return re.search(rf"\b{re.escape(name)}\b", sentence) is not None
 
 
 def only_reports(question: str, claim: str, source_sentence: str) -> str | None:

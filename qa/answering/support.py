@@ -246,7 +246,7 @@ def _best_support(
         else:
             window = _window(source, candidate)
             reason = (_guard(claim, candidate.text, window, source.lead_in(candidate), settings, question)
-                      or given_to_another(question, claim, candidate.text)
+                      or given_to_another(question, claim, candidate.text, [s.text for s in _around(source, candidate)])
                       or unstated_news(claim, window, question)
                       or unstated_deed(question, claim, window, source.block)
                       or unnamed_place(question, claim, source.block)
@@ -367,13 +367,16 @@ def _unstated_superlative(claim: str, sentence: str, question: str = "") -> str 
 
 def _window(source: Evidence, candidate: Sentence) -> str:
     """The source's header and the shown sentences around ``candidate``: what a claim citing it may rest on."""
+    return " ".join([source.header, *(s.text for s in _around(source, candidate))])
+
+
+def _around(source: Evidence, candidate: Sentence) -> list[Sentence]:
+    """``candidate`` and the shown sentences on either side of it, in order (the first shown one for the headline)."""
     shown = source.sentences
-    if candidate in shown:
-        at = shown.index(candidate)
-        around = shown[max(0, at - 1): at + 2]
-    else:  # the headline
-        around = shown[:1]
-    return " ".join([source.header, *(s.text for s in around)])
+    if candidate not in shown:  # the headline
+        return shown[:1]
+    at = shown.index(candidate)
+    return shown[max(0, at - 1): at + 2]
 
 
 def _with_markers(claim: str, original: str, markers: list[int]) -> str:

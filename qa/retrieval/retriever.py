@@ -86,8 +86,10 @@ class Retriever:
         if titles_job is not None:
             titles = titles_job.result()
             title_rank = {chunk.article_id: rank for rank, (chunk, _) in enumerate(titles, start=1)}
-            for chunk, _ in titles:
-                candidates.setdefault(chunk.chunk_id, _Candidate(chunk=chunk))
+            # The headline ranking re-ranks what the body searches found and adds nothing of its own: an article
+            # found by its headline alone shares a word or two with the query in it (the body search reads
+            # headlines too, and ranked it below its depth), and the recency prior lifted such headlines into the
+            # top 5 (dev: 90 of 1,645 top-5 articles, none gold or holding the answer).
             for candidate in candidates.values():
                 if (rank := title_rank.get(candidate.chunk.article_id)) is not None:
                     candidate.score += cfg.title_weight / (cfg.rrf_k + rank)

@@ -76,6 +76,28 @@ def test_article_support_lets_a_report_matching_in_two_passages_pass_a_digest_ma
     assert ids(hits) == ["report", "digest", "report"] and hits[0].chunk_id == "report:1"
 
 
+class HeadlineStore(FakeStore):
+    """Like FakeStore, with a separate headline ranking."""
+
+    def __init__(self, dense, lexical, titles):
+        super().__init__(dense, lexical)
+        self.titles = titles
+
+    def lexical_query(self, query, k, where=None, *, titles_only=False):
+        return [(c, 10.0) for c in (self.titles if titles_only else self.lexical)][:k]
+
+
+def test_a_headline_match_reranks_text_candidates_and_adds_none():
+    today = int(AS_OF.timestamp())
+    last_month = int(datetime(2022, 5, 3, tzinfo=UTC).timestamp())
+    # The cottage report is a month old; a fresh story shares one word of the question in its headline only.
+    report, other = chunk("cottage", last_month), chunk("jubilee", last_month)
+    store = HeadlineStore(dense=[other, report], lexical=[report, other], titles=[chunk("closer", today), report])
+    hits = Retriever(store, ZeroEmbedder()).search("Which cottage will they move to, closer to the Queen?", 3,
+                                                   SearchFilters(as_of=AS_OF))
+    assert ids(hits) == ["cottage", "jubilee"], "the headline ranking lifts the report; the fresh headline is not added"
+
+
 def test_recency_cue_prefers_the_latest_news():
     week_old = int(datetime(2022, 6, 9, tzinfo=UTC).timestamp())
     yesterday = int(datetime(2022, 6, 15, tzinfo=UTC).timestamp())

@@ -107,6 +107,23 @@ def test_the_one_a_report_credits_is_not_who_it_is_about(embedder):
     assert right.supported, right.reason
 
 
+def test_the_one_a_neighbouring_sentence_credits_is_not_who_it_is_about(embedder):
+    # Dev (0.5B): "The member of the Biden administration who tested positive … is Kelsey Donohue [1]", marked
+    # supported by the sentence after the one that names her, as who confirmed the news.
+    question = "Which member of the Biden administration tested positive for Covid-19 for the second time this month?"
+    text = ("First lady Dr. Jill Biden has tested positive for a rebound case of Covid-19, her deputy communications "
+            "director Kelsey Donohue confirmed to CNN. Biden, who is currently in Rehoboth Beach, Delaware, tested "
+            "positive again for Covid-19 with an antigen test on Wednesday.")
+    shown = select_evidence(question, [_hit("covid", text, "Jill Biden tests positive again", 1)], embedder,
+                            budget_tokens=400)
+    [wrong] = check_answer("The member of the Biden administration who tested positive for Covid-19 for the second "
+                           "time this month is Kelsey Donohue [1].", shown, embedder, question=question)
+    assert not wrong.supported and "only as who reported it" in wrong.reason, wrong.reason
+    [right] = check_answer("The member of the Biden administration who tested positive for Covid-19 for the second "
+                           "time this month is First lady Jill Biden [1].", shown, embedder, question=question)
+    assert right.supported, right.reason
+
+
 def test_marker_helpers():
     assert markers_in("A [2][1]. B [1, 3].") == [2, 1, 3]
     assert strip_markers("A rose [2]. B [1, 3] fell.") == "A rose. B fell."

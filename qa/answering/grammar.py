@@ -63,7 +63,7 @@ def subject_of(verb: Token) -> Token | None:
     Fried": Crist fended), a relative pronoun read as the noun it stands for ("Petro, who won …"); None if none."""
     head = verb
     for _ in range(4):
-        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        subject = dependent(head, "nsubj")
         if subject is not None:
             if subject.lower_ in _RELATIVES and subject.head.dep_ == "relcl":
                 return subject.head.head
@@ -107,6 +107,17 @@ def name_of(token: Token) -> str:
 def is_passive(verb: Token) -> bool:
     """Whether ``verb`` is passive: "was won by Petro", "Hageman was elected"."""
     return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)
+
+
+def dependent(token: Token, *deps: str) -> Token | None:
+    """``token``'s first child whose dependency is one of ``deps`` ("nsubj", "dobj", …); None if none."""
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def receiver_of(verb: Token) -> Token | None:
+    """The one ``verb`` is done to: the subject of a passive use ("Cheney was defeated"), the object of an active
+    one ("Hageman defeated Cheney"); None if none."""
+    return dependent(verb, "nsubjpass" if is_passive(verb) else "dobj")
 
 
 def agent_of(verb: Token) -> Token | None:

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from index.text import STOPWORDS, strip_markers
-from qa.answering.grammar import agent_of, is_passive, name_of, parse, subject_of
+from qa.answering.grammar import agent_of, is_passive, name_of, parse, receiver_of, subject_of
 from qa.answering.succession import reversed_pair
 
 if TYPE_CHECKING:
@@ -134,10 +134,8 @@ def contests(text: str) -> list[tuple[str, str]]:
             # The small parser hangs "lost" on the name before a long aside: "Cheney, who …, lost to Hageman".
             loser = subject_of(verb) or (verb.head if verb.dep_ == "acl" else None)
             winner = next((g for c in verb.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"), None)
-        elif lemma in _BEATING and is_passive(verb):
-            winner, loser = agent_of(verb), next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         elif lemma in _BEATING:
-            winner, loser = subject_of(verb), next((c for c in verb.children if c.dep_ == "dobj"), None)
+            winner, loser = agent_of(verb) if is_passive(verb) else subject_of(verb), receiver_of(verb)
         else:
             continue
         if _named(winner) and _named(loser):

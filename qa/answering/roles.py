@@ -32,7 +32,7 @@ from qa.answering.answer_type import (
     place_names,
     question_words,
 )
-from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, parse, phrase_of, subject_of
+from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, parse, phrase_of, receiver_of, subject_of
 from qa.answering.succession import reversed_succession
 from qa.answering.winners import asks_who_won, outcomes
 
@@ -176,7 +176,7 @@ def only_reports(question: str, claim: str, source_sentence: str) -> str | None:
     # A place is where it happened, not who did it: "… at the Nara Medical University hospital, Kishida said".
     places = place_names(source_sentence)
     new = [m for m in given_names(question, plain) if m.group() not in places]
-    found = [m.group() for m in new if re.search(rf"\b{re.escape(m.group())}\b", source_sentence)]
+    found = [m.group() for m in new if _names(m.group(), source_sentence)]
     if not found or any(not _reporter_only(name, source_sentence) for name in found):
         return None
     first = next(m for m in new if m.group() in found)
@@ -314,14 +314,14 @@ def _patients(sentence: str, verb: str) -> list[tuple[str, tuple[str, ...], bool
             continue
         before = token.doc[token.i - 2] if token.i >= 2 and token.doc[token.i - 1].text == "," else None
         if is_passive(token):
-            patient = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+            patient = receiver_of(token)
         elif token.dep_ == "acl":
             patient = token.head
         elif token.tag_ == "VBN" and before is not None and before.pos_ == "PROPN" and not any(
                 c.dep_ in ("nsubj", "aux") for c in token.children):
             patient = before
         else:
-            patient = next((c for c in token.children if c.dep_ == "dobj"), None)
+            patient = receiver_of(token)
         words, named = phrase_of(patient)
         patients.append((name_of(patient) if patient is not None else "", words, named))
     return patients

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from index.text import STOPWORDS, asking_sentence, content_words, stem, strip_markers, word_stems
 from qa.answering.answer_type import ASKING, new_words
 from qa.answering.figures import numbers_in
-from qa.answering.grammar import main_verb, parse, phrase_of, subject_of
+from qa.answering.grammar import dependent, main_verb, parse, phrase_of, subject_of
 from qa.answering.names import names_in
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def unstated_deed(question: str, claim: str, window: str, source_text: str = "")
     kin = deed | {word for deeds, words in _KINDRED if deed & deeds for word in words}
     if any(_tells(token, deed, kin) for token in parse(window)):
         return None
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = dependent(root, "nsubj", "nsubjpass")
     doer = {word.lower() for word in phrase_of(subject)[0]}
     for token in parse(source_text) if doer else ():
         if _tells(token, deed, kin) and token.pos_ == "VERB" and doer & {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from index.text import strip_markers
-from qa.answering.grammar import agent_of, is_passive, name_of, parse, subject_of
+from qa.answering.grammar import agent_of, is_passive, name_of, parse, receiver_of, subject_of
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -61,12 +61,8 @@ def successions(text: str) -> list[tuple[str, str]]:
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in _SUCCEEDING:
             continue
-        if is_passive(verb):
-            old = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            new = agent_of(verb) or _by_whom(verb)
-        else:
-            new = subject_of(verb)
-            old = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        new = (agent_of(verb) or _by_whom(verb)) if is_passive(verb) else subject_of(verb)
+        old = receiver_of(verb)
         if _named(new) and _named(old):
             pairs.append((name_of(new), name_of(old)))
     return pairs

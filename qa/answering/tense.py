@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from index.text import asking_sentence, strip_markers
-from qa.answering.grammar import main_verb, parse, phrase_of, subject_of
+from qa.answering.grammar import dependent, main_verb, parse, phrase_of, subject_of
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -154,7 +154,7 @@ def a_year_back(claim: str, sentence: str) -> str | None:
     if _TIME_BACK.search(claim):
         return None
     root = main_verb(strip_markers(claim))
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+    subject = dependent(root, "nsubj", "nsubjpass") if root is not None else None
     words, named = phrase_of(subject)
     names = {w.lower() for w in words if w[:1].isupper()}
     if not named or not names:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from index.text import QUESTION_WORD, asking_sentence, strip_markers
 from qa.answering.answer_type import bare, given_names, question_words
-from qa.answering.grammar import agent_of, is_passive, name_of, parse, phrase_of, subject_of
+from qa.answering.grammar import agent_of, dependent, is_passive, name_of, parse, phrase_of, receiver_of, subject_of
 from qa.answering.tense import tells_an_earlier_year
 
 if TYPE_CHECKING:
@@ -338,8 +338,7 @@ def _verb_doer(verb: Token) -> Token | None | bool:
             return agent_of(verb)
         return subject_of(verb)
     if lemma in _CHOOSING:
-        role = "nsubjpass" if passive else "dobj"
-        return next((c for c in verb.children if c.dep_ == role), None)
+        return receiver_of(verb)
     if lemma in _LOSING:
         return next((g for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
                      for g in c.children if g.dep_ == "pobj"), False)
@@ -357,7 +356,7 @@ def _noun_doer(noun: Token) -> Token | None:
                     return of
     passive_object = noun.dep_ == "dobj" and any(c.dep_ == "nsubjpass" for c in noun.head.children)
     if noun.dep_ in ("attr", "oprd") or passive_object:
-        subject = next((c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = dependent(noun.head, "nsubj", "nsubjpass")
         if subject is not None:
             return subject
     if noun.dep_ == "appos" or (noun.dep_ == "compound" and noun.head.pos_ == "PROPN"):

@@ -18,6 +18,8 @@ import re
 from difflib import SequenceMatcher
 
 from index.text import STOPWORDS, asking_sentence, content_words, stem, strip_markers, word_stems
+from qa.answering.grammar import parse
+from qa.answering.quantities import FIGURE_ASKED, wrong_figure
 
 # A quiz question often sets the scene first: "MLB held its All-Star Game on Tuesday. Who was the game's MVP?"
 ASKING = r"(?:^|[.!?:;]\s+)\s*"
@@ -59,11 +61,6 @@ _PLACE_NOUN = re.compile(
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", re.IGNORECASE)
-# A rate changes by a share or by points: "How much did inflation fall?" is not answered in cents a barrel.
-_RATE = re.compile(r"\b(?:inflation|unemployment|jobless rate|(?:interest|mortgage) rates?)\b", re.IGNORECASE)
-_HOW_MUCH_CHANGED = re.compile(r"\bhow much\b.*\b(?:ris|rose|fall|fell|drop|climb|increas|decreas|jump|eas|cool|"
-                               r"slow|grow|grew|surg|soar|declin|hik|rais|cut|lower)\w*", re.IGNORECASE)
-_SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent(?:age)?\b|\bpoints?\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 _HOW_OLD = re.compile(r"\bhow old\b|\b(?:what|which) age\b|\bage (?:range|group|bracket|limit)s?\b", re.IGNORECASE)
 
@@ -74,16 +71,11 @@ _RELATIVE = ("today yesterday tomorrow tonight week weekend month year morning e
              "recently spring summer autumn fall winter decade century").split()
 CALENDAR = frozenset(_MONTHS + _DAYS) - {"may"}  # Theresa May is a name
 _TIME = re.compile(r"\b(?:\d{1,4}|" + "|".join(_MONTHS + _DAYS + _RELATIVE) + r")\b", re.IGNORECASE)
+_ASKING_WORDS = frozenset("what which who whom whose where when".split())
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen dozens twenty thirty forty "
                  "fifty hundred hundreds thousand thousands million millions billion billions trillion half "
                  "quarter third several all none no").split()
 _DECADES = re.compile(r"\b(?:decades?|centur(?:y|ies))\b", re.IGNORECASE)
-# A number and the word it counts ("88 countries", "6,600 probable cases", "40%"), multipliers skipped.
-_COUNT = re.compile(r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)"
-                    r"(?:\s+(?:hundred|thousand|million|billion|trillion))?(?:\s*(%)|\s+([A-Za-z][\w\-]*))",
-                    re.IGNORECASE)
-_OTHER_KINDS = frozenset(stem(w) for w in "countries nations states cities counties provinces years months weeks days "
-                         "hours minutes percent dollars euros pounds miles kilometers feet acres degrees".split())
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 # An age is a number that counts no crowd or share: "6 months to 6 years", "under 5", "101", not "17 million kids".
 _AGE_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -143,6 +135,29 @@ def new_words(question: str, claim: str) -> set[str]:
     return {s for word, s in stems.items() if s not in known and not any(_near(word, other) for other in asked)}
 
 
+def asked_back(question: str, claim: str) -> str | None:
+    """The question's asking words that ``claim`` repeats, as the question has them ("do what this"); None when it
+    does not. A sentence that still asks answers nothing, whatever else it says: "The IRS announced it will do what
+    this week by ending 2022 without a backlog" (the 0.5B, dev).
+
+    Example:
+        >>> q = "The IRS announced it will do what this week?"
+        >>> asked_back(q, "The IRS announced it will do what this week by ending 2022 [1]."), asked_back(q, "It will "
+        ...     "finish the backlog this week [1].")
+        ('do what this', None)
+        >>> asked_back("What did the IRS announce?", "The IRS announced what it called a plan [1].") is None
+        True
+    """
+    words = re.findall(r"[\w'’\-]+", question.lower())
+    said = " ".join(re.findall(r"[\w'’\-]+", strip_markers(claim).lower()))
+    for at, word in enumerate(words):
+        if word in _ASKING_WORDS and 0 < at < len(words) - 1:
+            phrase = " ".join(words[at - 1: at + 2])
+            if re.search(rf"\b{re.escape(phrase)}\b", said):
+                return phrase
+    return None
+
+
 def spelled_out(question: str) -> str:
     """The long forms of the short ones ``question`` uses ("US": "united states america american")."""
     return " ".join(words for pattern, words in SHORT_FORMS if pattern.search(question))
@@ -161,6 +176,8 @@ def asked_type(question: str) -> str | None:
         ('who', 'when', 'how many')
         >>> asked_type("Kids became eligible for vaccines. What is the age range?")
         'how old'
+        >>> asked_type("What is the US inflation rate?"), asked_type("What was the interest rate decision?")
+        ('how many', None)
         >>> asked_type("What did the council decide?") is None, asked_type("Who is eligible for the refund?") is None
         (True, True)
 
@@ -173,7 +190,7 @@ def asked_type(question: str) -> str | None:
     question = asking_sentence(question)
     if _HOW_OLD.search(question):
         return "how old"
-    if _HOW_MANY.search(question):
+    if _HOW_MANY.search(question) or FIGURE_ASKED.search(question):
         return "how many"
     if _HOW_LONG.search(question):
         return "how long"
@@ -239,45 +256,7 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         return None if _NUMBER.search(new) or _DECADES.search(new) else "it gives no length, and it asks how long"
     if not _NUMBER.search(new):
         return "it gives no number, and the question asks how many"
-    return _counts_another_kind(question, claim, asked) or _rate_without_share(question, claim)
-
-
-def _rate_without_share(question: str, claim: str) -> str | None:
-    """Why ``claim`` does not tell how much a rate changed: a "how much did inflation fall?" ``question`` is answered
-    by a share or points, not by an amount ("Inflation fell by 20 cents a barrel" quotes a price). None when it
-    gives a share or the question asks of no rate's change.
-
-    Example:
-        >>> _rate_without_share("How much did inflation fall in July?", "Inflation fell by 20 cents a barrel [1].")
-        'it gives no share or points, and the question asks how much inflation changed'
-        >>> _rate_without_share("How much did inflation fall in July?", "It fell to 8.5% in July [1].") is None
-        True
-    """
-    asking = asking_sentence(question)
-    rate = _RATE.search(asking)
-    if rate is None or not _HOW_MUCH_CHANGED.search(asking) or _SHARE.search(claim):
-        return None
-    return f"it gives no share or points, and the question asks how much {rate.group().lower()} changed"
-
-
-def _counts_another_kind(question: str, claim: str, asked: set[str]) -> str | None:
-    """Why every new number of ``claim`` counts another kind of thing than a "how many X" ``question`` asks for
-    ("The outbreak has reached 88 countries" for "How many people have been infected?"); None when one may count it.
-    Only kinds a count is often confused with are told apart: places, times, shares, money and measures."""
-    wanted = re.search(r"\bhow many\s+((?:[\w'’\-]+\s*){1,3})", asking_sentence(question), re.IGNORECASE)
-    if wanted is None:
-        return None
-    counted = {stem(w) for w in re.findall(r"[\w'’\-]+", wanted.group(1).lower())}
-    kinds = []
-    for number in _COUNT.finditer(claim):
-        if number.group(1).lower() in asked:
-            continue
-        word = number.group(3) or "percent"  # group 2 is "%"
-        kind = stem(word.lower())
-        if kind not in _OTHER_KINDS or kind in counted:
-            return None
-        kinds.append(word)
-    return f"it counts {kinds[0]}, and the question asks how many {wanted.group(1).split()[0]}" if kinds else None
+    return wrong_figure(question, claim, asked)
 
 
 def _asked_kind(question: str) -> str:
@@ -308,13 +287,24 @@ def _titles_of_asked(claim: str, question: str) -> set[str]:
     must be one in the question too: "Yellowstone National Park" answers "Which national park?"."""
     held = {bare(word) for word in NAME.findall(question)}
     runs = [run.split() for run in CAPITALISED_RUN.findall(claim)]
+    # A name the question uses only to qualify a thing ("the Biden administration") is not its party: "First lady
+    # Jill Biden" names a member of it.
+    parties = held - _qualifiers(question)
     # The question's own body with its generic word: "the Conservative Party" for "… as Conservative leader?".
     own = [run for run in runs
-           if bare(run[-1]) in held or all(bare(w) in held | _BODIES or w.lower() in STOPWORDS for w in run)]
+           if bare(run[-1]) in parties or all(bare(w) in held | _BODIES or w.lower() in STOPWORDS for w in run)]
     # A possessive before a title in lower case: "Japan's former prime minister Shinzo Abe".
     own += [[m.group(1)] for m in _POSSESSIVE_TITLE.finditer(claim) if bare(m.group(2)) in held]
     # With the parts of hyphenated words, which a name pattern finds alone: "Japanese" in "Then-Japanese".
     return {part for run in own for word in run for part in (word, *word.split("-"))}
+
+
+def _qualifiers(question: str) -> set[str]:
+    """The names ``question`` uses only to qualify a common noun, lowercased: "Biden" in "Which member of the Biden
+    administration …?", not "Johnson" in "Who will replace Boris Johnson?"."""
+    names = [token for token in parse(question) if token.pos_ == "PROPN"]
+    qualifying = {bare(t.text) for t in names if t.dep_ == "compound" and t.head.pos_ == "NOUN"}
+    return qualifying - {bare(t.text) for t in names if not (t.dep_ == "compound" and t.head.pos_ == "NOUN")}
 
 
 def given_names(question: str, claim: str) -> list[re.Match[str]]:

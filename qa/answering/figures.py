@@ -127,6 +127,42 @@ def other_count(question: str, claim: str, sentence: str) -> str | None:
     return f"the passage counts {said} {asked.group(1)}, not {', '.join(sorted(str(n) for n in claimed))}"
 
 
+def count_of_another_deed(question: str, claim: str, passage: str) -> str | None:
+    """Why ``passage`` (the supporting sentence with those shown around it) does not give ``claim``'s count as the
+    answer to "how many": it counts the things asked about twice, once with the question's deed, and the claim takes
+    the other count. Asked how many died in Pakistan's
+    floods, the 0.5B wrote "Pakistan has died 33 million people in the floods", resting on "More than 1,100 people
+    have died and 33 million people are impacted". None when the passage gives no count with the question's deed
+    (it may word the deed otherwise: "a gunman killed six people" for "how many died"), or the claim's is that one.
+
+    Example:
+        >>> q = "How many people have died in the Pakistan floods?"
+        >>> floods = "More than 1,100 people have died and 33 million people are impacted."
+        >>> count_of_another_deed(q, "33 million people have died in the floods [2].", floods)
+        'the passage counts 33 million people as impacted, not as died'
+        >>> count_of_another_deed(q, "More than 1,100 people have died [2].", floods) is None
+        True
+    """
+    asked = _HOW_MANY.search(asking_sentence(question))
+    if asked is None:
+        return None
+    deeds = {t.lemma_.lower() for t in parse(asking_sentence(question)) if t.pos_ == "VERB"} - _HOLDING
+    things = stem(asked.group(1).lower())
+    counts = [(number, token.head) for token in parse(passage) if stem(token.lower_) == things
+              for number in token.children if number.dep_ == "nummod"]
+    if not any(verb.lemma_.lower() in deeds for _, verb in counts):
+        return None
+    claimed = numbers_in(without_framing(claim, question))
+    for number, verb in counts:
+        phrase = " ".join(t.text for t in number.subtree)
+        if verb.lemma_.lower() not in deeds and numbers_in(phrase) & claimed:
+            own = [numbers_in(" ".join(t.text for t in n.subtree)) for n, v in counts if v.lemma_.lower() in deeds]
+            if not any(found & claimed for found in own):
+                done = next(t.text for t in parse(asking_sentence(question)) if t.lemma_.lower() in deeds)
+                return f"the passage counts {phrase} {asked.group(1)} as {verb.text}, not as {done}"
+    return None
+
+
 def count_of_what_is_held(question: str, sentence: str) -> str | None:
     """Why ``sentence`` cannot give the count a "how many" ``question`` asks of a deed: it counts the things asked
     about as what someone has or employs, not as what the question's deed is done to. Asked how many employees Meta

@@ -16,6 +16,7 @@ from index.text import strip_markers
 from qa.answering.answer_type import asked_type
 from qa.answering.evidence import Evidence
 from qa.answering.figures import numbers_in, without_framing
+from qa.answering.offices import office_left
 from qa.types import AnswerSentence
 
 # A day or a year is when, not how many: "8 dead on July 29" and "28 dead by Aug. 1" share no count.
@@ -40,7 +41,8 @@ def counts(sentence: str, question: str) -> set[str]:
 def drop_superseded(question: str, sentences: list[AnswerSentence], sources: list[Evidence],
                     lead: AnswerSentence | None = None) -> list[AnswerSentence]:
     """``sentences`` (the model's, checked), each supported one whose figures a later report contradicts marked
-    unsupported with the reason; unchanged unless ``question`` asks how many. ``lead``, the quoted lead, counts as
+    unsupported with the reason (only where ``question`` asks how many), as is one giving an office to a name a
+    report of its day or later says has left it (:func:`_drop_former_holders`). ``lead``, the quoted lead, counts as
     a later report but is never itself left out.
 
     Example:
@@ -57,6 +59,7 @@ def drop_superseded(question: str, sentences: list[AnswerSentence], sources: lis
         >>> [s.reason for s in drop_superseded("How many people died?", said, [source(1, 29), source(2, 31)])]
         [None, 'a later report, [2] of 2022-07-31, gives another figure']
     """
+    sentences = _drop_former_holders(question, sentences, sources)
     if asked_type(question) != "how many":
         return sentences
     dates = {source.marker: when for source in sources if (when := source.hit.article.published_at) is not None}
@@ -74,5 +77,27 @@ def drop_superseded(question: str, sentences: list[AnswerSentence], sources: lis
             kept.append(sentence)
             continue
         why = f"a later report, [{later}] of {dates[later]:%Y-%m-%d}, gives another figure"
+        kept.append(sentence.model_copy(update={"supported": False, "reason": why}))
+    return kept
+
+
+def _drop_former_holders(question: str, sentences: list[AnswerSentence], sources: list[Evidence]
+                         ) -> list[AnswerSentence]:
+    """``sentences`` with each supported one that gives the office ``question`` asks the holder of to a name a shown
+    report of its day or later says has left it (:func:`qa.answering.offices.office_left`) marked unsupported. Asked
+    on 25 July "Who is the president of Sri Lanka?", the 0.5B's "… is Gotabaya Rajapaksa" rested on a report of 14
+    July calling him president, beside one of 15 July saying he had resigned."""
+    dates = {source.marker: when for source in sources if (when := source.hit.article.published_at) is not None}
+    kept = []
+    for sentence in sentences:
+        cited = [dates[m] for m in sentence.markers if m in dates]
+        left = None if not sentence.supported or not cited else next(
+            (source for source in sources if dates.get(source.marker, min(cited)) >= min(cited)
+             and any(office_left(question, sentence.text, shown.text) for shown in source.sentences)), None)
+        if left is None:
+            kept.append(sentence)
+            continue
+        why = (f"a report of its day or later, [{left.marker}] of {dates[left.marker]:%Y-%m-%d}, says the name has "
+               "left the office" if left.marker in dates else f"[{left.marker}] says the name has left the office")
         kept.append(sentence.model_copy(update={"supported": False, "reason": why}))
     return kept

@@ -5,23 +5,25 @@ needs checking is that it *answers*. A lead is therefore taken only when it is a
 furniture or a caption, not a heading ending in a colon, not an item of a list, not text addressed to a model),
 reports rather than previews what the question asks about as done ("Pelosi is expected to visit Taiwan" does not say
 where she went) and not a year before its article's ("won the Cup in 2020 and 2021"), and not only what was done
-when the question asks what is to come, tells an outcome when asked who won, answers the last question when the text
-asks several (a chat follow-up searched with the question before it), adds something the question does not hold (not
-an echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US) nor of
-another US state, nor of the other side's event (the women's for the men's), gives the kind of thing the question
-asks for (a name for "who", a time for "when", a place for "where", a number for "how many") in the part the
-question asks for (not the question's own party acting on the new name, not the name of who reported it), holds most
-of the question's content words (one the question writes as a name only where it is written as one), its source's
-headline counting (a sentence about the council's rent vote resembles
-"What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With
-the re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find
-the answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the
-lead is then streamed as draft text, and kept only if the judge agrees, after the model has written (judging it
-first would delay the first words by a re-reading, ~2 s with the 1.5B). Since the judge's reading tells an answer
-from a sentence about the same story, a sentence holding only half of the question's words
-(``answer.judged_lead_share``) may then lead when none holds most: a quiz question's scene ("After weeks of protests
-by tenants, …") is often in no report. When no sentence qualifies there is no lead, and the answer rests on the
-model's checked synthesis alone.
+when the question asks what is to come, nor only what will or may be when it asks what is now ("Truss will remain as
+prime minister until then"), is no condition ("If Roe v. Wade is overturned, …"), names (with the sentence before it
+or its headline) what the question is about ("Italy" for "Who is Italy's prime minister?"), does not tell of
+another's thing ("Turkey's annual rate of inflation" for the US rate), tells an outcome when asked who won, answers
+the last question when the text asks several (a chat follow-up searched with the question before it), adds something
+the question does not hold (not an echo), is not about the whole world when the question names a place ("26,800
+cases worldwide" for the US) nor of another US state, nor of the other side's event (the women's for the men's),
+gives the kind of thing the question asks for (a name for "who", a time for "when", a place for "where", a number
+for "how many") in the part the question asks for (not the question's own party acting on the new name, not the name
+of who reported it), holds most of the question's content words (one the question writes as a name only where it is
+written as one), its source's headline counting (a sentence about the council's rent vote resembles "What did the
+council decide about parking?" but does not answer it), and is close to the question in meaning. With the re-reading
+judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find the answer in
+the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the lead is then
+streamed as draft text, and kept only if the judge agrees, after the model has written (judging it first would delay
+the first words by a re-reading, ~2 s with the 1.5B). Since the judge's reading tells an answer from a sentence
+about the same story, a sentence holding only half of the question's words (``answer.judged_lead_share``) may then
+lead when none holds most: a quiz question's scene ("After weeks of protests by tenants, …") is often in no report.
+When no sentence qualifies there is no lead, and the answer rests on the model's checked synthesis alone.
 """
 
 from __future__ import annotations
@@ -31,14 +33,16 @@ from dataclasses import dataclass
 
 from index.embedding import Embedder
 from index.text import Sentence, asking_sentence, asks, content_words, names_only, word_stems
+from qa.answering.anchors import unnamed_subject
 from qa.answering.answer_type import CAPITALISED, NAME, missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import another_state, said_of_the_world
 from qa.answering.offices import office_not_given, office_not_taken
-from qa.answering.opposites import other_side
+from qa.answering.opposites import affirms_what_is_denied, other_side
+from qa.answering.owners import other_owner
 from qa.answering.roles import only_reports, reversed_roles
-from qa.answering.tense import previews, recounts, tells_an_earlier_year
+from qa.answering.tense import foretells, previews, recounts, tells_an_earlier_year
 from qa.answering.winners import names_no_winner, other_stage, tells_no_outcome
 from qa.types import AnswerSentence, Span
 
@@ -53,6 +57,8 @@ _FURNITURE = re.compile(
 )
 # A link's words on the page: "Watch Mr. Happy Face get crowned "World's Ugliest Dog" here".
 _CALL_TO_ACTION = re.compile(r"^(?:watch|read|listen to|see|click|tap)\b.*\b(?:here|below|above)\W*$", re.IGNORECASE)
+# A condition states nothing as fact: "If Roe v. Wade is overturned, a maze of state abortion laws await".
+_CONDITION = re.compile(r"(?:if|unless)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,8 @@ def find_lead(
     leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
     "Who could replace Boris Johnson?" asked in July 2022).
     """
-    pool = [(source, s) for source in sources for s in source.sentences if _may_lead(question, s.text, source)]
+    pool = [(source, s) for source in sources for s in source.sentences
+            if _may_lead(question, s.text, source) and _names_what_is_asked(question, source, s)]
     if not pool:
         return None
     vectors = embedder.embed_documents([s.text for _, s in pool])
@@ -170,7 +177,11 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     # A line ending in a colon introduces what follows ("The Latest on the French Open …:"); it states nothing.
     if asks(plain) or plain.endswith(":") or _FURNITURE.search(plain) or _CALL_TO_ACTION.match(plain):
         return False
-    if previews(question, plain) or recounts(question, plain):  # tells of another time than the question asks about
+    if _CONDITION.match(plain):
+        return False
+    # Tells of another time than the question asks about: what is to come for what was done, or for what is now
+    # ("Truss will remain as prime minister until then" for "Who is the UK prime minister?").
+    if previews(question, plain) or recounts(question, plain) or foretells(question, plain):
         return False
     if tells_an_earlier_year(question, plain, source.hit.article.published_at):  # a past year's winner
         return False
@@ -186,8 +197,10 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     # The tests the check puts the model's sentences to, where a quote can fail them too: a quote the check would
     # reject as the model's words must not lead, or the answer shows it and lists the model's copy as left out
     # ("McCartney last played Glastonbury in 2004, … the Beatles era" for "Who joined Paul McCartney on stage?" has
-    # the question's party act on the new name).
-    if reversed_roles(question, plain) or only_reports(question, plain, plain):
+    # the question's party act on the new name; "Turkey's annual rate of inflation" is not the US inflation rate).
+    if reversed_roles(question, plain) or only_reports(question, plain, plain) or other_owner(question, plain):
+        return False
+    if affirms_what_is_denied(question, plain):  # "… after playing in this year's US Open" for who won't play
         return False
     if office_not_given(question, plain) or office_not_taken(question, plain) or tells_no_outcome(question, plain):
         return False
@@ -196,6 +209,13 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     if other_stage(question, plain):  # a second-round win for "Who won the US Open women's final?"
         return False
     return missing_answer_type(question, plain, context=_source_text(source)) is None
+
+
+def _names_what_is_asked(question: str, source: Evidence, sentence: Sentence) -> bool:
+    """Whether the quote, the sentence shown before it or its headline names one of the names ``question`` is about
+    (:func:`qa.answering.anchors.unnamed_subject`): a quote is shown alone, and "Truss will remain as prime minister
+    until then" does not say who Italy's prime minister is."""
+    return unnamed_subject(question, f"{source.header} {source.lead_in(sentence)}") is None
 
 
 def _meets_follow_up(question: str, text: str, source: Evidence) -> bool:

@@ -29,6 +29,13 @@ _WRITTEN_AS = {"US": ("u.s.", "united states"), "UK": ("u.k.", "united kingdom",
 _TITLES = frozenset("President Vice Senator Sen Representative Rep Governor Gov Mayor Prime Minister Secretary "
                     "Chancellor Speaker Leader Justice Judge Chief King Queen Prince Princess Pope Lord Lady Sir Dame "
                     "Mr Mrs Ms Dr General Former First Deputy Attorney Coach Captain Commissioner Ambassador".split())
+# A question about the whole country, and a sentence that speaks of it: "the average price of gas in the US".
+_NATIONWIDE = re.compile(r"\b(?:in|across|for) (?:the )?(?:US|U\.S\.|United States|America|country)\b|\bnationwide\b"
+                         r"|\bnational(?:ly)?\b")
+_ASKS_PLACE = re.compile(r"\bwhere\b|\bwhich\s+(?:[\w'’\-]+\s+)?(?:states?|city|cities|places?|region)\b",
+                         re.IGNORECASE)
+_NATIONAL = re.compile(r"\b(?:US|U\.S\.|United States|America(?:n|ns)?|nationwide|national(?:ly)?|country)\b",
+                       re.IGNORECASE)
 # The US states, a place of one kind that news names often and questions ask about by name ("Who won the Florida
 # primary?"). Washington is left out: it is as often the capital, the government or a name.
 _STATES = re.compile(r"\b(?:" + "|".join(sorted((
@@ -123,10 +130,22 @@ def another_state(question: str, sentence: str) -> str | None:
         >>> another_state(q, "Charlie Crist beat Nikki Fried in the Democratic primary."), another_state(
         ...     q, "Crist, a former Florida governor, won; New York also voted.")
         (None, None)
+        >>> gas = "What is the average price of a gallon of gas in the US?"
+        >>> another_state(gas, "Prices are inflated in states such as California, where the average is $5.37.")
+        'California'
+        >>> another_state(gas, "The national average fell to $3.99; California's is $5.37.") is None
+        True
+        >>> another_state("Where in the US is it illegal to pump your own gas?", "In New Jersey, it's illegal.") is None
+        True
     """
     asked = set(_STATES.findall(question))
     named = _STATES.findall(sentence)
-    if not asked or asked & set(named):
+    if not asked:
+        # Asked of the whole country ("the average price of gas in the US"), a state's figure is not the answer;
+        # asked where in it, a state is.
+        nationwide = _NATIONWIDE.search(question) and not _ASKS_PLACE.search(question)
+        return named[0] if named and nationwide and not _NATIONAL.search(sentence) else None
+    if asked & set(named):
         return None
     return named[0] if named else None
 

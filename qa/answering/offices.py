@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from index.text import asking_sentence, strip_markers
+from qa.answering.grammar import name_of, parse, subject_of
+
+if TYPE_CHECKING:
+    from qa.answering.grammar import Token
 
 # The longest spelling is matched first, so "Vice President Mike Pence" holds no "President".
 _OFFICES = sorted((
@@ -44,6 +49,9 @@ _NEW_OFFICE = re.compile(r"\b(?:new|next|incoming|elected)\s+(?:[\w'’\-]+\s+){
 # The post in other words: "won the race for the premiership", "the gubernatorial race".
 _POSTS = {"prime minister": ("premiership",), "governor": ("gubernatorial",), "king": ("throne",), "queen": ("throne",)}
 _LESSER = ("vice", "deputy")  # "Vice President Harris" holds no president's office
+# Leaving an office: "has formally resigned", "stepped down", "was ousted", "died"; "former President …".
+_LEAVING = frozenset("resign quit step oust depose topple remove impeach die abdicate".split())
+_FORMER = re.compile(r"\b(?:former|ex-|late|then-|outgoing)\s*(?:[\w'’\-]+\s+){0,2}?$", re.IGNORECASE)
 
 
 def _office(text: str) -> str:
@@ -57,10 +65,15 @@ def _holders(text: str) -> list[tuple[str, str | None]]:
 
 
 def _holder(text: str, office: re.Match[str]) -> str | None:
+    holder = _holder_name(text, office)
+    return _surname(holder) if holder else None
+
+
+def _holder_name(text: str, office: re.Match[str]) -> str | None:
+    """The name of the one ``text`` gives ``office`` (a match in it) to, as written; None if nobody's."""
     after = _HOLDER_AFTER.match(text, office.end())
     before = _HOLDER_BEFORE.search(text[: office.start()])
-    holder = after.group(1) if after else before.group(1) if before else None
-    return _surname(holder) if holder else None
+    return after.group(1) if after else before.group(1) if before else None
 
 
 def _surname(name: str) -> str:
@@ -97,12 +110,17 @@ def office_not_given(question: str, sentence: str) -> str | None:
         True
         >>> office_not_given("Who did the prime minister meet?", "He met Joe Biden.") is None
         True
+        >>> office_not_given("Who is the president of Sri Lanka?", "It was led by former President Mahinda Rajapaksa.")
+        'it gives nobody the office asked about (president)'
     """
     asked = _ASKS_HOLDER.search(asking_sentence(question))
     if asked is None:
         return None
     office = _office(asked.group(1))
-    if _office_named(sentence, office, lambda text, at: bool(_holder(text, at)) or _taken(text, at)):
+    # Asked who holds it now, a former holder ("former President Mahinda Rajapaksa") is not given it.
+    if _office_named(sentence, office, lambda text, at: (
+            bool(_holder(text, at)) and not (_asks_now(asked) and _FORMER.search(text[: at.start()])))
+            or _taken(text, at)):
         return None
     return f"it gives nobody the office asked about ({office})"
 
@@ -131,6 +149,11 @@ def office_not_taken(question: str, sentence: str) -> str | None:
     return f"it does not say who became {office}"
 
 
+def _asks_now(asked: re.Match[str]) -> bool:
+    """Whether the question's ask (a match of _ASKS_HOLDER) is who holds the office now: "Who is …", not "was"."""
+    return bool(re.match(r"\S+(?:\s+[\w'’\-]+)?\s+is\b", asked.group(0)))
+
+
 def _office_named(sentence: str, office: str, how: Callable[[str, re.Match[str]], bool]) -> bool:
     """Whether ``sentence`` names ``office`` in the way ``how`` tells (given the text and the office's match), or
     speaks of the post in other words ("won the presidential election")."""
@@ -157,8 +180,79 @@ def _names_the_post(office: str, text: str) -> bool:
 
 def office_unsupported(question: str, claim: str, source_sentence: str) -> str | None:
     """Why ``source_sentence`` does not support the office ``claim`` gives: another office for the name
-    (:func:`another_office`), or, asked who took the office, no word of its taking (:func:`office_not_taken`)."""
-    return another_office(claim, source_sentence) or office_not_taken(question, source_sentence)
+    (:func:`another_office`), asked who took the office, no word of its taking (:func:`office_not_taken`), or asked
+    who holds it, the name's leaving it (:func:`office_left`)."""
+    return (another_office(claim, source_sentence) or office_not_taken(question, source_sentence)
+            or office_left(question, claim, source_sentence))
+
+
+def office_left(question: str, claim: str, source_sentence: str) -> str | None:
+    """Why ``source_sentence`` does not say that the one ``claim`` gives the office to holds it now, asked who does
+    ("Who is the president of Sri Lanka?"): it tells of that name leaving it ("President Gotabaya Rajapaksa, who fled
+    the country earlier this week, has formally resigned") or names them its former holder. None otherwise.
+
+    Example:
+        >>> q = "Who is the president of Sri Lanka?"
+        >>> src = "Sri Lanka's President Gotabaya Rajapaksa, who fled the country, has formally resigned."
+        >>> office_left(q, "The president of Sri Lanka is Gotabaya Rajapaksa [2].", src)
+        'the passage says Rajapaksa has left the office'
+        >>> office_left(q, "The president is Mahinda Rajapaksa [1].", "It was led by former President Mahinda "
+        ...             "Rajapaksa.")
+        'the passage says Rajapaksa has left the office'
+        >>> office_left("Who was the president of Sri Lanka?", "The president was Gotabaya Rajapaksa [2].",
+        ...             src) is None
+        True
+        >>> office_left(q, "The president is Ranil Wickremesinghe [1].", "Ranil Wickremesinghe was sworn in as "
+        ...             "president after Gotabaya Rajapaksa resigned.") is None
+        True
+        >>> office_left(q, "The president is Gotabaya Rajapaksa [1].", "Sri Lanka was then led by former President "
+        ...             "Mahinda Rajapaksa, the current president's brother.") is None
+        True
+        >>> pm = "Who is the UK prime minister?"
+        >>> office_left(pm, "The UK prime minister is Boris Johnson [3].", "Boris Johnson's ethics adviser Lord Geidt "
+        ...             "has quit.") is None
+        True
+        >>> office_left(pm, "The UK prime minister is Rishi Sunak [1].", "Former finance minister Rishi Sunak was "
+        ...             "selected prime minister.") is None
+        True
+        >>> office_left(pm, "The prime minister is Rishi Sunak [1].", "Sunak resigned as chancellor in July.") is None
+        True
+    """
+    asked = _ASKS_HOLDER.search(asking_sentence(question))
+    if asked is None or not _asks_now(asked) or _ASKS_TAKER.search(asked.group(0)):
+        return None
+    office, plain = _office(asked.group(1)), strip_markers(claim)
+    claimed = [name.split() for m in _OFFICE.finditer(plain) if (name := _holder_name(plain, m))]
+    # A former holder of this office ("former President Mahinda Rajapaksa"; not "Former finance minister Rishi
+    # Sunak" for the prime minister's), and whoever resigns, steps down, … (not "without resigning").
+    former = [name.split() for m in _OFFICE.finditer(source_sentence)
+              if _is_office(_office(m.group()), office) and _FORMER.search(source_sentence[: m.start()])
+              and (name := _holder_name(source_sentence, m))]
+    for verb in parse(source_sentence):
+        if (verb.lemma_.lower() in _LEAVING and verb.pos_ == "VERB" and verb.head.lower_ != "without"
+                and not any(c.dep_ == "neg" for c in verb.children) and (subject := subject_of(verb)) is not None
+                and not _as_another_office(verb, office)):
+            former.append(name_of(subject).split())  # the name itself: not "Johnson's" of "Johnson's adviser"
+    left = next((words for words in claimed if any(_same_person(words, other) for other in former)), None)
+    return f"the passage says {_surname(' '.join(left))} has left the office" if left else None
+
+
+def _same_person(these: list[str], those: list[str]) -> bool:
+    """Whether two names (as words, titles allowed) may name one person: the same surname, and the same given name
+    where both give one ("Gotabaya Rajapaksa" is not his brother "Mahinda Rajapaksa")."""
+    if _surname(" ".join(these)) != _surname(" ".join(those)):
+        return False
+    given = [{w.lower() for w in words[:-1] if not _OFFICE.fullmatch(w)} for words in (these, those)]
+    return not (given[0] and given[1]) or bool(given[0] & given[1])
+
+
+def _as_another_office(verb: Token, office: str) -> bool:
+    """Whether ``verb`` is left "as" another office: "resigned as chancellor" for the prime minister's."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"):
+        named = " ".join(t.text for t in prep.subtree)
+        if (match := _OFFICE.search(named)) and not _is_office(_office(match.group()), office):
+            return True
+    return False
 
 
 def another_office(claim: str, source_sentence: str) -> str | None:

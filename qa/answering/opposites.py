@@ -145,3 +145,31 @@ def contests(text: str) -> list[tuple[str, str]]:
 
 def _named(token: Token | None) -> bool:
     return token is not None and token.pos_ == "PROPN"
+
+
+def affirms_what_is_denied(question: str, claim: str) -> str | None:
+    """Why ``claim`` cannot answer ``question``: the question asks who did *not* do a deed ("Which tennis star
+    announced that they won't play at this year's US Open?") and the claim tells that deed done, nowhere denied
+    ("Serena Williams announced that she will step away … after playing in this year's U.S. Open", the 1.5B, dev).
+    None when the question denies no deed, or the claim denies it too.
+
+    Example:
+        >>> q = "Which tennis star announced that they won't play at this year's US Open?"
+        >>> affirms_what_is_denied(q, "Serena Williams will retire after playing in this year's US Open [2].")
+        'it tells of playing, and the question asks of not doing so'
+        >>> affirms_what_is_denied(q, "Novak Djokovic will not be playing at the US Open [1].") is None
+        True
+        >>> affirms_what_is_denied("Which star will play at the US Open?", "Serena is playing [1].") is None
+        True
+    """
+    denied = {verb.lemma_ for verb in parse(question) if verb.pos_ == "VERB" and _negated(verb)}
+    if not denied:
+        return None
+    done = [verb for verb in parse(strip_markers(claim)) if verb.pos_ == "VERB" and verb.lemma_ in denied]
+    if not done or any(_negated(verb) for verb in done):
+        return None
+    return f"it tells of {done[0].text}, and the question asks of not doing so"
+
+
+def _negated(verb: Token) -> bool:
+    return any(child.dep_ == "neg" for child in verb.children)

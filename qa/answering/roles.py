@@ -33,6 +33,7 @@ from qa.answering.answer_type import (
     question_words,
 )
 from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, parse, phrase_of, receiver_of, subject_of
+from qa.answering.owners import other_owner
 from qa.answering.succession import reversed_succession
 from qa.answering.winners import asks_who_won, outcomes
 
@@ -131,8 +132,9 @@ _TITLE_RUN = r"(?:[\w'’\-]+\s+){0,6}?"  # "White House press secretary " befor
 def given_to_another(question: str, claim: str, source_sentence: str, around: Sequence[str] = ()) -> str | None:
     """Why ``source_sentence`` gives the part ``claim`` gives its names to someone else: it names them only as who
     reported it (:func:`only_reports`), gives the deed the question asks about to another (:func:`another_actor`),
-    gives the claim's own deed to another party (:func:`deed_of_another`), or tells the claim's succession the other
-    way round (:func:`qa.answering.succession.reversed_succession`). None when none of these holds.
+    gives the claim's own deed to another party (:func:`deed_of_another`), tells the claim's succession the other
+    way round (:func:`qa.answering.succession.reversed_succession`), or tells of another's thing
+    (:func:`qa.answering.owners.other_owner`: Turkey's inflation rate for the US's). None when none of these holds.
 
     ``around``, the sentences shown around it in order: those that name a name the claim gives and ``source_sentence``
     does not are read with it, for they tell that name's part. Asked who tested positive, the 0.5B named "Kelsey
@@ -145,7 +147,8 @@ def given_to_another(question: str, claim: str, source_sentence: str, around: Se
     if naming:
         source_sentence = " ".join(s for s in around if s == source_sentence or s in naming)
     return (only_reports(question, claim, source_sentence) or another_actor(question, claim, source_sentence)
-            or deed_of_another(claim, source_sentence) or reversed_succession(claim, source_sentence))
+            or deed_of_another(claim, source_sentence) or reversed_succession(claim, source_sentence)
+            or other_owner(claim, source_sentence))
 
 
 def _names(name: str, sentence: str) -> bool:

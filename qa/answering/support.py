@@ -20,7 +20,9 @@ did), the office its source gives (:mod:`qa.answering.offices`), and a win of th
 (:mod:`qa.answering.tense`), nor its count one the sentence gives otherwise (:mod:`qa.answering.figures`); what
 it adds to the question, and the deed and place it takes from the question, are the passage's
 (:mod:`qa.answering.stated`: a question may be wrong, "Why did Musk complete his purchase of Twitter?"); a
-possibility ("could replace") is not a fact ("replaced"), the source must name one of the names the question is
+possibility ("could replace") is not a fact ("replaced"; a modal counts on the claim's deed, not on another clause's:
+:func:`qa.answering.tense.possibility_differs`), a sentence still asking the question's "do what" answers nothing,
+the source must name one of the names the question is
 about (:mod:`qa.answering.anchors`: a story on the Taliban's holiday does not say which holiday India celebrated),
 and the claim with its passage must take up the question (a third of its words, as stems: a sentence copied from a
 story about something else matches that story word for word), the passage a fifth of them on its own. When a judge
@@ -46,10 +48,11 @@ from index.text import (
     word_stems,
 )
 from qa.answering.anchors import unnamed_subject
-from qa.answering.answer_type import missing_answer_type, new_words, question_words
+from qa.answering.answer_type import asked_back, missing_answer_type, new_words, question_words
 from qa.answering.claims import answer_sentences
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import (
+    count_of_another_deed,
     count_of_what_is_held,
     fractions_in,
     numbers_in,
@@ -69,17 +72,16 @@ from qa.answering.names import (
     said_of_the_world,
 )
 from qa.answering.offices import office_not_given, office_unsupported
-from qa.answering.opposites import opposite_deed, other_side, reversed_outcome
+from qa.answering.opposites import affirms_what_is_denied, opposite_deed, other_side, reversed_outcome
 from qa.answering.roles import given_to_another, reversed_roles
 from qa.answering.stated import unnamed_place, unstated_deed, unstated_news, word_parts
-from qa.answering.tense import a_year_back
+from qa.answering.tense import a_year_back, possibility_differs
 from qa.answering.winners import earlier_win, unstated_win
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
 
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither)\b|n't\b", re.IGNORECASE)
 _FRAGMENT = re.compile(r"\W*(?:because|due to|as a result of)\b", re.IGNORECASE)
-_POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")  # "May" is a month, or Theresa May
 # A name of two or more words (see NAME_WORD).
 _FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:\s+{NAME_WORD})+\b")
 # A superlative is a claim of its own: "South Carolina has the highest price" is not supported by a sentence on
@@ -136,12 +138,15 @@ def check_answer(
     for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
         cited = [n for n in markers_in(sentence) if n in by_marker]
         if asked and not new_words(question, claim) and numbers_in(claim) <= numbers_in(question):
-            checked.append(AnswerSentence(
-                text=_with_markers(claim, sentence, cited), markers=cited, supported=False,
-                reason="it only restates the question",
-            ))
+            echo = "it only restates the question"
+        else:
+            echo = f"it repeats what the question asks (“{again}”)" if (again := asked_back(question, claim)) else None
+        if echo:
+            checked.append(AnswerSentence(text=_with_markers(claim, sentence, cited), markers=cited, supported=False,
+                                          reason=echo))
             continue
-        wrong_roles = wrong_kind or reversed_roles(question, claim) or office_not_given(question, claim)
+        wrong_roles = (wrong_kind or reversed_roles(question, claim) or office_not_given(question, claim)
+                       or affirms_what_is_denied(question, claim))
         if wrong_roles:
             checked.append(AnswerSentence(
                 text=_with_markers(claim, sentence, cited), markers=cited, supported=False, reason=wrong_roles,
@@ -332,6 +337,7 @@ def _guard(
     if outcome := (opposite_deed(claim, sentence) or reversed_outcome(claim, sentence)
                    or unstated_win(claim, sentence, question)
                    or other_side(claim, lead_in) or other_count(question, claim, sentence)
+                   or count_of_another_deed(question, claim, source_text)
                    or (numbers_in(claim) and count_of_what_is_held(question, sentence))
                    or a_year_back(claim, sentence)):
         return outcome
@@ -340,10 +346,7 @@ def _guard(
         return f"the passage sentence does not say {unstated}"
     # What may happen is not what happened: "Hunt could replace Johnson" is not "Hunt replaced Johnson", and a
     # passage's "Petro could win" does not support "Petro won".
-    if bool(_POSSIBILITY.search(claim)) != bool(_POSSIBILITY.search(sentence)):
-        return ("the claim says this may happen and the passage that it did" if _POSSIBILITY.search(claim)
-                else "the passage says this may happen, not that it did")
-    return None
+    return possibility_differs(claim, sentence)
 
 
 def _unstated_superlative(claim: str, sentence: str, question: str = "") -> str | None:

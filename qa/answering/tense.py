@@ -46,6 +46,14 @@ _EDITION_YEAR = re.compile(r"\bthe ((?:19|20)\d\d)\s+(?=[A-Z])")
 _TIME_BACK = re.compile(r"\b(?:ago|last (?:year|season)|previous (?:year|season)|a year earlier|in (?:19|20)\d\d)\b",
                         re.IGNORECASE)
 _YEARS = frozenset("year years season seasons".split())
+# What may happen: "May" is a month, or Theresa May.
+_POSSIBILITY = re.compile(r"\b(?:[Cc]ould|[Mm]ight|[Ww]ould|may)\b")
+_MODALS = frozenset("could might would may".split())
+_SAYING = frozenset("say tell report announce state add note warn write".split())
+_WILL = frozenset("will shall 'll ’ll wo".split())  # spaCy reads "won't" as "wo" + "n't"
+# A question about what is now: "Who is the UK prime minister?", "What are the rules?", "Which team is top?"
+# Not "Which airline is slashing 31,000 flights?", which asks about a deed under way.
+_STATE_ASKED = re.compile(r"\s*(?:who|what|which(?:\s+[\w'’\-]+){0,3})\s+(?:is|are)\b(?!\s+\w+ing\b)", re.IGNORECASE)
 _ASIDES = frozenset("relcl acl advcl".split())
 
 
@@ -82,6 +90,32 @@ def previews(question: str, sentence: str) -> bool:
         (False, False)
     """
     return asked_as_done(question) and bool(_FUTURE.search(sentence))
+
+
+def foretells(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` tells only what will or may be while ``question`` asks what is now ("Who is the UK prime
+    minister?", "What is the average price of gas?"): "Truss will remain as prime minister until then" and "the
+    average price could drop below $3 by the end of the year" do not say what is. Only the sentence's main verb
+    counts: "The average is $3.99 and could fall further" tells what is.
+
+    Example:
+        >>> q = "What is the average price of a gallon of gas in the US?"
+        >>> foretells(q, "The average price could drop below $3 a gallon by the end of the year, analysts say.")
+        True
+        >>> foretells(q, "The average price is $3.99, and it could fall further."), foretells(
+        ...     "What will the average price be?", "The average price could drop below $3.")
+        (False, False)
+        >>> foretells("Which airline is slashing 31,000 flights?", "American announced it would trim 31,000 flights.")
+        False
+    """
+    if not _STATE_ASKED.match(asking_sentence(question)) or _FUTURE.search(question):
+        return False
+    told = main_verb(sentence)
+    # What is said is what the sentence tells: "… could drop below $3 by the end of the year, analysts say".
+    while told is not None and told.lemma_ in _SAYING and (said := dependent(told, "ccomp")) is not None:
+        told = said
+    return told is not None and any(
+        child.dep_ == "aux" and child.lower_ in _MODALS | _WILL for child in told.children)
 
 
 def recounts(question: str, sentence: str) -> bool:
@@ -182,3 +216,56 @@ def _placed_a_year_back(verb: Token) -> bool:
                 a.lower_ in ("last", "previous") for a in child.children):
             return True
     return False
+
+
+def possibility_differs(claim: str, sentence: str) -> str | None:
+    """Why ``sentence`` does not support ``claim`` by what may happen: one says the deed may happen ("Hunt could
+    replace Johnson", "Petro could win") and the other that it did. None when both say it did, or both that it may.
+
+    Where the sentence tells the claim's deed (a verb of the same lemma), only a modal on that verb counts: "Ford is
+    recalling 2.9 million vehicles that may shift into unintended gears" says the recall is done, and only the
+    shifting may happen. Elsewhere any modal of the sentence counts, as the sentence may tell the deed in other words.
+
+    Example:
+        >>> possibility_differs("Ford recalled 2.9 million vehicles.", "Ford is recalling 2.9 million vehicles that "
+        ...                     "may shift into unintended gears.") is None
+        True
+        >>> possibility_differs("Petro won the runoff.", "Petro could win the runoff and cut taxes, analysts said.")
+        'the passage says this may happen, not that it did'
+        >>> possibility_differs("Hunt could replace Johnson.", "Hunt replaced Johnson on Monday.")
+        'the claim says this may happen and the passage that it did'
+        >>> possibility_differs("The cap took effect on 1 March.", "Ortiz said the cap would take effect on 1 March.")
+        'the passage says this may happen, not that it did'
+        >>> possibility_differs("The FBI found evidence.", "Any search would need to be authorized by a judge after "
+        ...                     "finding evidence.")
+        'the passage says this may happen, not that it did'
+        >>> possibility_differs("Ford recalled the cars.", "Ford, which recalled the cars, could face fines.") is None
+        True
+    """
+    root = main_verb(strip_markers(claim))
+    deed = root.lemma_ if root is not None and root.pos_ in ("VERB", "AUX") else None
+    said, claimed = _hedged(sentence, deed), _hedged(strip_markers(claim), deed)
+    if claimed == said:
+        return None
+    return ("the claim says this may happen and the passage that it did" if claimed
+            else "the passage says this may happen, not that it did")
+
+
+def _hedged(text: str, deed: str | None) -> bool:
+    """Whether ``text`` says that ``deed`` (a verb's lemma) may happen: a modal on a verb of that lemma or on a verb it
+    hangs on ("could win and cut"; "any search would need to be authorized … after finding evidence"), not on a
+    clause that hangs on it ("vehicles that may shift"); any modal of ``text`` when no verb of it tells the deed."""
+    verbs = [token for token in parse(text) if token.lemma_ == deed and token.pos_ in ("VERB", "AUX")] if deed else []
+    if not verbs:
+        return bool(_POSSIBILITY.search(text))
+    return any(child.dep_ == "aux" and child.lower_ in _MODALS
+               for verb in verbs for governing in _governing(verb) for child in governing.children)
+
+
+def _governing(verb: Token) -> list[Token]:
+    """``verb`` and the words it hangs on, up to its sentence's root, but not past a clause that describes a noun
+    ("the firm that recalled the cars could face fines" does not make the recall possible)."""
+    chain = [verb]
+    while chain[-1].dep_ not in ("ROOT", "relcl", "acl") and chain[-1].head is not chain[-1]:
+        chain.append(chain[-1].head)
+    return chain

@@ -102,9 +102,16 @@ def unstated_win(claim: str, sentence: str, question: str) -> str | None:
         >>> unstated_win("Nadal won’t play at the US Open [1].", "Nadal pulled out with an injury.",
         ...              "Which tennis star won’t play at the US Open?") is None
         True
+        >>> court = "Brazil's Supreme Electoral Court validates election results."
+        >>> unstated_win(court, court, "Who won Brazil's presidential election?")
+        'neither it nor the passage says who won'
     """
     if claims_a_win(claim) and tells_no_outcome(question, sentence):
         return "the passage does not say who won"
+    # Nor does a claim that names someone and no outcome, on a passage without one: "Brazil's Supreme Electoral Court
+    # officially validates election results" for "Who won Brazil's presidential election?".
+    if tells_no_outcome(question, claim) and tells_no_outcome(question, sentence):
+        return "neither it nor the passage says who won"
     if claims_a_win(claim) and (stages := other_stage(question, sentence)):
         return f"the passage tells of the {stages[0]}, not the {stages[1]}"
     return winner_not_given(claim, sentence, question)

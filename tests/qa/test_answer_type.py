@@ -104,6 +104,10 @@ def test_the_kind_a_question_asks_for(question, kind):
      True),
     ("How many people died in the floods?", "Deaths rose 40% in two days [2].", False),
     ("How many years did Neighbours run?", "Neighbours ran for 37 years [1].", True),
+    # Asked as of a day (docs/eval/time-travel): a multiple led "How many people have died in the Pakistan floods?".
+    ("How many people have died in the Pakistan floods?",
+     "People living in hotspots like South Asia are 15 times more likely to die from climate crisis impacts.", False),
+    ("How many times has Nadal won the French Open?", "Nadal has won the French Open 14 times [1].", True),
     # Only a name the question holds takes its titles: its common nouns do not ("national park", "pizza chain").
     ("Which US national park was flooded?", "Yellowstone National Park officials assessed the damage [1].", True),
     ("Which pizza chain pulled out of Italy?", "Domino's Pizza has been forced to pull out of Italy [2].", True),

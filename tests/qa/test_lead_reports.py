@@ -145,3 +145,41 @@ def test_a_sentence_that_answers_only_the_earlier_question_does_not_lead_a_follo
     assert _lead(question, first_only, embedder, title=title) is None
     assert "homemade gun" in _lead(question, both, embedder, title=title).text
     assert "Yamagami shot" in _lead("Who shot Shinzo Abe?", first_only, embedder, title=title).text
+
+
+def test_asked_what_is_now_neither_a_forecast_nor_another_country_nor_a_condition_leads(embedder):
+    """Asked as of a day (docs/eval/time-travel): "Who is Italy's prime minister?" was led by "Truss will remain as
+    prime minister until then", "What is the average price of gas?" by a forecast, and "Has the Supreme Court
+    overturned Roe v. Wade?" by a headline's "If Roe v. Wade is overturned, …"."""
+    truss = "Truss will remain as prime minister until then, the party said on Thursday."
+    assert _lead("Who is Italy's prime minister?", truss, embedder, title="Truss resigns") is None
+    assert _lead("Who is the UK prime minister?", truss, embedder, title="UK's Truss resigns") is None
+    named = "Giorgia Meloni is Italy's prime minister after she was sworn in on Saturday, officials said."
+    assert "Meloni" in _lead("Who is Italy's prime minister?", named, embedder, title="Meloni sworn in").text
+    gas = "What is the average price of a gallon of gas in the US?"
+    forecast = ("The average price of a gallon of gas in the US could drop below $3 by the end of the year, analysts "
+                "say.")
+    assert _lead(gas, forecast, embedder, title="Gas prices") is None
+    now = "The average price of a gallon of gas in the US is $3.99, according to AAA, and it could fall further."
+    assert "$3.99" in _lead(gas, now, embedder, title="Gas prices").text
+    roe = "Has the Supreme Court overturned Roe v. Wade?"
+    condition = "If the Supreme Court overturns Roe v. Wade, a maze of state abortion laws will await women."
+    assert _lead(roe, condition, embedder, title="Roe v. Wade") is None
+
+
+def test_asked_for_a_rate_a_sentence_without_a_figure_does_not_lead(embedder):
+    # Asked as of 15 July 2022, "What is the US inflation rate?" was led by a definition of inflation.
+    question = "What is the US inflation rate?"
+    definition = ("When talking about US inflation, remember that the inflation rate measures how fast prices are "
+                  "rising.")
+    assert _lead(question, definition, embedder, title="US inflation explained") is None
+    figure = "The US inflation rate rose to 9.1% in June, the highest in four decades, the Labor Department said."
+    assert "9.1%" in _lead(question, figure, embedder, title="US inflation").text
+    # Nor does another country's rate, or one state's price for the country's.
+    turkey = "Turkey's annual rate of inflation hit almost 80% in June, its highest level in about two decades."
+    assert _lead(question, turkey, embedder, title="Inflation around the world") is None
+    gas = "What is the average price of a gallon of gas in the US?"
+    state = "The average price of a gallon of gas is inflated in some states, such as California, where it is $5.37."
+    assert _lead(gas, state, embedder, title="Gas prices") is None
+    change = "The average price of a gallon of gas in the US is down more than $1 since the June peak, AAA said."
+    assert _lead(gas, change, embedder, title="Gas prices") is None

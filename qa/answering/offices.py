@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from index.text import asking_sentence, strip_markers
-from qa.answering.grammar import name_of, parse, subject_of
+from qa.answering.grammar import name_of, parse, receiver_of, subject_of
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -50,7 +50,8 @@ _NEW_OFFICE = re.compile(r"\b(?:new|next|incoming|elected)\s+(?:[\w'’\-]+\s+){
 _POSTS = {"prime minister": ("premiership",), "governor": ("gubernatorial",), "king": ("throne",), "queen": ("throne",)}
 _LESSER = ("vice", "deputy")  # "Vice President Harris" holds no president's office
 # Leaving an office: "has formally resigned", "stepped down", "was ousted", "died"; "former President …".
-_LEAVING = frozenset("resign quit step oust depose topple remove impeach die abdicate".split())
+_LEAVING = frozenset("resign quit step die abdicate".split())  # their subject leaves ("step" only "down" or "aside")
+_REMOVING = frozenset("oust depose topple remove impeach unseat".split())  # the one they are done to leaves
 _FORMER = re.compile(r"\b(?:former|ex-|late|then-|outgoing)\s*(?:[\w'’\-]+\s+){0,2}?$", re.IGNORECASE)
 
 
@@ -217,6 +218,13 @@ def office_left(question: str, claim: str, source_sentence: str) -> str | None:
         True
         >>> office_left(pm, "The prime minister is Rishi Sunak [1].", "Sunak resigned as chancellor in July.") is None
         True
+        >>> office_left(pm, "The prime minister is Boris Johnson [1].", "Johnson ousted his chancellor.") is None
+        True
+        >>> office_left(pm, "The prime minister is Boris Johnson [1].", "Prime Minister Boris Johnson was ousted.")
+        'the passage says Johnson has left the office'
+        >>> office_left(q, "The president is Ranil Wickremesinghe [1].", "Ranil Wickremesinghe stepped in as acting "
+        ...             "president.") is None
+        True
     """
     asked = _ASKS_HOLDER.search(asking_sentence(question))
     if asked is None or not _asks_now(asked) or _ASKS_TAKER.search(asked.group(0)):
@@ -229,10 +237,15 @@ def office_left(question: str, claim: str, source_sentence: str) -> str | None:
               if _is_office(_office(m.group()), office) and _FORMER.search(source_sentence[: m.start()])
               and (name := _holder_name(source_sentence, m))]
     for verb in parse(source_sentence):
-        if (verb.lemma_.lower() in _LEAVING and verb.pos_ == "VERB" and verb.head.lower_ != "without"
-                and not any(c.dep_ == "neg" for c in verb.children) and (subject := subject_of(verb)) is not None
-                and not _as_another_office(verb, office)):
-            former.append(name_of(subject).split())  # the name itself: not "Johnson's" of "Johnson's adviser"
+        if (verb.pos_ != "VERB" or verb.head.lower_ == "without" or any(c.dep_ == "neg" for c in verb.children)
+                or _as_another_office(verb, office)):
+            continue
+        lemma = verb.lemma_.lower()
+        if lemma == "step" and not any(c.lower_ in ("down", "aside") for c in verb.children):
+            continue  # "stepped in", "stepped up"
+        leaver = subject_of(verb) if lemma in _LEAVING else receiver_of(verb) if lemma in _REMOVING else None
+        if leaver is not None:
+            former.append(name_of(leaver).split())  # the name itself: not "Johnson's" of "Johnson's adviser"
     left = next((words for words in claimed if any(_same_person(words, other) for other in former)), None)
     return f"the passage says {_surname(' '.join(left))} has left the office" if left else None
 

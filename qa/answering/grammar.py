@@ -104,6 +104,11 @@ def name_of(token: Token) -> str:
     return token.doc[words[0].i: words[-1].i + 1].text  # as written: "al-Zawahiri", not "al - Zawahiri"
 
 
+def negated(verb: Token) -> bool:
+    """Whether ``verb`` is denied: "won't play", "has not resigned"."""
+    return any(child.dep_ == "neg" for child in verb.children)
+
+
 def is_passive(verb: Token) -> bool:
     """Whether ``verb`` is passive: "was won by Petro", "Hageman was elected"."""
     return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)

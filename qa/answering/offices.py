@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from index.text import asking_sentence, strip_markers
-from qa.answering.grammar import name_of, parse, receiver_of, subject_of
+from qa.answering.grammar import name_of, negated, parse, receiver_of, subject_of
 
 if TYPE_CHECKING:
     from qa.answering.grammar import Token
@@ -237,7 +237,7 @@ def office_left(question: str, claim: str, source_sentence: str) -> str | None:
               if _is_office(_office(m.group()), office) and _FORMER.search(source_sentence[: m.start()])
               and (name := _holder_name(source_sentence, m))]
     for verb in parse(source_sentence):
-        if (verb.pos_ != "VERB" or verb.head.lower_ == "without" or any(c.dep_ == "neg" for c in verb.children)
+        if (verb.pos_ != "VERB" or verb.head.lower_ == "without" or negated(verb)
                 or _as_another_office(verb, office)):
             continue
         lemma = verb.lemma_.lower()

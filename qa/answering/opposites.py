@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from index.text import STOPWORDS, strip_markers
-from qa.answering.grammar import agent_of, is_passive, name_of, parse, receiver_of, subject_of
+from qa.answering.grammar import agent_of, is_passive, name_of, negated, parse, receiver_of, subject_of
 from qa.answering.succession import reversed_pair
 
 if TYPE_CHECKING:
@@ -162,14 +162,10 @@ def affirms_what_is_denied(question: str, claim: str) -> str | None:
         >>> affirms_what_is_denied("Which star will play at the US Open?", "Serena is playing [1].") is None
         True
     """
-    denied = {verb.lemma_ for verb in parse(question) if verb.pos_ == "VERB" and _negated(verb)}
+    denied = {verb.lemma_ for verb in parse(question) if verb.pos_ == "VERB" and negated(verb)}
     if not denied:
         return None
     done = [verb for verb in parse(strip_markers(claim)) if verb.pos_ == "VERB" and verb.lemma_ in denied]
-    if not done or any(_negated(verb) for verb in done):
+    if not done or any(negated(verb) for verb in done):
         return None
     return f"it tells of {done[0].text}, and the question asks of not doing so"
-
-
-def _negated(verb: Token) -> bool:
-    return any(child.dep_ == "neg" for child in verb.children)

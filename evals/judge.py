@@ -41,6 +41,9 @@ _TITLES = frozenset(
     "general col colonel capt captain rep representative sen senator gov governor mayor judge justice attorney "
     "prince princess king queen sir dame pope mr mrs ms".split()
 )
+# A title's short form is the title: "Lt. Nyota Uhura" gives "Lieutenant Uhura". Folded on both sides alike.
+_SHORT_TITLES = {"lt": "lieutenant", "sgt": "sergeant", "gen": "general", "col": "colonel", "capt": "captain",
+                 "rep": "representative", "sen": "senator", "gov": "governor", "dr": "doctor"}
 _PARTICLES = frozenset({"of", "de", "da", "van", "von", "al", "bin", "la", "le"})
 # A place or party after a comma qualifies the name before it ("Dallas, Texas", "Glenn Thompson, R-Pa."): capitalised
 # words only, so a list ("Lemons, charcoal and seawater") is not one.
@@ -66,7 +69,7 @@ def _term_list(text: str) -> list[str]:
     """:func:`judge_terms` in order, with repeats."""
     terms = []
     for word in WORD.findall(join_numbers(MARKER.sub(" ", text).lower())):
-        word = _NUMBERS.get(word, _ORDINAL.sub(r"\1", word))
+        word = _SHORT_TITLES.get(word) or _NUMBERS.get(word, _ORDINAL.sub(r"\1", word))
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         terms.append(_singular(word))
@@ -75,14 +78,17 @@ def _term_list(text: str) -> list[str]:
 
 def judge_terms(text: str) -> set[str]:
     """The words the judge compares: lowercased, split at punctuation, quotes, hyphens and apostrophes, number words
-    as digits (up to ninety), ordinals as numbers, a plural ``s`` dropped, numbers whole (``61.5``, ``10,000`` as
-    ``10000``); without stop words, ``[n]`` markers and one-letter words (single digits are kept: "3" is an answer).
+    as digits (up to ninety), ordinals as numbers, a title's short form as the title ("Lt." as "lieutenant"), a
+    plural ``s`` dropped, numbers whole (``61.5``, ``10,000`` as ``10000``); without stop words, ``[n]`` markers and
+    one-letter words (single digits are kept: "3" is an answer).
 
     Example:
         >>> sorted(judge_terms("The “Three Lions” won twice [1], 3-1, in the 21st minute."))
         ['1', '21', '3', 'lion', 'minute', 'twice', 'won']
         >>> sorted(judge_terms("U.S. sales: $61.5 million, 10,000 cars.")), sorted(judge_terms("$5 million"))
         (['10000', '61.5', 'car', 'million', 'sale'], ['5', 'million'])
+        >>> sorted(judge_terms("Lt. Nyota Uhura"))
+        ['lieutenant', 'nyota', 'uhura']
     """
     return set(_term_list(text))
 

@@ -44,6 +44,9 @@ _NAMED_KINDS = (
     "group organisation organization prize award"
 ).split()
 _AUXILIARY = r"(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|should|might|must)\b"
+# A question that asks whether something is so ("Did Liz Truss resign?", "Has Musk completed the purchase?", "True or
+# false: …"): its answer is the question itself, affirmed or denied.
+_YES_NO = re.compile(r"\s*(?:" + _AUXILIARY + r"|true or false\b)", re.IGNORECASE)
 _WHICH_NAMED = re.compile(
     r"\bwhich\s+((?:(?!" + _AUXILIARY + r")[\w'’\-]+\s+){0,4}?)(" + "|".join(_NAMED_KINDS) + r")\b"
     r"|\bwhat\s+()(" + "|".join(_NAMED_KINDS) + r")\b",
@@ -115,10 +118,27 @@ _NEAR_SPELLING = 0.85  # "AirlineRatings.com" for the question's "AirlineRanking
 _NEAR_LENGTH = 7  # shorter words differ in one letter and mean another thing ("Kemp", "Kent")
 
 
+# Irregular verb forms, as their base: "Hageman won the primary" says nothing new to "Did Hageman win the primary?".
+_IRREGULAR = {form: base for base, forms in (
+    ("win", "won"), ("lose", "lost"), ("take", "took taken"), ("give", "gave given"), ("make", "made"),
+    ("say", "said"), ("tell", "told"), ("leave", "left"), ("go", "went gone"), ("come", "came"),
+    ("become", "became"), ("fall", "fell fallen"), ("rise", "rose risen"), ("get", "got gotten"), ("hold", "held"),
+    ("meet", "met"), ("pay", "paid"), ("sell", "sold"), ("buy", "bought"), ("bring", "brought"), ("find", "found"),
+    ("shoot", "shot"), ("strike", "struck stricken"), ("lead", "led"), ("send", "sent"), ("spend", "spent"),
+    ("seek", "sought"), ("keep", "kept"), ("begin", "began begun"), ("break", "broke broken"), ("choose", "chose "
+    "chosen"), ("drive", "drove driven"), ("flee", "fled"), ("fly", "flew flown"), ("grow", "grew grown"),
+    ("know", "knew known"), ("see", "saw seen"), ("speak", "spoke spoken"), ("steal", "stole stolen"),
+    ("swear", "swore sworn"), ("throw", "threw thrown"), ("write", "wrote written"), ("build", "built"),
+    ("sink", "sank sunk"), ("run", "ran"), ("stand", "stood"), ("sit", "sat"), ("feel", "felt"), ("hear", "heard"),
+    ("bear", "bore born borne"), ("forgive", "forgave forgiven"), ("freeze", "froze frozen"), ("hide", "hid hidden"),
+) for form in forms.split()}
+
+
 def new_words(question: str, claim: str) -> set[str]:
     """The stems of ``claim``'s content words that say something ``question`` does not hold.
 
-    Not new: the question's own words in another form ("rolled" for "roll"), a spelled-out short form it uses
+    Not new: the question's own words in another form ("rolled" for "roll", "won" for "win"), a spelled-out short
+    form it uses
     ("the United States" for "US"), another spelling of one of its long words ("AirlineRatings.com" for
     "AirlineRankings.com"), and words that add no fact ("new", "now", "officially").
 
@@ -128,10 +148,12 @@ def new_words(question: str, claim: str) -> set[str]:
         (set(), {'nugget'})
         >>> new_words("Which group did a US drone strike target?", "The drone strike targeted the United States.")
         set()
+        >>> new_words("Did Harriet Hageman win the Wyoming primary?", "Harriet Hageman won the Wyoming primary.")
+        set()
     """
     asked = content_words(question) | content_words(spelled_out(question))
-    known = {stem(word) for word in asked} | _VAGUE
-    stems = {word: stem(word) for word in content_words(strip_markers(claim))}
+    known = {stem(_IRREGULAR.get(word, word)) for word in asked} | _VAGUE
+    stems = {word: stem(_IRREGULAR.get(word, word)) for word in content_words(strip_markers(claim))}
     return {s for word, s in stems.items() if s not in known and not any(_near(word, other) for other in asked)}
 
 
@@ -165,6 +187,18 @@ def spelled_out(question: str) -> str:
 
 def _near(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= _NEAR_LENGTH and SequenceMatcher(None, a, b).ratio() >= _NEAR_SPELLING
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether ``question`` (its asking sentence) asks whether something is so, not for a thing.
+
+    Example:
+        >>> asks_yes_no("Did Liz Truss resign?"), asks_yes_no("Truss quit. Has Sunak replaced her?")
+        (True, True)
+        >>> asks_yes_no("Who did Liz Truss replace?"), asks_yes_no("Which team did he join?")
+        (False, False)
+    """
+    return bool(_YES_NO.match(asking_sentence(question)))
 
 
 def asked_type(question: str) -> str | None:

@@ -6,17 +6,19 @@ furniture or a caption, not a heading ending in a colon, not an item of a list, 
 reports rather than previews what the question asks about as done ("Pelosi is expected to visit Taiwan" does not say
 where she went) and not a year before its article's ("won the Cup in 2020 and 2021"), and not only what was done
 when the question asks what is to come, nor only what will or may be when it asks what is now ("Truss will remain as
-prime minister until then"), is no condition ("If Roe v. Wade is overturned, …"), names (with the sentence before it
+prime minister until then") nor only what was ("while he was with the Houston Texans" for which team he plays
+for), is no condition ("If Roe v. Wade is overturned, …"), names (with the sentence before it
 or its headline) what the question is about ("Italy" for "Who is Italy's prime minister?"), does not tell of
 another's thing ("Turkey's annual rate of inflation" for the US rate), tells an outcome when asked who won, answers
 the last question when the text asks several (a chat follow-up searched with the question before it), adds something
 the question does not hold (not an echo), is not about the whole world when the question names a place ("26,800
 cases worldwide" for the US) nor of another US state, nor of the other side's event (the women's for the men's),
-gives the kind of thing the question asks for (a name for "who", a time for "when", a place for "where", a number
-for "how many") in the part the question asks for (not the question's own party acting on the new name, not the name
-of who reported it), holds most of the question's content words (one the question writes as a name only where it is
-written as one), its source's headline counting (a sentence about the council's rent vote resembles "What did the
-council decide about parking?" but does not answer it), and is close to the question in meaning. With the re-reading
+nor of a namesake ("Ron Johnson" for "Ron DeSantis"), gives the kind of thing the question asks for (a name for
+"who", a time for "when", a place for "where", a number for "how many") in the part the question asks for (not
+the question's own party acting on the new name, not the name of who reported it), holds most of the question's
+content words (one the question writes as a name only where it is written as one), its source's headline counting
+(a sentence about the council's rent vote resembles "What did the council decide about parking?" but does not answer
+it), and is close to the question in meaning. With the re-reading
 judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find the answer in
 the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the lead is then
 streamed as draft text, and kept only if the judge agrees, after the model has written (judging it first would delay
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 
 from index.embedding import Embedder
 from index.text import Sentence, asking_sentence, asks, content_words, names_only, word_stems
-from qa.answering.anchors import unnamed_subject
+from qa.answering.anchors import namesake, unnamed_subject
 from qa.answering.answer_type import CAPITALISED, NAME, missing_answer_type
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
@@ -42,7 +44,7 @@ from qa.answering.offices import office_not_given, office_not_taken
 from qa.answering.opposites import affirms_what_is_denied, other_side
 from qa.answering.owners import other_owner
 from qa.answering.roles import only_reports, reversed_roles
-from qa.answering.tense import foretells, previews, recounts, tells_an_earlier_year
+from qa.answering.tense import foretells, formerly, previews, recounts, tells_an_earlier_year
 from qa.answering.winners import names_no_winner, other_stage, tells_no_outcome
 from qa.types import AnswerSentence, Span
 
@@ -183,6 +185,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
     # ("Truss will remain as prime minister until then" for "Who is the UK prime minister?").
     if previews(question, plain) or recounts(question, plain) or foretells(question, plain):
         return False
+    if formerly(question, plain):  # "while he was with the Houston Texans" for which team he plays for now
+        return False
     if tells_an_earlier_year(question, plain, source.hit.article.published_at):  # a past year's winner
         return False
     if len(content_words(plain) - content_words(question)) < 2:  # an echo of the question, or a fragment
@@ -193,6 +197,8 @@ def _may_lead(question: str, text: str, source: Evidence) -> bool:
         return False
     # The whole world or another state for the place asked about; the other side's event (the women's for the men's).
     if said_of_the_world(plain, question) or another_state(question, plain) or other_side(question, plain):
+        return False
+    if namesake(question, plain):  # "Ron Johnson is projected to win reelection" for "Did Ron DeSantis win …?"
         return False
     # The tests the check puts the model's sentences to, where a quote can fail them too: a quote the check would
     # reject as the model's words must not lead, or the answer shows it and lists the model's copy as left out

@@ -138,7 +138,7 @@ def another_state(question: str, sentence: str) -> str | None:
         >>> another_state("Where in the US is it illegal to pump your own gas?", "In New Jersey, it's illegal.") is None
         True
     """
-    asked = set(_STATES.findall(question))
+    asked = set(states_in(question))
     named = _STATES.findall(sentence)
     if not asked:
         # Asked of the whole country ("the average price of gas in the US"), a state's figure is not the answer;
@@ -148,6 +148,17 @@ def another_state(question: str, sentence: str) -> str | None:
     if asked & set(named):
         return None
     return named[0] if named else None
+
+
+def states_in(text: str) -> list[str]:
+    """The US states ``text`` names, each once, in the order it names them (not Washington, which is as often the
+    capital).
+
+    Example:
+        >>> states_in("A catfish threatens a popular Delaware pond, and West Virginia's and Delaware's rivers.")
+        ['Delaware', 'West Virginia']
+    """
+    return list(dict.fromkeys(_STATES.findall(text)))
 
 
 def names_in(text: str, name: str) -> bool:

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from index.text import STOPWORDS, strip_markers
-from qa.answering.grammar import agent_of, is_passive, name_of, negated, parse, receiver_of, subject_of
+from qa.answering.grammar import agent_of, is_passive, main_verb, name_of, negated, parse, receiver_of, subject_of
 from qa.answering.succession import reversed_pair
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ _ASIDE = re.compile(rf",\s+(?:who|which)\b[^.;]*?,\s+(?=(?:was|were|has|have|had
 
 def opposite_deed(claim: str, sentence: str) -> str | None:
     """Why ``sentence`` says the opposite of ``claim``: the one the claim says won, it says lost (or the reverse),
-    or a figure the claim says rose, it says only fell (or the reverse). None when it does not.
+    a figure the claim says rose, it says only fell (or the reverse), or it denies the claim's deed, or tells what
+    the claim denies (:func:`denies_what_is_told`). None when it does not.
 
     Example:
         >>> src = "Republican Liz Cheney has lost her seat after voters elected a Trump-backed candidate."
@@ -68,7 +69,7 @@ def opposite_deed(claim: str, sentence: str) -> str | None:
     for said, other, words in ((_ROSE, _FELL, ("rose", "fell")), (_FELL, _ROSE, ("fell", "rose"))):
         if said.search(claim) and other.search(sentence) and not said.search(sentence):
             return f"the passage says it {words[1]}, not that it {words[0]}"
-    return None
+    return denies_what_is_told(claim, sentence)
 
 
 def other_side(statement: str, sentence: str) -> str | None:
@@ -169,3 +170,73 @@ def affirms_what_is_denied(question: str, claim: str) -> str | None:
     if not done or any(negated(verb) for verb in done):
         return None
     return f"it tells of {done[0].text}, and the question asks of not doing so"
+
+
+def denies_what_is_told(claim: str, sentence: str) -> str | None:
+    """Why ``sentence`` says the opposite of ``claim`` by its deed: the one denies the deed the other tells ("The
+    Supreme Court has not overturned Roe v. Wade" on "The Supreme Court overturned Roe v. Wade on Friday, holding that
+    there is no longer a federal constitutional right …", which a test of negation words anywhere in the two takes
+    for agreeing). None when the sentence does not tell the claim's main deed, or tells it as the claim does.
+
+    Example:
+        >>> src = "The Supreme Court overturned Roe v. Wade on Friday, holding that there is no longer a right to it."
+        >>> denies_what_is_told("The Supreme Court has not overturned Roe v. Wade [1].", src)
+        'the passage says overturned, and the claim denies it'
+        >>> denies_what_is_told("The Supreme Court overturned Roe v. Wade [1].", src) is None
+        True
+        >>> denies_what_is_told("Canada won medals [1].", "Canada won no medals.")
+        'the passage denies won, and the claim tells it'
+    """
+    deed, told = _deed_told(claim, sentence)
+    if deed is None or not told or any(_denied(verb) == _denied(deed) for verb in told):
+        return None
+    return (f"the passage says {told[0].text}, and the claim denies it" if _denied(deed)
+            else f"the passage denies {told[0].text}, and the claim tells it")
+
+
+def tells_deed_alike(claim: str, sentence: str) -> bool:
+    """Whether ``sentence`` tells ``claim``'s main deed as the claim does, and no deed of the claim otherwise: both
+    deny it or neither, nothing joined to it is denied ("is expected to operate for five years but is not capped at
+    that"), and every other verb of the claim that the sentence has, or that the claim denies, agrees ("announced
+    that they won't play" is not "announced … after playing"). Then a negation elsewhere in the sentence ("holding
+    that there is no longer a right") is not the claim's.
+
+    Example:
+        >>> tells_deed_alike("The court overturned Roe [1].", "The court overturned Roe, holding there is no right.")
+        True
+        >>> tells_deed_alike("The court overturned Roe [1].", "The court did not overturn Roe.")
+        False
+        >>> tells_deed_alike("Webb is expected to operate for five years [1].", "Webb is expected to operate for "
+        ...                  "five years but is not capped at that.")
+        False
+        >>> tells_deed_alike("Serena announced that she won't play [2].", "Serena announced she will retire after "
+        ...                  "playing at the US Open, which she has not won since 2018.")
+        False
+    """
+    deed, told = _deed_told(claim, sentence)
+    if deed is None or not any(_denied(verb) == _denied(deed) and not any(_denied(other) for other in verb.conjuncts)
+                               for verb in told):
+        return False
+    verbs = [verb for verb in parse(sentence) if verb.pos_ == "VERB"]
+    for verb in parse(strip_markers(claim)):
+        same = [other for other in verbs if other.lemma_ == verb.lemma_] if verb.pos_ == "VERB" else []
+        if (same or (verb.pos_ == "VERB" and _denied(verb))) and not any(_denied(o) == _denied(verb) for o in same):
+            return False
+    return True
+
+
+def _deed_told(claim: str, sentence: str) -> tuple[Token | None, list[Token]]:
+    """The claim's main verb, and the verbs of ``sentence`` with its lemma."""
+    deed = main_verb(strip_markers(claim))
+    if deed is None or deed.pos_ != "VERB":
+        return None, []
+    return deed, [verb for verb in parse(sentence) if verb.pos_ == "VERB" and verb.lemma_ == deed.lemma_]
+
+
+def _denied(verb: Token) -> bool:
+    """Whether ``verb`` is denied, by "not" or by what it is done to or by ("won no medals", "nobody won")."""
+    return negated(verb) or any(
+        child.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and (
+            child.lower_ in ("nothing", "none", "nobody", "noone")
+            or any(det.dep_ == "det" and det.lower_ == "no" for det in child.children))
+        for child in verb.children)

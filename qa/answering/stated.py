@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from index.text import STOPWORDS, asking_sentence, content_words, stem, strip_markers, word_stems
-from qa.answering.answer_type import ASKING, new_words
+from qa.answering.answer_type import ASKING, asks_yes_no, new_words
 from qa.answering.figures import numbers_in
 from qa.answering.grammar import dependent, main_verb, parse, phrase_of, subject_of
 from qa.answering.names import names_in
@@ -36,10 +36,12 @@ _KINDRED = [(frozenset(deeds.split()), frozenset(f"{deeds} {others}".split())) f
     ("replace succeed successor predecessor", "seat"),  # "will take the seat occupied by … Breyer"
     ("kill killing die death dead assassinate assassination shoot slay", ""),
 )]
-# Only "why" is read for its deed. It takes the whole deed for granted and asks for its cause, so a false premise
-# ("Why did Musk complete his purchase of Twitter?") is answered by restating it. Other questions ask for a part of
-# the deed, and quiz writers word it as the reports do not ("Which character did she portray?" of "who played"):
-# read for their deeds, every question refused five right answers among the check's tests.
+# Only "why" and yes/no questions are read for their deeds. A "why" takes the whole deed for granted and asks for its
+# cause, so a false premise ("Why did Musk complete his purchase of Twitter?") is answered by restating it; a yes/no
+# question asks whether the deed was done, and its answer restates it ("The FBI arrested Donald Trump", on a report
+# that agents searched his home). Other questions ask for a part of the deed, and quiz writers word it as the reports
+# do not ("Which character did she portray?" of "who played"): read for their deeds, every question refused five
+# right answers among the check's tests.
 _WHY = re.compile(ASKING + r"why\b", re.IGNORECASE)
 # A place a claim puts its deed in: "in Texas", "in the Gulf of Mexico" (its capitalised words).
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?((?:[A-Z][\w'’\-]*)(?:\s+(?:of\s+)?[A-Z][\w'’\-]*)*)")
@@ -64,7 +66,8 @@ def unstated_news(claim: str, source_text: str, question: str) -> str | None:
 
 
 def unstated_deed(question: str, claim: str, window: str, source_text: str = "") -> str | None:
-    """Why the cited source does not state the deed ``claim`` takes from ``question``: the claim's main verb is one
+    """Why the cited source does not state the deed ``claim`` takes from a "why" or yes/no ``question`` (the one takes
+    it for granted, the other asks whether it was done): the claim's main verb is one
     of the question's words, and neither ``window`` (the supporting sentence with its neighbours and the header)
     tells it, in any form or by a word of its kind (``_KINDRED``), nor ``source_text`` (all the model was shown of the
     source) gives it to the claim's subject. None when one does, or when the claim's deed is its own news (which
@@ -88,8 +91,12 @@ def unstated_deed(question: str, claim: str, window: str, source_text: str = "")
         ...               "It is the most consequential decision.", "The state argued the justices should uphold "
         ...               "the law. It is the most consequential decision.")
         'the passage does not say that anyone upheld: the question takes it for granted'
+        >>> unstated_deed("Did the FBI arrest Donald Trump?", "The FBI arrested Donald Trump on Monday [2].",
+        ...               "Federal agents on Monday searched former President Donald Trump's home.")
+        'the passage does not say that anyone arrested, which the question asks'
     """
-    if not _WHY.search(asking_sentence(question)):
+    why = bool(_WHY.search(asking_sentence(question)))
+    if not why and not asks_yes_no(question):
         return None
     root = main_verb(strip_markers(claim))
     if root is None or root.pos_ != "VERB" or root.lemma_.lower() in _LIGHT:
@@ -106,7 +113,9 @@ def unstated_deed(question: str, claim: str, window: str, source_text: str = "")
         if _tells(token, deed, kin) and token.pos_ == "VERB" and doer & {
                 word.lower() for word in phrase_of(subject_of(token))[0]}:
             return None
-    return f"the passage does not say that anyone {root.lower_}: the question takes it for granted"
+    if why:
+        return f"the passage does not say that anyone {root.lower_}: the question takes it for granted"
+    return f"the passage does not say that anyone {root.lower_}, which the question asks"
 
 
 def _tells(token: Token, deed: set[str], kin: set[str]) -> bool:

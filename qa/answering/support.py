@@ -48,7 +48,7 @@ from index.text import (
     word_stems,
 )
 from qa.answering.anchors import unnamed_subject
-from qa.answering.answer_type import asked_back, missing_answer_type, new_words, question_words
+from qa.answering.answer_type import asked_back, asks_yes_no, missing_answer_type, new_words, question_words
 from qa.answering.claims import answer_sentences
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.figures import (
@@ -72,10 +72,10 @@ from qa.answering.names import (
     said_of_the_world,
 )
 from qa.answering.offices import office_not_given, office_unsupported
-from qa.answering.opposites import affirms_what_is_denied, opposite_deed, other_side, reversed_outcome
+from qa.answering.opposites import affirms_what_is_denied, opposite_deed, other_side, reversed_outcome, tells_deed_alike
 from qa.answering.roles import given_to_another, reversed_roles
 from qa.answering.stated import unnamed_place, unstated_deed, unstated_news, word_parts
-from qa.answering.tense import a_year_back, possibility_differs
+from qa.answering.tense import a_year_back, formerly, possibility_differs
 from qa.answering.winners import earlier_win, unstated_win
 from qa.settings import SupportSettings
 from qa.types import AnswerSentence, Span
@@ -131,13 +131,15 @@ def check_answer(
     context = " ".join(c.text for source in sources for c in _candidates(source))
     kinds = [missing_answer_type(question, claim, context) for claim in claims] if question else [None] * len(claims)
     wrong_kind = _answers_nothing(asked, claims, kinds)
+    yes_no = asks_yes_no(question)
     candidates = [(source, c) for source in sources for c in _candidates(source)]
     vectors = embedder.embed_documents(claims + [c.text for _, c in candidates])
     claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
     checked = []
     for sentence, claim, claim_vector in zip(sentences, claims, claim_vectors, strict=True):
         cited = [n for n in markers_in(sentence) if n in by_marker]
-        if asked and not new_words(question, claim) and numbers_in(claim) <= numbers_in(question):
+        # Asked whether something is so, the answer is the question restated, affirmed or denied, and no echo.
+        if asked and not yes_no and not new_words(question, claim) and numbers_in(claim) <= numbers_in(question):
             echo = "it only restates the question"
         else:
             echo = f"it repeats what the question asks (“{again}”)" if (again := asked_back(question, claim)) else None
@@ -332,7 +334,8 @@ def _guard(
     # A bare "Because …" asserts the question's premise with it: "Because she was wrongfully detained", for "Why did
     # Griner plead not guilty?", rests on "Griner pleaded guilty …, but … she is wrongfully detained".
     said = f"{asking_sentence(question)} {claim}" if _FRAGMENT.match(claim) else claim
-    if bool(_NEGATION.search(said)) != bool(_NEGATION.search(sentence)):
+    if bool(_NEGATION.search(said)) != bool(_NEGATION.search(sentence)) and not (
+            said == claim and tells_deed_alike(claim, sentence)):  # a "no" elsewhere is not the deed's
         return "one of the claim and the passage negates what the other says"
     if outcome := (opposite_deed(claim, sentence) or reversed_outcome(claim, sentence)
                    or unstated_win(claim, sentence, question)
@@ -341,6 +344,8 @@ def _guard(
                    or (numbers_in(claim) and count_of_what_is_held(question, sentence))
                    or a_year_back(claim, sentence)):
         return outcome
+    if formerly(question, sentence):  # "while he was with the Houston Texans" for which team he plays for
+        return "the passage tells only what was, and the question asks what is"
     unstated = _unstated_superlative(claim, sentence, question)
     if unstated:
         return f"the passage sentence does not say {unstated}"

@@ -54,6 +54,9 @@ _WILL = frozenset("will shall 'll ’ll wo".split())  # spaCy reads "won't" as "
 # A question about what is now: "Who is the UK prime minister?", "What are the rules?", "Which team is top?"
 # Not "Which airline is slashing 31,000 flights?", which asks about a deed under way.
 _STATE_ASKED = re.compile(r"\s*(?:who|what|which(?:\s+[\w'’\-]+){0,3})\s+(?:is|are)\b(?!\s+\w+ing\b)", re.IGNORECASE)
+# Days and months: no answer to "which team", however a parser tags them.
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april june "
+                      "july august september october november december".split())
 _ASIDES = frozenset("relcl acl advcl".split())
 
 
@@ -116,6 +119,36 @@ def foretells(question: str, sentence: str) -> bool:
         told = said
     return told is not None and any(
         child.dep_ == "aux" and child.lower_ in _MODALS | _WILL for child in told.children)
+
+
+def formerly(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` gives the names it adds to ``question`` only in a clause of what was ("while he was with
+    the Houston Texans") while ``question`` asks what is now ("Which team does Watson play for?"): a player's former
+    team, an official's former post, is not the answer.
+
+    Example:
+        >>> q = "NFL quarterback Deshaun Watson was suspended for six games. Which team does Watson play for?"
+        >>> formerly(q, "On Monday, Watson was suspended for six games for violating the NFL's policy while he was "
+        ...          "with the Houston Texans.")
+        True
+        >>> formerly(q, "Watson, who joined the Cleveland Browns in March, was suspended while he was with Houston.")
+        False
+        >>> formerly("Which team did Watson play for in 2021?", "He was suspended while he was with the Texans.")
+        False
+    """
+    asking = asking_sentence(question)
+    if not _PRESENT.search(asking) or _DONE.search(asking) or _PERFECT.search(asking):
+        return False
+    asked = question.lower()
+    added = [t for t in parse(sentence) if t.pos_ == "PROPN" and t.lower_ not in asked and t.lower_ not in _CALENDAR]
+    return bool(added) and all(_in_a_past_clause(token) for token in added)
+
+
+def _in_a_past_clause(token: Token) -> bool:
+    """Whether ``token`` is inside a clause of time in the past tense ("while he was with …", "when she played …")."""
+    return any(head.dep_ == "advcl" and head.tag_ == "VBD" and any(
+        child.dep_ == "mark" and child.lower_ in ("while", "when") for child in head.children)
+        for head in token.ancestors)
 
 
 def recounts(question: str, sentence: str) -> bool:

@@ -44,6 +44,8 @@ MEASURED_AGREEMENT = {"labels.jsonl": (59, 60), "labels-2.jsonl": (85, 90)}
         ("It was in Ireland.", "Iceland", False),
         ("Ages 6 months to 17 years [1].", "6 months to 6 years", False),  # each number as often as the gold
         ("From 6 months to 6 years [1].", "6 months to 6 years", True),
+        ("She portrayed Lt. Nyota Uhura [3].", "Lieutenant Uhura", True),  # a title's short form is the title
+        ("She portrayed Lt. Sulu [3].", "Lieutenant Uhura", False),
     ],
 )
 def test_gives_gold_tolerates_paraphrase_not_other_answers(answer: str, gold: str, expected: bool) -> None:

@@ -66,3 +66,49 @@ def test_a_word_naming_a_kind_of_event_anchors_only_when_nothing_else_does(embed
                       "[1].", embedder)
     assert not wrong.supported and "never names NBA" in (wrong.reason or ""), wrong.reason
     assert unnamed_subject("Who won the Finals?", hockey) is None, "with no other name, the event word anchors"
+
+
+def test_a_source_about_another_state_cannot_answer_for_the_one_asked(embedder):
+    # Dev case: Delaware's "Department of Natural Resources and Environmental Control" named a flathead catfish, and
+    # "the creature pictured … according to the Indiana Department of Natural Resources" was given as that catfish.
+    question = ("What creature, bloated and distorted from being submerged in water, is pictured above, according to "
+                "the Indiana Department of Natural Resources?")
+    delaware = ("A catfish species that can grow up to 100 pounds is threatening a popular Delaware pond. The culprit "
+                "is the flathead catfish, according to the Delaware Department of Natural Resources.")
+    claim = "The creature pictured above is the flathead catfish [1]."
+    [wrong] = checked(question, delaware, "Giant catfish threatens Delaware pond", claim, embedder)
+    assert not wrong.supported
+    assert wrong.reason == "its source tells of Delaware, not Indiana, which the question asks about"
+    indiana = ("The creature pictured by the Indiana Department of Natural Resources is a groundhog, bloated and "
+               "distorted from being submerged in water.")
+    [right] = checked(question, indiana, "What is this creature?", "The creature pictured above is a groundhog [1].",
+                      embedder)
+    assert right.supported, right.reason
+    assert unnamed_subject(question, "The Department of Natural Resources posted the photo.") is None, \
+        "a source that names no state may leave its own unsaid"
+
+
+def test_a_source_that_never_says_what_the_question_quotes_cannot_answer(embedder):
+    # Unanswerable-set case: asked before Biden called the EPA ruling "another devastating decision", a report on
+    # the overturning of Roe v. Wade (which never says "devastating") was quoted as the answer.
+    question = ("Which Supreme Court ruling did President Joe Biden describe as “another devastating decision” this "
+                "week?")
+    roe = ("President Joe Biden has been bracing for the Supreme Court's decision to overturn Roe v. Wade for months, "
+           "preparing for it to set off mass protests.")
+    [wrong] = checked(question, roe, "Biden braces for Roe ruling", "President Joe Biden described the Supreme Court's "
+                      "decision to overturn Roe v. Wade [1].", embedder)
+    assert not wrong.supported
+    assert wrong.reason == "its source never says “another devastating decision”, which the question quotes"
+    epa = ("President Joe Biden called the Supreme Court's ruling limiting the EPA's power to curb power plant "
+           "emissions another devastating decision.")
+    [right] = checked(question, epa, "Biden on the EPA ruling", "President Joe Biden described the Supreme Court's "
+                      "ruling limiting the EPA's power as another devastating decision [1].", embedder)
+    assert right.supported, right.reason
+
+
+def test_a_first_name_written_only_before_another_name_is_someone_else(embedder):
+    question = "Did Ron DeSantis win reelection?"
+    johnson = "Republican Sen. Ron Johnson is projected to win reelection in Wisconsin, CNN projects."
+    assert unnamed_subject(question, johnson) == "its source never names DeSantis, Ron, which the question asks about"
+    assert unnamed_subject(question, "Ron DeSantis and Ron Johnson both won reelection.") is None
+    assert unnamed_subject(question, "Florida's governor, Ron, won reelection.") is None, "Ron alone may be him"

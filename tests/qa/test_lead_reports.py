@@ -183,3 +183,48 @@ def test_asked_for_a_rate_a_sentence_without_a_figure_does_not_lead(embedder):
     assert _lead(gas, state, embedder, title="Gas prices") is None
     change = "The average price of a gallon of gas in the US is down more than $1 since the June peak, AAA said."
     assert _lead(gas, change, embedder, title="Gas prices") is None
+
+
+def test_a_quote_without_the_words_the_question_quotes_or_of_another_state_does_not_lead(embedder):
+    # Unanswerable-set case: asked before Biden called the EPA ruling "another devastating decision", a report on the
+    # Roe ruling led the answer. Dev case: Delaware's flathead catfish for what Indiana's DNR pictured.
+    quoted = "Which Supreme Court ruling did President Joe Biden describe as “another devastating decision” this week?"
+    roe = ("President Joe Biden has been bracing for the Supreme Court's decision to overturn Roe v. Wade for months, "
+           "preparing for it to set off mass protests.")
+    assert _lead(quoted, roe, embedder, title="Biden on the Supreme Court's Roe ruling this week") is None
+    epa = ("President Joe Biden described the Supreme Court's ruling on the EPA's power to limit emissions as another "
+           "devastating decision.")
+    assert "EPA" in _lead(quoted, epa, embedder, title="Biden on the EPA ruling").text
+    state = ("What creature, bloated and distorted from being submerged in water, is pictured above, according to the "
+             "Indiana Department of Natural Resources?")
+    catfish = ("The creature pictured above, bloated and distorted from being submerged in water, is the flathead "
+               "catfish, according to the Department of Natural Resources.")
+    assert _lead(state, catfish, embedder, title="Giant catfish threatens a Delaware pond") is None
+    assert _lead(state, catfish, embedder, title="Giant catfish found in an Indiana pond") is not None
+
+
+def test_a_quote_about_a_namesake_does_not_lead(embedder):
+    # Asked as a new user (docs/eval/yes-no): "Did Ron DeSantis win reelection?" was led by a results recap's
+    # sentence on Ron Johnson, the sentence before it naming DeSantis.
+    question = "Did Ron DeSantis win reelection?"
+    recap = ("And in Florida, Republican Gov. Ron DeSantis cruised to victory over Charlie Crist in the race for "
+             "governor. Republican Sen. Ron Johnson is projected to win reelection in Wisconsin.")
+    lead = _lead(question, recap, embedder, title="Election results recap")
+    assert lead is None or "Johnson" not in lead.text, lead.text
+    own = recap + " Gov. Ron DeSantis won reelection by nearly 20 points."
+    assert "DeSantis won reelection" in _lead(question, own, embedder, title="Election results recap").text
+
+
+TURMOIL = "Sports world in turmoil after NFL quarterback Deshaun Watson suspended just six games"
+
+
+def test_asked_what_is_now_a_quote_naming_only_what_was_does_not_lead(embedder):
+    # Dev case: asked which team Deshaun Watson plays for, the answer was a quote naming the team he was with when
+    # the conduct happened (he had been traded to the Cleveland Browns).
+    question = ("The sports world is in turmoil after NFL quarterback Deshaun Watson was suspended just six games. "
+                "Which team does Watson play for?")
+    then = ("On Monday, Watson was suspended for six games this season for violating the NFL's personal conduct "
+            "policy in private meetings with massage therapists while he was with the Houston Texans.")
+    assert _lead(question, then, embedder, title=TURMOIL) is None
+    now = "Cleveland Browns quarterback Deshaun Watson was suspended for six games by the NFL on Monday."
+    assert "Cleveland Browns" in _lead(question, now, embedder, title=TURMOIL).text

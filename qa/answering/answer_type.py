@@ -138,8 +138,7 @@ def new_words(question: str, claim: str) -> set[str]:
     """The stems of ``claim``'s content words that say something ``question`` does not hold.
 
     Not new: the question's own words in another form ("rolled" for "roll", "won" for "win"), a spelled-out short
-    form it uses
-    ("the United States" for "US"), another spelling of one of its long words ("AirlineRatings.com" for
+    form it uses ("the United States" for "US"), another spelling of one of its long words ("AirlineRatings.com" for
     "AirlineRankings.com"), and words that add no fact ("new", "now", "officially").
 
     Example:

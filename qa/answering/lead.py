@@ -4,28 +4,27 @@ A quoted sentence needs no check of what it says (it is the source's own words, 
 needs checking is that it *answers*. A lead is therefore taken only when it is a statement (not a question, not page
 furniture or a caption, not a heading ending in a colon, not an item of a list, not text addressed to a model),
 reports rather than previews what the question asks about as done ("Pelosi is expected to visit Taiwan" does not say
-where she went) and not a year before its article's ("won the Cup in 2020 and 2021"), and not only what was done
-when the question asks what is to come, nor only what will or may be when it asks what is now ("Truss will remain as
-prime minister until then") nor only what was ("while he was with the Houston Texans" for which team he plays
-for), is no condition ("If Roe v. Wade is overturned, …"), names (with the sentence before it
-or its headline) what the question is about ("Italy" for "Who is Italy's prime minister?"), does not tell of
-another's thing ("Turkey's annual rate of inflation" for the US rate), tells an outcome when asked who won, answers
-the last question when the text asks several (a chat follow-up searched with the question before it), adds something
-the question does not hold (not an echo), is not about the whole world when the question names a place ("26,800
-cases worldwide" for the US) nor of another US state, nor of the other side's event (the women's for the men's),
-nor of a namesake ("Ron Johnson" for "Ron DeSantis"), gives the kind of thing the question asks for (a name for
-"who", a time for "when", a place for "where", a number for "how many") in the part the question asks for (not
-the question's own party acting on the new name, not the name of who reported it), holds most of the question's
-content words (one the question writes as a name only where it is written as one), its source's headline counting
-(a sentence about the council's rent vote resembles "What did the council decide about parking?" but does not answer
-it), and is close to the question in meaning. With the re-reading
-judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find the answer in
-the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the lead is then
-streamed as draft text, and kept only if the judge agrees, after the model has written (judging it first would delay
-the first words by a re-reading, ~2 s with the 1.5B). Since the judge's reading tells an answer from a sentence
-about the same story, a sentence holding only half of the question's words (``answer.judged_lead_share``) may then
-lead when none holds most: a quiz question's scene ("After weeks of protests by tenants, …") is often in no report.
-When no sentence qualifies there is no lead, and the answer rests on the model's checked synthesis alone.
+where she went) and not a year before its article's ("won the Cup in 2020 and 2021"), and not only what was done when
+the question asks what is to come, nor only what will or may be when it asks what is now ("Truss will remain as prime
+minister until then") nor only what was ("while he was with the Houston Texans" for which team he plays for), is no
+condition ("If Roe v. Wade is overturned, …"), names (with the sentence before it or its headline) what the question
+is about ("Italy" for "Who is Italy's prime minister?"), does not tell of another's thing ("Turkey's annual rate of
+inflation" for the US rate), tells an outcome when asked who won, answers the last question when the text asks
+several (a chat follow-up searched with the question before it), adds something the question does not hold (not an
+echo), is not about the whole world when the question names a place ("26,800 cases worldwide" for the US) nor of
+another US state, nor of the other side's event (the women's for the men's), nor of a namesake ("Ron Johnson" for
+"Ron DeSantis"), gives the kind of thing the question asks for (a name for "who", a time for "when", a place for
+"where", a number for "how many") in the part the question asks for (not the question's own party acting on the new
+name, not the name of who reported it), holds most of the question's content words (one the question writes as a name
+only where it is written as one), its source's headline counting (a sentence about the council's rent vote resembles
+"What did the council decide about parking?" but does not answer it), and is close to the question in meaning. With
+the re-reading judge on (``answer.judge``), the model also reads the lead with the sentence before it and must find
+the answer in the quote itself ("Netflix announced that the wildly popular show is green lit" names no show); the
+lead is then streamed as draft text, and kept only if the judge agrees, after the model has written (judging it first
+would delay the first words by a re-reading, ~2 s with the 1.5B). Since the judge's reading tells an answer from a
+sentence about the same story, a sentence holding only half of the question's words (``answer.judged_lead_share``)
+may then lead when none holds most: a quiz question's scene ("After weeks of protests by tenants, …") is often in no
+report. When no sentence qualifies there is no lead, and the answer rests on the model's checked synthesis alone.
 """
 
 from __future__ import annotations

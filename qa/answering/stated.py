@@ -67,13 +67,13 @@ def unstated_news(claim: str, source_text: str, question: str) -> str | None:
 
 def unstated_deed(question: str, claim: str, window: str, source_text: str = "") -> str | None:
     """Why the cited source does not state the deed ``claim`` takes from a "why" or yes/no ``question`` (the one takes
-    it for granted, the other asks whether it was done): the claim's main verb is one
-    of the question's words, and neither ``window`` (the supporting sentence with its neighbours and the header)
-    tells it, in any form or by a word of its kind (``_KINDRED``), nor ``source_text`` (all the model was shown of the
-    source) gives it to the claim's subject. None when one does, or when the claim's deed is its own news (which
-    :func:`unstated_news` tests) or too light to tell. Further from the support only the doer's own deed counts:
-    "Rajapaksa, who fled the country earlier this week, …" tells why he fled with the why further on, but "the
-    justices should uphold the law" does not tell that the Supreme Court upheld Roe v. Wade.
+    it for granted, the other asks whether it was done): the claim's main verb is one of the question's words, and
+    neither ``window`` (the supporting sentence with its neighbours and the header) tells it, in any form or by a word
+    of its kind (``_KINDRED``), nor ``source_text`` (all the model was shown of the source) gives it to the claim's
+    subject. None when one does, or when the claim's deed is its own news (which :func:`unstated_news` tests) or too
+    light to tell. Further from the support only the doer's own deed counts: "Rajapaksa, who fled the country earlier
+    this week, …" tells why he fled with the why further on, but "the justices should uphold the law" does not tell that
+    the Supreme Court upheld Roe v. Wade.
 
     Example:
         >>> q = "Why did Twitter hire thousands of new employees after Musk took over?"

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from index.text import asking_sentence, strip_markers
+from qa.answering.answer_type import CALENDAR
 from qa.answering.grammar import dependent, main_verb, parse, phrase_of, subject_of
 
 if TYPE_CHECKING:
@@ -54,9 +55,6 @@ _WILL = frozenset("will shall 'll ’ll wo".split())  # spaCy reads "won't" as "
 # A question about what is now: "Who is the UK prime minister?", "What are the rules?", "Which team is top?"
 # Not "Which airline is slashing 31,000 flights?", which asks about a deed under way.
 _STATE_ASKED = re.compile(r"\s*(?:who|what|which(?:\s+[\w'’\-]+){0,3})\s+(?:is|are)\b(?!\s+\w+ing\b)", re.IGNORECASE)
-# Days and months: no answer to "which team", however a parser tags them.
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april june "
-                      "july august september october november december".split())
 _ASIDES = frozenset("relcl acl advcl".split())
 
 
@@ -140,7 +138,8 @@ def formerly(question: str, sentence: str) -> bool:
     if not _PRESENT.search(asking) or _DONE.search(asking) or _PERFECT.search(asking):
         return False
     asked = question.lower()
-    added = [t for t in parse(sentence) if t.pos_ == "PROPN" and t.lower_ not in asked and t.lower_ not in _CALENDAR]
+    # Days and months are no answer to "which team", however the parser tags them.
+    added = [t for t in parse(sentence) if t.pos_ == "PROPN" and t.lower_ not in asked and t.lower_ not in CALENDAR]
     return bool(added) and all(_in_a_past_clause(token) for token in added)
 
 

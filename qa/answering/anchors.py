@@ -29,6 +29,7 @@ _WORD = re.compile(r"[\w\-]+")
 # "Brown Jackson").
 _NAME_WORD = r"[A-Z][\w'’\-]*"
 _NAME_PAIR = re.compile(rf"\b([A-Z][a-z]+)\s+(?=({_NAME_WORD}))")
+_NAME_WORDS = re.compile(_NAME_WORD).findall
 _DIGIT = re.compile(r"\d")
 # What a question asks about, when it says so: "… about the EPA?", "… about Pelosi's visit to Taiwan?"
 _ABOUT = re.compile(r"\babout\s+(?:(?:the|a|an)\s+)?((?:[A-Z][\w'’\-]*\s+)*[A-Z][\w'’\-]*)")
@@ -94,11 +95,13 @@ def _only_anothers(question: str, source_text: str) -> set[str]:
         ['ron']
         >>> _only_anothers("Did Ron DeSantis win?", "Gov. Ron DeSantis won; Ron, 44, thanked voters.")
         set()
+        >>> _only_anothers("Why did the FBI search Donald Trump's home?", "It searched Donald Trump’s resort.")
+        set()
     """
     anothers = set()
     for first, rest in _NAME_PAIR.findall(question):
         after = re.findall(rf"\b{re.escape(first)}\b(?:\s+({_NAME_WORD}))?", source_text)
-        if after and all(word and word != rest for word in after):
+        if after and all(word and _plain(word) != _plain(rest) for word in after):
             anothers.add(_plain(first))
     return anothers
 
@@ -115,8 +118,9 @@ def namesake(question: str, text: str) -> str | None:
         >>> namesake("Did Ron DeSantis win reelection?", "Ron DeSantis, unlike Ron Johnson, won easily.") is None
         True
     """
+    written = {_plain(word) for word in _NAME_WORDS(text)}
     for first, rest in _NAME_PAIR.findall(question):
-        if _plain(first) in _only_anothers(question, text) and rest not in text:
+        if _plain(first) in _only_anothers(question, text) and _plain(rest) not in written:
             found = re.search(rf"\b{re.escape(first)}\s+{_NAME_WORD}", text)
             return found.group(0) if found else None
     return None

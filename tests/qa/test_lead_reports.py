@@ -6,6 +6,7 @@ leads only as a fallback (careful mode), when no sentence holds the usual share.
 from checking import lead_of
 
 from index.reference import ArticleRef
+from qa.answering.anchors import namesake
 from qa.answering.evidence import select_evidence
 from qa.answering.lead import find_lead
 from qa.types import Hit
@@ -211,6 +212,8 @@ def test_a_quote_about_a_namesake_does_not_lead(embedder):
              "governor. Republican Sen. Ron Johnson is projected to win reelection in Wisconsin.")
     lead = _lead(question, recap, embedder, title="Election results recap")
     assert lead is None or "Johnson" not in lead.text, lead.text
+    assert namesake("Why did the FBI search Donald Trump's home?", "The FBI searched Donald Trump’s resort.") is None, \
+        "the same name with a curly apostrophe is no namesake"
     own = recap + " Gov. Ron DeSantis won reelection by nearly 20 points."
     assert "DeSantis won reelection" in _lead(question, own, embedder, title="Election results recap").text
 

@@ -20,7 +20,7 @@ import re
 
 from index.text import STOPWORDS, asking_sentence, word_stems
 from qa.answering.answer_type import CALENDAR, SHORT_FORMS, bare, spelled_out
-from qa.answering.names import states_in
+from qa.answering.names import another_state, states_in
 
 # A capitalised word that does not open its sentence or clause: a name ("India", "Emmys", "AirlineRankings").
 _NAME = re.compile(r"(?<!^)(?<![.!?:;]\s)\b[A-Z][\w'’\-]*")
@@ -118,9 +118,10 @@ def namesake(question: str, text: str) -> str | None:
         >>> namesake("Did Ron DeSantis win reelection?", "Ron DeSantis, unlike Ron Johnson, won easily.") is None
         True
     """
+    anothers = _only_anothers(question, text)
     written = {_plain(word) for word in _NAME_WORDS(text)}
     for first, rest in _NAME_PAIR.findall(question):
-        if _plain(first) in _only_anothers(question, text) and _plain(rest) not in written:
+        if _plain(first) in anothers and _plain(rest) not in written:
             found = re.search(rf"\b{re.escape(first)}\s+{_NAME_WORD}", text)
             return found.group(0) if found else None
     return None
@@ -163,10 +164,10 @@ def _another_state(question: str, source_text: str) -> str | None:
         (None, None)
     """
     asked = states_in(question)
-    told = states_in(source_text)
-    if not asked or not told or set(asked) & set(told):
-        return None
-    return f"its source tells of {told[0]}, not {' or '.join(asked)}, which the question asks about"
+    # Asked of no state, names.another_state reads a question about the whole country, which a source's states
+    # do not answer in the same way; only a question that names a state is tested here.
+    told = another_state(question, source_text) if asked else None
+    return f"its source tells of {told}, not {' or '.join(asked)}, which the question asks about" if told else None
 
 
 def _written_longer(name: str, word: str) -> bool:

@@ -219,8 +219,10 @@ def tells_deed_alike(claim: str, sentence: str) -> bool:
         return False
     verbs = [verb for verb in parse(sentence) if verb.pos_ == "VERB"]
     for verb in parse(strip_markers(claim)):
-        same = [other for other in verbs if other.lemma_ == verb.lemma_] if verb.pos_ == "VERB" else []
-        if (same or (verb.pos_ == "VERB" and _denied(verb))) and not any(_denied(o) == _denied(verb) for o in same):
+        if verb.pos_ != "VERB":
+            continue
+        same = [other for other in verbs if other.lemma_ == verb.lemma_]
+        if (same or _denied(verb)) and not any(_denied(other) == _denied(verb) for other in same):
             return False
     return True
 

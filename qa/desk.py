@@ -32,7 +32,7 @@ from qa.answering.choose import LETTERS, ChoicePick, llm_probabilities
 from qa.answering.evidence import reporting_hits, select_evidence
 from qa.answering.judge import Judge, judge_for
 from qa.answering.latest import drop_superseded
-from qa.answering.lead import find_lead, judged_lead
+from qa.answering.lead import credited_lead, find_lead, judged_lead
 from qa.answering.support import check_answer
 from qa.chat import Chat
 from qa.errors import InvalidArgumentError, checked_question
@@ -257,18 +257,18 @@ class Desk:
     ) -> Answer:
         """Check the model's reply sentence by sentence and build the Answer."""
         started = time.perf_counter()
-        timings = Timings(retrieve_ms=prepared.retrieve_ms, generate_ms=generate_ms, prompt_tokens=prompt_tokens,
-                          completion_tokens=completion_tokens)
-        judge = self.judge
-        quoted = judged_lead(prepared.question, prepared.lead, judge)
+        judge, cfg, question = self.judge, self.settings.answer, prepared.question
+        quoted = judged_lead(question, prepared.lead, judge)
+        sentences = [] if is_abstention(reply) else drop_superseded(question, check_answer(
+            reply, prepared.evidence, self.embedder, cfg.support, question=question, judge=judge,
+        ), prepared.evidence, quoted.checked() if quoted else None)
+        if quoted is None:  # the model named the wrong one where its source names the right one: quote the source
+            quoted = judged_lead(question, credited_lead(question, sentences, prepared.evidence, self.embedder), judge)
         lead = quoted.checked() if quoted else None
-        answer = functools.partial(Answer, question=prepared.question, hits=prepared.hits, as_of=prepared.as_of,
+        answer = functools.partial(Answer, question=question, hits=prepared.hits, as_of=prepared.as_of,
                                    model=self.llm.name, lead=lead)
-        cfg = self.settings.answer
-        sentences = [] if is_abstention(reply) else drop_superseded(prepared.question, check_answer(
-            reply, prepared.evidence, self.embedder, cfg.support, question=prepared.question, judge=judge,
-        ), prepared.evidence, lead)
-        timings = timings.model_copy(update={"check_ms": ms_since(started)})
+        timings = Timings(retrieve_ms=prepared.retrieve_ms, generate_ms=generate_ms, prompt_tokens=prompt_tokens,
+                          completion_tokens=completion_tokens, check_ms=ms_since(started))
         # The lead is the source's own words and answers the question's kind, so it stands when the model abstains
         # or every sentence it wrote is rejected: extract instead of abstaining.
         checked = [lead, *sentences] if lead else sentences

@@ -20,7 +20,7 @@ import re
 
 from index.text import STOPWORDS, asking_sentence, word_stems
 from qa.answering.answer_type import CALENDAR, SHORT_FORMS, bare, spelled_out
-from qa.answering.names import another_state, states_in
+from qa.answering.names import TITLE_WORDS, another_state, states_in
 
 # A capitalised word that does not open its sentence or clause: a name ("India", "Emmys", "AirlineRankings").
 _NAME = re.compile(r"(?<!^)(?<![.!?:;]\s)\b[A-Z][\w'’\-]*")
@@ -99,11 +99,18 @@ def _only_anothers(question: str, source_text: str) -> set[str]:
         set()
     """
     anothers = set()
-    for first, rest in _NAME_PAIR.findall(question):
+    for first, rest in _first_names(question):
         after = re.findall(rf"\b{re.escape(first)}\b(?:\s+({_NAME_WORD}))?", source_text)
         if after and all(word and _plain(word) != _plain(rest) for word in after):
             anothers.add(_plain(first))
     return anothers
+
+
+def _first_names(question: str) -> list[tuple[str, str]]:
+    """Each capitalised word of ``question`` that a name follows, with that name's first word: a first name and the
+    rest of the name, where the word is no title ("Justice Ketanji Brown Jackson" is not a Justice named Ketanji, and
+    "Associate Justice Stephen Breyer" is no namesake of hers)."""
+    return [(first, rest) for first, rest in _NAME_PAIR.findall(question) if first not in TITLE_WORDS]
 
 
 def namesake(question: str, text: str) -> str | None:
@@ -120,7 +127,7 @@ def namesake(question: str, text: str) -> str | None:
     """
     anothers = _only_anothers(question, text)
     written = {_plain(word) for word in _NAME_WORDS(text)}
-    for first, rest in _NAME_PAIR.findall(question):
+    for first, rest in _first_names(question):
         if _plain(first) in anothers and _plain(rest) not in written:
             found = re.search(rf"\b{re.escape(first)}\s+{_NAME_WORD}", text)
             return found.group(0) if found else None

@@ -33,10 +33,15 @@ _WHO_QUALIFIES = re.compile(r"\bwho\s+(?:is|are|was|were|will\s+be|would\s+be)\s
                             re.IGNORECASE)
 # "Which retailer / island nation / 23-time champion …?" asks for something with a name: the answer must name one.
 # Kinds whose answers are common nouns ("which disease": polio; "which condiment": mustard) are left out on purpose.
-_NAMED_KINDS = (
-    "person people man woman player players star stars singer popstar actor actress artist band rapper champion "
+# Kinds of people: a place the answer names is where it happened, not who ("which member …?", like "who …?").
+_PERSONS = (
+    "person people man woman player players star stars singer popstar actor actress artist rapper champion "
     "politician politicians official officials minister mp senator governor candidate candidates leader member "
-    "republican republicans democrat democrats "
+    "republican republicans democrat democrats"
+)
+_PERSON_KINDS = frozenset(_PERSONS.split())
+_NAMED_KINDS = (
+    _PERSONS + " band "
     "company companies firm retailer retailers brand chain automaker carmaker maker airline airlines bank network "
     "broadcaster streamer platform app website newspaper magazine team teams club league university school agency "
     "party court country countries nation nations state states city cities town province region island park "
@@ -263,12 +268,16 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
         return None
     claim = strip_markers(sentence)
     asked = question_words(question) | content_words(question) | question_words(spelled_out(question))
-    if kind == "who":
+    kind_asked = _asked_kind(question) if kind == "which" else kind
+    if kind == "who" or kind_asked in _PERSON_KINDS:
         # A weekday or month is no one ("… made history Thursday when she was sworn in" names nobody new), nor is a
-        # place where something happened ("… to the tallying center in the capital Nairobi").
+        # place where something happened ("… to the tallying center in the capital Nairobi"; "Biden, who is in
+        # Rehoboth Beach, Delaware, tested positive" for which member of the Biden administration).
         places = place_names(claim)
-        named = [name for name in _new_names(claim, asked, context, question) if name not in places]
-        return None if named else "it names nobody, and the question asks who"
+        if [name for name in _new_names(claim, asked, context, question) if name not in places]:
+            return None
+        return "it names nobody, and the question asks who" if kind == "who" else \
+            f"it names no {kind_asked}, and the question asks which {kind_asked}"
     if kind == "where":
         if _new_names(claim, asked, context, question) or _PLACE_NOUN.search(claim):
             return None
@@ -276,7 +285,6 @@ def missing_answer_type(question: str, sentence: str, context: str = "") -> str 
     if kind == "which":
         if _new_names(claim, asked, context, question):
             return None
-        kind_asked = _asked_kind(question)
         return f"it names no {kind_asked}, and the question asks which {kind_asked}"
     new = " ".join(w for w in re.findall(r"[\w'’\-]+", claim) if w.lower() not in asked)
     if kind == "when":

@@ -33,19 +33,22 @@ import re
 from dataclasses import dataclass
 
 from index.embedding import Embedder
-from index.text import Sentence, asking_sentence, asks, content_words, names_only, word_stems
+from index.text import Sentence, asking_sentence, asks, content_words, names_only, strip_markers, word_stems
 from qa.answering.anchors import namesake, unnamed_subject
-from qa.answering.answer_type import CAPITALISED, NAME, missing_answer_type
+from qa.answering.answer_type import CAPITALISED, NAME, bare, is_new, missing_answer_type, question_words
 from qa.answering.evidence import Evidence, cosine
 from qa.answering.judge import Judge
 from qa.answering.names import another_state, said_of_the_world
 from qa.answering.offices import office_not_given, office_not_taken
 from qa.answering.opposites import affirms_what_is_denied, other_side
 from qa.answering.owners import other_owner
-from qa.answering.roles import only_reports, reversed_roles
+from qa.answering.roles import another_actor, only_reports, reversed_roles
 from qa.answering.tense import foretells, formerly, previews, recounts, tells_an_earlier_year
 from qa.answering.winners import names_no_winner, other_stage, tells_no_outcome
 from qa.types import AnswerSentence, Span
+
+# How many of the sentences closest to a refused claim are read for the one that refused it (see credited_lead).
+_CLOSEST = 5
 
 # Page furniture that matches questions by its words ("Sign up for our newsletter about the election"), as whole
 # words: "Netflix lost 970,000 subscribers" reports, "Subscribe to our newsletter" does not. A caption tells what a
@@ -122,10 +125,24 @@ def find_lead(
     leads, even when an older article has a closer one ("Jeremy Hunt replaced Boris Johnson" in 2018 does not answer
     "Who could replace Boris Johnson?" asked in July 2022).
     """
-    pool = [(source, s) for source in sources for s in source.sentences
-            if _may_lead(question, s.text, source) and _names_what_is_asked(question, source, s)]
+    pool = [(source, s) for source in sources for s in source.sentences if _qualifies(question, source, s)]
+    scored = _scored(question, pool, embedder, lexical_weight, question_vector)
+    for share in (min_word_share, fallback_word_share):
+        if share is not None and (lead := _best(scored, share, min_score)) is not None:
+            return lead
+    return None
+
+
+def _qualifies(question: str, source: Evidence, sentence: Sentence) -> bool:
+    return _may_lead(question, sentence.text, source) and _names_what_is_asked(question, source, sentence)
+
+
+def _scored(question: str, pool: list[tuple[Evidence, Sentence]], embedder: Embedder, lexical_weight: float = 0.3,
+            question_vector: list[float] | None = None) -> list[tuple[Lead, float]]:
+    """Each sentence of ``pool`` as a lead scored by its closeness to ``question``, with its share of the question's
+    words (see find_lead)."""
     if not pool:
-        return None
+        return []
     vectors = embedder.embed_documents([s.text for _, s in pool])
     q_vector = question_vector or embedder.embed_query(question)
     asked = content_words(question)
@@ -136,10 +153,7 @@ def find_lead(
         overlap = _word_share(asked, names, f"{sentence.text} {source.hit.article.title or ''}")
         score = cosine(q_vector, vector) + lexical_weight * overlap
         scored.append((Lead(source=source, sentence=sentence, score=score), overlap))
-    for share in (min_word_share, fallback_word_share):
-        if share is not None and (lead := _best(scored, share, min_score)) is not None:
-            return lead
-    return None
+    return scored
 
 
 def _word_share(asked: set[str], names: set[str], text: str) -> float:
@@ -171,6 +185,56 @@ def judged_lead(question: str, lead: Lead | None, judge: Judge | None) -> Lead |
     if lead is None or judge is None or judge.rejects_quote(question, lead.sentence.text, lead.passage) is None:
         return lead
     return None
+
+
+def credited_lead(question: str, checked: list[AnswerSentence], sources: list[Evidence], embedder: Embedder
+                  ) -> Lead | None:
+    """A lead from the source that refused the model's answer for naming the wrong one, when nothing else is shown.
+
+    The model often restates the question with the wrong name where its source tells the same deed of the right
+    one: "The island nation that plunged into chaos … is Singapore" on "Sri Lanka has plunged into chaos and its
+    president has fled to Singapore", or "The official who tested positive … is Karine Jean-Pierre" on "Biden has
+    tested positive …, per White House press secretary Karine Jean-Pierre". The check refuses the claim for that
+    sentence (:func:`qa.answering.roles.another_actor`, :func:`qa.answering.roles.only_reports`); the sentence tells
+    the deed the question asks about of the right one. If it may lead (every test a lead is held to but the share of
+    the question's words: a quiz question's scene, "in recent days, prompting its leader to flee", is rarely in the
+    report, and the model's claim tied the two), the best-scored sentence of its source that may lead and names one
+    of the same new names leads: it, or one naming that one in full ("US President Joe Biden … tested positive").
+
+    Args:
+        question: what is asked.
+        checked: the model's sentences as the check left them; a lead is sought only when none is supported.
+        sources: the numbered sources the model read.
+        embedder: the archive's embedding model.
+
+    Returns:
+        The lead, or None when no claim was refused that way or no sentence of its source may lead.
+    """
+    refused = [s for s in checked if s.reason]
+    if not refused or any(s.supported for s in checked):
+        return None
+    pool = [(source, sentence) for source in sources for sentence in source.sentences]
+    claims = [strip_markers(s.text) for s in refused]
+    vectors = embedder.embed_documents(claims + [sentence.text for _, sentence in pool])
+    for claim, refusal, vector in zip(claims, refused, vectors[:len(claims)], strict=True):
+        closest = sorted(range(len(pool)), key=lambda i: -cosine(vector, vectors[len(claims) + i]))[:_CLOSEST]
+        for source, sentence in (pool[i] for i in closest):
+            told = only_reports(question, claim, sentence.text) or another_actor(question, claim, sentence.text)
+            if told and told in (refusal.reason or ""):  # the very sentence that refused the claim
+                if _qualifies(question, source, sentence):
+                    return _naming_alike(question, claim, source, sentence, embedder)
+                break
+    return None
+
+
+def _naming_alike(question: str, claim: str, source: Evidence, sentence: Sentence, embedder: Embedder) -> Lead:
+    """The best-scored sentence of ``source`` that may lead and names one of the names ``sentence`` adds to the
+    question and ``claim`` (``sentence`` itself at least): of the story's sentences, those about the same one."""
+    asked = question_words(question) | question_words(claim)
+    added = {bare(n) for n in NAME.findall(sentence.text) if is_new(n, asked)}
+    alike = [(source, s) for s in source.sentences if s == sentence or (
+        added & {bare(n) for n in NAME.findall(s.text)} and _qualifies(question, source, s))]
+    return max(_scored(question, alike, embedder), key=lambda scored: scored[0].score)[0]
 
 
 def _may_lead(question: str, text: str, source: Evidence) -> bool:

@@ -26,9 +26,10 @@ NAME_STOP = frozenset("The A An In On At For And But It This That These Those He
 _WRITTEN_AS = {"US": ("u.s.", "united states"), "UK": ("u.k.", "united kingdom", "britain"),
                "EU": ("e.u.", "european union"), "UN": ("u.n.", "united nations")}
 # Words written before a name without being part of it: titles, ranks and roles ("President Biden", "Mr Hunt").
-_TITLES = frozenset("President Vice Senator Sen Representative Rep Governor Gov Mayor Prime Minister Secretary "
-                    "Chancellor Speaker Leader Justice Judge Chief King Queen Prince Princess Pope Lord Lady Sir Dame "
-                    "Mr Mrs Ms Dr General Former First Deputy Attorney Coach Captain Commissioner Ambassador".split())
+TITLE_WORDS = frozenset("President Vice Senator Sen Representative Rep Governor Gov Mayor Prime Minister Secretary "
+                        "Chancellor Speaker Leader Justice Judge Chief King Queen Prince Princess Pope Lord Lady Sir "
+                        "Dame Mr Mrs Ms Dr General Former First Deputy Attorney Coach Captain Commissioner Ambassador"
+                        .split())
 # A question about the whole country, and a sentence that speaks of it: "the average price of gas in the US".
 _NATIONWIDE = re.compile(r"\b(?:in|across|for) (?:the )?(?:US|U\.S\.|United States|America|country)\b|\bnationwide\b"
                          r"|\bnational(?:ly)?\b")
@@ -113,7 +114,7 @@ def another_of_its_kind(full_name: str, text: str) -> str | None:
     if full_name.lower() in text.lower():
         return None
     for found in re.finditer(rf"\b({NAME_WORD})\s+{re.escape(words[-1])}\b", text):
-        if found.group(1) not in words and found.group(1) not in NAME_STOP and found.group(1) not in _TITLES:
+        if found.group(1) not in words and found.group(1) not in NAME_STOP and found.group(1) not in TITLE_WORDS:
             return found.group(0)
     return None
 

@@ -121,6 +121,13 @@ def test_the_kind_a_question_asks_for(question, kind):
     ("Where did Nancy Pelosi travel this week?", "Pelosi's office would not confirm the travel in advance [2].",
      False),
     ("Who shot Shinzo Abe? Where did it happen?", "He used an improvised or homemade weapon [1].", False),
+    # A place names no one for a kind of people either (dev: the quote named only the question's "Biden" and where
+    # she was), but does answer which region.
+    ("Which member of the Biden administration tested positive again?",
+     "Biden, who is in Rehoboth Beach, Delaware, tested positive again [1].", False),
+    ("Which member of the Biden administration tested positive again?",
+     "First lady Jill Biden, who is in Rehoboth Beach, Delaware, tested positive again [1].", True),
+    ("Which region will face water cuts?", "Cuts will fall on farms in Arizona and Nevada [1].", True),
 ])
 def test_an_answer_gives_the_kind_asked_for(question, sentence, answers):
     assert (missing_answer_type(question, sentence) is None) is answers

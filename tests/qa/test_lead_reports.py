@@ -216,6 +216,10 @@ def test_a_quote_about_a_namesake_does_not_lead(embedder):
         "the same name with a curly apostrophe is no namesake"
     own = recap + " Gov. Ron DeSantis won reelection by nearly 20 points."
     assert "DeSantis won reelection" in _lead(question, own, embedder, title="Election results recap").text
+    # Dev case: the report that Jackson takes "the seat occupied by Associate Justice Stephen Breyer" was taken for
+    # one about a namesake of "Justice Ketanji Brown Jackson", the title read as a first name.
+    assert namesake("Justice Ketanji Brown Jackson made history this week. Whose seat is she filling?",
+                    "Jackson will take the seat occupied by Associate Justice Stephen Breyer.") is None
 
 
 TURMOIL = "Sports world in turmoil after NFL quarterback Deshaun Watson suspended just six games"

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from evals.judge import judge_answer
 from qa import Desk, SearchFilters, Settings
 from qa.answering.latest import drop_superseded
+from qa.answering.lead import credited_lead
 from qa.answering.support import check_answer
 
 LEAD = re.compile(r"^“.*?”\s*\[\d+\]\s*", re.S)
@@ -37,10 +38,12 @@ def main(answers: str, archive: str, out: str) -> None:
         text = _model_text(row)
         checked = check_answer(text, prepared.evidence, desk.embedder, desk.settings.answer.support,
                                question=row["question"]) if text.strip() else []
-        # As Desk._finish does: an older report's figure gives way to a later one's (qa.answering.latest).
+        # As Desk._finish does: an older report's figure gives way to a later one's (qa.answering.latest), and a
+        # source that refused a wrong name is quoted when nothing else is shown (qa.answering.lead.credited_lead).
         checked = drop_superseded(row["question"], checked, prepared.evidence,
                                   prepared.lead.checked() if prepared.lead else None)
-        lead = [prepared.lead.text] if prepared.lead else []
+        quoted = prepared.lead or credited_lead(row["question"], checked, prepared.evidence, desk.embedder)
+        lead = [quoted.text] if quoted else []
         answer = " ".join(lead + [s.text for s in checked if s.supported])
         if not answer.strip():
             verdict = "abstain"
